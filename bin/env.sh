@@ -1,0 +1,39 @@
+# Shared by ./corral and .ci/run: installs what Corral needs on a fresh Debian machine (idempotent) and finds
+# JDK 25 and the installed OTP's OtpErlang.jar.
+
+corral_apt_packages="erlang-nox erlang-dev erlang-jinterface erlang-eunit maven"
+
+corral_setup() {
+  local missing=""
+  command -v erl >/dev/null 2>&1 || missing=1
+  command -v mvn >/dev/null 2>&1 || missing=1
+  [ -n "$(ls /usr/lib/erlang/lib/jinterface-*/priv/OtpErlang.jar 2>/dev/null)" ] || missing=1
+  if [ -n "$missing" ]; then
+    echo "corral: installing $corral_apt_packages (first run)" >&2
+    if [ "$(id -u)" -ne 0 ]; then echo "corral: run as root once, or install: $corral_apt_packages" >&2; exit 1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $corral_apt_packages >&2
+  fi
+  if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"2[5-9]'; then
+    JAVA_HOME="$(ls -d /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25-* 2>/dev/null | head -n1 || true)"
+    if [ -z "$JAVA_HOME" ]; then echo "corral: JDK 25 not found under /usr/lib/jvm; set JAVA_HOME" >&2; exit 1; fi
+  fi
+  export JAVA_HOME
+  export PATH="$JAVA_HOME/bin:$PATH"
+  # Ask the installed OTP where its JInterface lives, so jar and node versions always match.
+  if [ -z "${CORRAL_JINTERFACE_JAR:-}" ]; then
+    CORRAL_JINTERFACE_JAR="$(erl -noshell -eval 'io:format("~s", [filename:join(code:priv_dir(jinterface), "OtpErlang.jar")]), halt().')"
+  fi
+  export CORRAL_JINTERFACE_JAR
+}
+
+# Prints something when a source is newer than the last build.
+corral_stale() {
+  find "$ROOT" -path "$ROOT/.git" -prune -o \( -name '*.java' -o -name '*.erl' -o -name '*.hrl' -o -name pom.xml \) \
+    -newer "$ROOT/java-node/target/classpath.txt" -print 2>/dev/null | head -n1
+}
+
+corral_build() {
+  echo "corral: building (mvn package)" >&2
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
+}

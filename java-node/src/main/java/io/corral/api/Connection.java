@@ -1,0 +1,30 @@
+package io.corral.api;
+
+import com.ericsson.otp.erlang.OtpErlangPid;
+import java.time.Duration;
+
+/**
+ * A handler's handle on its own connection: the Erlang process it is. Thread-safe; messages posted from any thread
+ * reach {@link WebSocketHandler#websocketInfo} on the connection's event loop, in order.
+ */
+public interface Connection {
+
+    /** The connection's pid ({@code self()}), or null when Corral runs without an Erlang node. */
+    OtpErlangPid pid();
+
+    /** {@code self() ! Message}. */
+    void post(Term message);
+
+    /** {@code erlang:send_after(Delay, self(), Message)}; returns a handle that can cancel it. */
+    Cancellable sendAfter(Duration delay, Term message);
+
+    /** {@code Pid ! Message} to any Erlang process. Never blocks the caller. */
+    void send(OtpErlangPid to, Term message);
+
+    /** {@code {Name, Node} ! Message}. Never blocks the caller. */
+    void send(String registeredName, String node, Term message);
+
+    interface Cancellable {
+        boolean cancel();
+    }
+}

@@ -1,0 +1,108 @@
+package io.corral.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A WebSocket frame as a handler sees it (a whole message: fragments are reassembled first) and as it sends it.
+ * Mirrors {@code cow_ws:frame()}.
+ */
+public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, Frame.Ping, Frame.Pong, Frame.Close {
+
+    byte[] EMPTY = new byte[0];
+
+    /** A text message. {@code bytes} is the UTF-8 payload as it came off the wire. */
+    record Text(byte[] bytes) implements Frame {
+        public String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "Text[" + text() + "]";
+        }
+    }
+
+    record Binary(byte[] bytes) implements Frame {
+        @Override
+        public String toString() {
+            return "Binary[" + bytes.length + " bytes]";
+        }
+    }
+
+    /** A ping. An empty payload is what Cowboy 2.x hands over as the bare atom {@code ping}. */
+    record Ping(byte[] bytes) implements Frame {}
+
+    record Pong(byte[] bytes) implements Frame {}
+
+    /**
+     * A close frame. {@code code} is {@link #NO_CODE} for an empty close payload ({@code close} in Cowboy);
+     * {@code {close, Payload}} is code 1000 with that reason, as in Cowboy.
+     */
+    record Close(int code, byte[] reason) implements Frame {
+        public static final int NO_CODE = -1;
+
+        public String reasonText() {
+            return new String(reason, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "Close[" + code + " " + reasonText() + "]";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Close c && c.code == code && Arrays.equals(c.reason, reason);
+        }
+
+        @Override
+        public int hashCode() {
+            return code * 31 + Arrays.hashCode(reason);
+        }
+    }
+
+    static Text text(String s) {
+        return new Text(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Binary binary(byte[] b) {
+        return new Binary(b);
+    }
+
+    static Ping ping() {
+        return new Ping(EMPTY);
+    }
+
+    static Ping ping(byte[] b) {
+        return new Ping(b);
+    }
+
+    static Pong pong(byte[] b) {
+        return new Pong(b);
+    }
+
+    /** {@code close}: a close frame with an empty payload. */
+    static Close close() {
+        return new Close(Close.NO_CODE, EMPTY);
+    }
+
+    static Close close(int code) {
+        return new Close(code, EMPTY);
+    }
+
+    static Close close(int code, String reason) {
+        return new Close(code, reason.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The payload bytes of any frame (for a close: the reason only). */
+    default byte[] payload() {
+        return switch (this) {
+            case Text t -> t.bytes();
+            case Binary b -> b.bytes();
+            case Ping p -> p.bytes();
+            case Pong p -> p.bytes();
+            case Close c -> c.reason();
+        };
+    }
+}

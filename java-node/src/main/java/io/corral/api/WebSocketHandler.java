@@ -1,0 +1,38 @@
+package io.corral.api;
+
+/**
+ * A Java WebSocket handler in the Cowboy 2.x shape. One instance may serve many connections: all per-connection
+ * data lives in the state {@code S} that each callback returns. Every callback of one connection runs on that
+ * connection's event loop, one at a time: a callback must not block.
+ *
+ * <p>An exception thrown from {@code init} answers HTTP 500; from any websocket callback it closes with 1011 and
+ * {@code terminate} gets {@link TerminateReason.Crash}.
+ *
+ * @param <S> the handler's per-connection state
+ */
+public interface WebSocketHandler<S> {
+
+    /**
+     * Cowboy's {@code init/2}: decide whether to upgrade. May read the request, set response headers (such as
+     * {@code sec-websocket-protocol}) and choose options.
+     *
+     * @param options the route's options from the routes file
+     */
+    InitResult<S> init(Request request, Term options) throws Exception;
+
+    /** Cowboy's {@code websocket_init/1}: runs after the 101 was sent, in the connection's context. */
+    default Result<S> websocketInit(S state, Connection connection) throws Exception {
+        return Result.ok(state);
+    }
+
+    /** Cowboy's {@code websocket_handle/2}: a whole message, ping or pong from the client. */
+    Result<S> websocketHandle(Frame frame, S state) throws Exception;
+
+    /** Cowboy's {@code websocket_info/2}: a message sent to the connection's pid, or posted by Java code. */
+    default Result<S> websocketInfo(Term message, S state) throws Exception {
+        return Result.ok(state);
+    }
+
+    /** Cowboy's {@code terminate/3}. The close frame, if any, was already sent. */
+    default void terminate(TerminateReason reason, PartialRequest request, S state) throws Exception {}
+}

@@ -1,0 +1,73 @@
+package io.corral.connection;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+
+/**
+ * A connection's identity as an Erlang process. Made by a {@link ProcessBinding.Factory} when the connection
+ * upgrades, ended with {@link #exit} when it closes. Sends never block the caller (the event loop).
+ */
+public interface ProcessBinding {
+
+    /** The connection's pid, or null when no Erlang node runs. */
+    OtpErlangPid pid();
+
+    /** {@code To ! Msg}, queued; never blocks. */
+    void send(OtpErlangPid to, OtpErlangObject msg);
+
+    /** {@code {Name, Node} ! Msg}, queued; never blocks. */
+    void send(String name, String node, OtpErlangObject msg);
+
+    /** Links to an Erlang process (both ways, as {@code link/1}). */
+    void link(OtpErlangPid other);
+
+    void unlink(OtpErlangPid other);
+
+    /**
+     * The process ends with {@code reason} ({@code normal}, {@code {shutdown, R}}, a crash reason): linked processes get
+     * an exit signal, monitors get their {@code 'DOWN'}, the pid is unregistered. Called once.
+     */
+    void exit(OtpErlangObject reason);
+
+    /** Where an Erlang node delivers what it receives for this pid. Called on any thread; must not block. */
+    interface Sink {
+        /** A message sent to the pid. */
+        void deliver(OtpErlangObject message);
+
+        /** An exit signal from a linked process (or from {@code exit(Pid, Reason)}). */
+        void exitSignal(OtpErlangPid from, OtpErlangObject reason);
+    }
+
+    interface Factory {
+        ProcessBinding bind(Sink sink);
+    }
+
+    /** Corral without an Erlang node: no pid; posting to self still works through {@link io.corral.api.Connection}. */
+    ProcessBinding.Factory NONE = sink -> new ProcessBinding() {
+        @Override
+        public OtpErlangPid pid() {
+            return null;
+        }
+
+        @Override
+        public void send(OtpErlangPid to, OtpErlangObject msg) {
+            throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+        }
+
+        @Override
+        public void send(String name, String node, OtpErlangObject msg) {
+            throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+        }
+
+        @Override
+        public void link(OtpErlangPid other) {
+            throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+        }
+
+        @Override
+        public void unlink(OtpErlangPid other) {}
+
+        @Override
+        public void exit(OtpErlangObject reason) {}
+    };
+}
