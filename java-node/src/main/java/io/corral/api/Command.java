@@ -24,7 +24,7 @@ public sealed interface Command permits Frame, Command.Stop, Command.Active, Com
     record SetOptions(Long idleTimeoutMillis, Long maxFrameSize) implements Command {}
 
     /** {@code {shutdown_reason, R}}: the exit reason the connection's process ends with after a normal end. */
-    record ShutdownReason(Object reason) implements Command {}
+    record ShutdownReason(Term reason) implements Command {}
 
     Stop STOP = new Stop();
 
@@ -48,7 +48,7 @@ public sealed interface Command permits Frame, Command.Stop, Command.Active, Com
         return new SetOptions(null, bytes);
     }
 
-    static Command shutdownReason(Object reason) {
+    static Command shutdownReason(Term reason) {
         return new ShutdownReason(reason);
     }
 }

@@ -5,7 +5,10 @@ import java.util.Map;
 /** What {@code init} decides: upgrade, or stay a plain HTTP handler (Cowboy's {@code {ok, Req, State}}). */
 public sealed interface InitResult<S> permits InitResult.Upgrade, InitResult.NoUpgrade {
 
-    /** {@code {cowboy_websocket, Req, State, Opts}} */
+    /**
+     * {@code {cowboy_websocket, Req, State, Opts}}; {@code options} null means {@code {cowboy_websocket, Req, State}}:
+     * the defaults of the Cowboy version the route reproduces.
+     */
     record Upgrade<S>(S state, HandlerOptions options) implements InitResult<S> {}
 
     /**
@@ -15,7 +18,7 @@ public sealed interface InitResult<S> permits InitResult.Upgrade, InitResult.NoU
     record NoUpgrade<S>(S state, Integer status, Map<String, String> headers, byte[] body) implements InitResult<S> {}
 
     static <S> InitResult<S> upgrade(S state) {
-        return new Upgrade<>(state, HandlerOptions.DEFAULTS);
+        return new Upgrade<>(state, null);
     }
 
     static <S> InitResult<S> upgrade(S state, HandlerOptions options) {

@@ -1,0 +1,65 @@
+package io.corral.connection;
+
+import io.corral.config.VersionProfile;
+import io.corral.routing.Route;
+import io.corral.routing.Router;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every connection of one listener shares: routes resolved to endpoints at start, the Erlang process factory,
+ * the listener's Cowboy version (null: follow each handler's generation), and the live connections.
+ */
+public final class ServerContext {
+    private final String listener;
+    private final Router router;
+    private final Map<Route, HandlerEndpoint> endpoints;
+    private final VersionProfile profile;
+    private final ProcessBinding.Factory processes;
+    private final Set<WsConnection> live = ConcurrentHashMap.newKeySet();
+
+    public ServerContext(String listener, Router router, Map<Route, HandlerEndpoint> endpoints, VersionProfile profile,
+            ProcessBinding.Factory processes) {
+        this.listener = listener;
+        this.router = router;
+        this.endpoints = Map.copyOf(endpoints);
+        this.profile = profile;
+        this.processes = processes;
+    }
+
+    public String listener() {
+        return listener;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public HandlerEndpoint endpoint(Route route) {
+        return endpoints.get(route);
+    }
+
+    /** The listener's profile if it names one, else the handler's generation. */
+    public VersionProfile profileFor(HandlerEndpoint endpoint) {
+        return profile != null ? profile : endpoint.defaultProfile();
+    }
+
+    public ProcessBinding.Factory processes() {
+        return processes;
+    }
+
+    public void opened(WsConnection c) {
+        live.add(c);
+    }
+
+    public void closed(WsConnection c) {
+        live.remove(c);
+    }
+
+    public Collection<WsConnection> connections() {
+        return Collections.unmodifiableSet(live);
+    }
+}

@@ -1,0 +1,503 @@
+package io.corral.connection;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.corral.api.CloseStatus;
+import io.corral.api.Command;
+import io.corral.api.Connection;
+import io.corral.api.Frame;
+import io.corral.api.HandlerOptions;
+import io.corral.api.TerminateReason;
+import io.corral.api.Term;
+import io.corral.config.VersionProfile;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection state machine: one per upgraded socket, always on its channel's event loop. Frames from Netty's
+ * decoder, Erlang messages and timers come in as events; the {@link HandlerSession} answers with commands, which
+ * this class alone carries out. Mirrors {@code cowboy_websocket}'s loop (COWBOY-SEMANTICS sections 5-16).
+ */
+public final class WsConnection extends ChannelInboundHandlerAdapter implements SessionContext, ConnectionProcess.Target {
+
+    private static final Logger log = LoggerFactory.getLogger(WsConnection.class);
+
+    private enum Phase {
+        /** After the 101, before websocket_init answered: reading is off. */
+        STARTING,
+        OPEN,
+        /** The session ended; the socket is closing and every further event is dropped. */
+        CLOSED
+    }
+
+    private final Channel channel;
+    private final HandlerSession session;
+    private final VersionProfile profile;
+    private final ConnectionStats stats;
+    private final ConnectionProcess process;
+    private final ProcessBinding binding;
+    private final Connection handle;
+
+    private Phase phase = Phase.STARTING;
+    private long idleTimeoutNanos;
+    private long maxFrameSize;
+    /** Read by the deflate encoder's filter, on this event loop. */
+    private boolean deflate = true;
+    private boolean active = true;
+    private Term shutdownReason;
+
+    private long lastClientDataNanos;
+    private ScheduledFuture<?> idleTimer;
+
+    /** Reassembly of a fragmented message (RFC 6455 section 5.4). */
+    private CompositeByteBuf fragments;
+    private boolean fragmentsAreText;
+
+    public WsConnection(Channel channel, HandlerSession session, VersionProfile profile, HandlerOptions options,
+            ConnectionProcess process, ConnectionStats stats) {
+        this.channel = channel;
+        this.session = session;
+        this.profile = profile;
+        this.stats = stats;
+        this.idleTimeoutNanos = toNanos(options.idleTimeoutMillis());
+        this.maxFrameSize = options.maxFrameSize();
+        this.process = process;
+        this.binding = process.binding();
+        this.handle = new Handle();
+    }
+
+    /** The pid this connection is known by, or null without an Erlang node. */
+    public OtpErlangPid pid() {
+        return binding.pid();
+    }
+
+    public ConnectionStats stats() {
+        return stats;
+    }
+
+    /** Whether the deflate extension should compress the next outgoing frame ({@code {deflate, Bool}}). */
+    public boolean deflateEnabled() {
+        return deflate;
+    }
+
+    /**
+     * Starts the session once the 101 is written and this handler is in the pipeline: websocket_init runs, and reading
+     * starts only after its commands ran, so an {@code {active, false}} from it is in force before the first frame
+     * (COWBOY-SEMANTICS section 16).
+     */
+    public void start(ByteBuf dataSentWithUpgrade) {
+        channel.config().setAutoRead(false);
+        lastClientDataNanos = System.nanoTime();
+        armIdleTimer();
+        session.websocketInit(this);
+        // Messages that reached the pid before the upgrade come after websocket_init, as in Cowboy's mailbox.
+        process.attach(this);
+        if (phase == Phase.CLOSED) {
+            if (dataSentWithUpgrade != null) dataSentWithUpgrade.release();
+            return;
+        }
+        phase = Phase.OPEN;
+        if (dataSentWithUpgrade != null) {
+            if (dataSentWithUpgrade.isReadable()) channel.pipeline().fireChannelRead(dataSentWithUpgrade);
+            else dataSentWithUpgrade.release();
+        }
+        channel.config().setAutoRead(active);
+    }
+
+    // ---------------------------------------------------------------- events from the socket
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (phase == Phase.CLOSED) return;
+            lastClientDataNanos = System.nanoTime();
+            stats.frameIn(frame.content().readableBytes());
+            onFrame(frame);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        session.flush();
+        ctx.flush();
+    }
+
+    private void onFrame(WebSocketFrame frame) {
+        switch (frame) {
+            case TextWebSocketFrame t -> onDataFrame(t, true);
+            case BinaryWebSocketFrame b -> onDataFrame(b, false);
+            case ContinuationWebSocketFrame c -> onContinuation(c);
+            case PingWebSocketFrame p -> {
+                // The pong goes out before the handler sees the ping (section 12).
+                channel.write(new PongWebSocketFrame(p.content().retainedDuplicate()));
+                stats.frameOut(p.content().readableBytes());
+                session.handle(Frame.ping(ByteBufUtil.getBytes(p.content())), this);
+            }
+            case PongWebSocketFrame p -> session.handle(Frame.pong(ByteBufUtil.getBytes(p.content())), this);
+            case CloseWebSocketFrame c -> onClientClose(c);
+            default -> endSession(TerminateReason.BADFRAME);
+        }
+    }
+
+    private void onDataFrame(WebSocketFrame frame, boolean text) {
+        int size = frame.content().readableBytes();
+        if (size > maxFrameSize) {
+            endSession(TerminateReason.BADSIZE);
+            return;
+        }
+        if (frame.isFinalFragment()) {
+            byte[] bytes = ByteBufUtil.getBytes(frame.content());
+            session.handle(text ? new Frame.Text(bytes) : new Frame.Binary(bytes), this);
+            return;
+        }
+        fragments = channel.alloc().compositeBuffer(Integer.MAX_VALUE);
+        fragments.addComponent(true, frame.content().retain());
+        fragmentsAreText = text;
+    }
+
+    private void onContinuation(ContinuationWebSocketFrame frame) {
+        if (fragments == null) { // the decoder checks this too; kept for decoders that do not
+            endSession(TerminateReason.BADFRAME);
+            return;
+        }
+        fragments.addComponent(true, frame.content().retain());
+        if (fragments.readableBytes() > maxFrameSize) {
+            endSession(TerminateReason.BADSIZE);
+            return;
+        }
+        if (frame.isFinalFragment()) {
+            byte[] bytes = ByteBufUtil.getBytes(fragments);
+            releaseFragments();
+            session.handle(fragmentsAreText ? new Frame.Text(bytes) : new Frame.Binary(bytes), this);
+        }
+    }
+
+    private void onClientClose(CloseWebSocketFrame close) {
+        ByteBuf c = close.content();
+        if (!c.isReadable()) {
+            endSession(TerminateReason.REMOTE);
+            return;
+        }
+        int code = c.getUnsignedShort(c.readerIndex());
+        if (!CloseStatus.isValidRemote(code)) {
+            endSession(TerminateReason.BADFRAME);
+            return;
+        }
+        byte[] reason = new byte[c.readableBytes() - 2];
+        c.getBytes(c.readerIndex() + 2, reason);
+        endSession(new TerminateReason.RemoteClose(code, reason));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (phase == Phase.CLOSED) return;
+        TerminateReason reason = switch (cause) {
+            case CorruptedWebSocketFrameException e -> switch (e.closeStatus().code()) {
+                case CloseStatus.INVALID_PAYLOAD -> TerminateReason.BADENCODING;
+                case CloseStatus.MESSAGE_TOO_BIG -> TerminateReason.BADSIZE;
+                default -> TerminateReason.BADFRAME;
+            };
+            // Netty's inflater stops at maxAllocation: the inflated message is over max_frame_size.
+            case DecompressionException e when e.getMessage() != null && e.getMessage().contains("maximum size") ->
+                    TerminateReason.BADSIZE;
+            case DecompressionException e -> TerminateReason.BADFRAME;
+            case IOException e -> new TerminateReason.Error(e.getMessage() == null ? "closed" : socketErrorName(e));
+            default -> {
+                log.warn("unexpected error on {}, closing it", channel, cause);
+                yield TerminateReason.BADFRAME;
+            }
+        };
+        endSession(reason);
+    }
+
+    private static String socketErrorName(IOException e) {
+        String m = e.getMessage().toLowerCase();
+        if (m.contains("reset")) return "econnreset";
+        if (m.contains("broken pipe")) return "epipe";
+        if (m.contains("timed out")) return "etimedout";
+        return "closed";
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (phase != Phase.CLOSED) endSession(TerminateReason.CLOSED);
+        releaseFragments();
+        ctx.fireChannelInactive();
+    }
+
+    // ---------------------------------------------------------------- idle timeout (section 9)
+
+    private static long toNanos(long millis) {
+        return millis == HandlerOptions.INFINITY ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /**
+     * One timer per connection, re-armed only when it fires: client data just moves {@link #lastClientDataNanos}.
+     * It fires at exactly T after the last client data (Cowboy 2.13+ fires between T and T + T/10).
+     */
+    private void armIdleTimer() {
+        if (idleTimer != null) idleTimer.cancel(false);
+        idleTimer = null;
+        if (idleTimeoutNanos == Long.MAX_VALUE) return;
+        long due = lastClientDataNanos + idleTimeoutNanos - System.nanoTime();
+        idleTimer = channel.eventLoop().schedule(this::idleCheck, Math.max(due, 0), TimeUnit.NANOSECONDS);
+    }
+
+    private void idleCheck() {
+        idleTimer = null;
+        if (phase == Phase.CLOSED) return;
+        if (System.nanoTime() - lastClientDataNanos >= idleTimeoutNanos) endSession(TerminateReason.TIMEOUT);
+        else armIdleTimer();
+    }
+
+    // ---------------------------------------------------------------- commands (section 16)
+
+    @Override
+    public void apply(List<Command> commands, boolean hibernate) {
+        if (phase == Phase.CLOSED) return;
+        for (Command command : commands) {
+            switch (command) {
+                case Frame.Close close -> {
+                    // A close ends the list: frames after it are dropped (section 6).
+                    write(close);
+                    endSession(TerminateReason.STOP, false);
+                    return;
+                }
+                case Frame frame -> write(frame);
+                case Command.Stop stop -> {
+                    write(Frame.close(CloseStatus.NORMAL));
+                    endSession(TerminateReason.STOP, false);
+                    return;
+                }
+                case Command.Active a -> {
+                    active = a.active();
+                    if (phase == Phase.OPEN) channel.config().setAutoRead(active);
+                }
+                case Command.Deflate d -> deflate = d.deflate();
+                case Command.SetOptions o -> {
+                    if (o.maxFrameSize() != null) maxFrameSize = o.maxFrameSize();
+                    if (o.idleTimeoutMillis() != null) {
+                        idleTimeoutNanos = toNanos(o.idleTimeoutMillis());
+                        // Cowboy restarts its tick counter: the new timeout counts from now.
+                        lastClientDataNanos = System.nanoTime();
+                        armIdleTimer();
+                    }
+                }
+                case Command.ShutdownReason r -> shutdownReason = r.reason();
+            }
+        }
+        if (hibernate) releaseFragmentsIfIdle();
+        channel.flush();
+    }
+
+    private void write(Frame frame) {
+        WebSocketFrame out = switch (frame) {
+            case Frame.Text t -> new TextWebSocketFrame(Unpooled.wrappedBuffer(t.bytes()));
+            case Frame.Binary b -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(b.bytes()));
+            case Frame.Ping p -> new PingWebSocketFrame(controlPayload(p.bytes()));
+            case Frame.Pong p -> new PongWebSocketFrame(controlPayload(p.bytes()));
+            case Frame.Close c -> new CloseWebSocketFrame(true, 0, closePayload(c));
+        };
+        stats.frameOut(out.content().readableBytes());
+        channel.write(out);
+    }
+
+    /** Control frames carry at most 125 bytes (RFC 6455 section 5.5); a handler asking for more has a bug. */
+    private static ByteBuf controlPayload(byte[] bytes) {
+        if (bytes.length > 125) throw new IllegalArgumentException("control frame payload over 125 bytes: " + bytes.length);
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
+    private static ByteBuf closePayload(Frame.Close c) {
+        if (c.code() == Frame.Close.NO_CODE) return Unpooled.EMPTY_BUFFER;
+        if (c.reason().length > 123) throw new IllegalArgumentException("close reason over 123 bytes: " + c.reason().length);
+        // Any 16-bit code goes out as given: Cowboy does not check what a handler sends.
+        ByteBuf b = Unpooled.buffer(2 + c.reason().length);
+        b.writeShort(c.code());
+        b.writeBytes(c.reason());
+        return b;
+    }
+
+    @Override
+    public void crash(String cls, Object reason) {
+        if (phase == Phase.CLOSED) return;
+        log.debug("handler crashed on {}: {} {}", channel, cls, reason);
+        endSession(new TerminateReason.Crash(cls, reason));
+    }
+
+    @Override
+    public void die(Object exitReason) {
+        if (phase == Phase.CLOSED) return;
+        phase = Phase.CLOSED;
+        cancelIdleTimer();
+        channel.close();
+        process.exit(Terms.exitReason(exitReason));
+    }
+
+    @Override
+    public Connection connection() {
+        return handle;
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    private void endSession(TerminateReason reason) {
+        endSession(reason, true);
+    }
+
+    /**
+     * Sends the close frame for {@code reason} (when {@code sendClose}), closes the socket, runs terminate, ends the
+     * process. Cowboy does not wait for the client's close reply (section 6).
+     */
+    private void endSession(TerminateReason reason, boolean sendClose) {
+        if (phase == Phase.CLOSED) return;
+        phase = Phase.CLOSED;
+        cancelIdleTimer();
+        releaseFragments();
+        Frame.Close close = sendClose ? CloseCodes.closeFrameFor(reason) : null;
+        if (close != null && channel.isActive()) write(close);
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        try {
+            session.terminate(reason, this);
+        } catch (RuntimeException e) {
+            log.warn("terminate raised on {}", channel, e);
+        }
+        OtpErlangObject exit = switch (reason) {
+            case TerminateReason.Crash c -> Terms.crashExitReason(c);
+            default -> shutdownReason == null ? new OtpErlangAtom("normal")
+                    : new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("shutdown"), shutdownReason.raw()});
+        };
+        process.exit(exit);
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) idleTimer.cancel(false);
+        idleTimer = null;
+    }
+
+    private void releaseFragments() {
+        if (fragments != null) {
+            fragments.release();
+            fragments = null;
+        }
+    }
+
+    private void releaseFragmentsIfIdle() {
+        // Hibernation has no wire effect; on the JVM it only gives back buffers that are not in use.
+        if (fragments != null && fragments.numComponents() == 0) releaseFragments();
+    }
+
+    /** Server shutdown: the socket is closed; the handler sees {@code {error, closed}}. */
+    public void closeAbruptly() {
+        channel.close();
+    }
+
+    // ---------------------------------------------------------------- the process side
+
+    @Override
+    public void onMessage(OtpErlangObject message) {
+        onInfo(Term.of(message));
+    }
+
+    private void onInfo(Term message) {
+        if (phase == Phase.CLOSED) return;
+        session.info(message, this);
+        session.flush();
+    }
+
+    /**
+     * A linked process exited. The websocket process does not trap exits (Cowboy 2.11+), so a normal exit is
+     * ignored and anything else kills it: no close frame, no terminate.
+     */
+    @Override
+    public void onExitSignal(OtpErlangPid from, OtpErlangObject reason) {
+        if (phase == Phase.CLOSED) return;
+        if (reason instanceof OtpErlangAtom a && a.atomValue().equals("normal")) return;
+        if (!session.onExitSignal(from, reason, this)) die(reason);
+    }
+
+    /** The handler's view of its connection. */
+    private final class Handle implements Connection {
+        @Override
+        public OtpErlangPid pid() {
+            return binding.pid();
+        }
+
+        @Override
+        public void post(Term message) {
+            channel.eventLoop().execute(() -> onInfo(message));
+        }
+
+        @Override
+        public Cancellable sendAfter(Duration delay, Term message) {
+            ScheduledFuture<?> f = channel.eventLoop()
+                    .schedule(() -> onInfo(message), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }
+
+        @Override
+        public void send(OtpErlangPid to, Term message) {
+            binding.send(to, message.raw());
+        }
+
+        @Override
+        public void send(String registeredName, String node, Term message) {
+            binding.send(registeredName, node, message.raw());
+        }
+    }
+
+    /** Exit reasons as Erlang terms. */
+    static final class Terms {
+        private Terms() {}
+
+        static OtpErlangObject exitReason(Object reason) {
+            return switch (reason) {
+                case OtpErlangObject o -> o;
+                case Term t -> t.raw();
+                default -> new OtpErlangAtom(String.valueOf(reason));
+            };
+        }
+
+        static OtpErlangObject crashExitReason(TerminateReason.Crash c) {
+            OtpErlangObject why = switch (c.cause()) {
+                case OtpErlangObject o -> o;
+                case Term t -> t.raw();
+                case Throwable t -> new OtpErlangBinary(String.valueOf(t).getBytes(StandardCharsets.UTF_8));
+                default -> new OtpErlangAtom(String.valueOf(c.cause()));
+            };
+            return new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("crash"), new OtpErlangAtom(c.cls()), why});
+        }
+    }
+}

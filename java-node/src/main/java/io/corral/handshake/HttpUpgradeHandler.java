@@ -1,0 +1,260 @@
+package io.corral.handshake;
+
+import io.corral.api.HandlerOptions;
+import io.corral.config.VersionProfile;
+import io.corral.connection.ConnectionProcess;
+import io.corral.connection.ConnectionStats;
+import io.corral.connection.HandlerEndpoint;
+import io.corral.connection.HandlerEndpoint.InitDecision;
+import io.corral.connection.ServerContext;
+import io.corral.connection.WsConnection;
+import io.corral.routing.Match;
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import java.net.InetSocketAddress;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of a connection: routes the request, checks the upgrade headers as Cowboy does (section 18), runs
+ * the handler's init, then either answers over HTTP or writes the 101 and turns the pipeline into a WebSocket one.
+ *
+ * <p>The HTTP decoder is taken out as soon as the request is complete, so bytes the client sent right behind the
+ * upgrade request are not parsed as HTTP: they come here as raw bytes and are handed to the frame decoder after the
+ * 101 (Cowboy 2.7+), or dropped (earlier versions).
+ */
+public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpUpgradeHandler.class);
+
+    private final ServerContext server;
+    private HttpRequest request;
+    private CompositeByteBuf leftover;
+    private boolean decided;
+
+    public HttpUpgradeHandler(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (msg) {
+            case HttpRequest req -> {
+                if (request == null) request = req;
+                if (req instanceof LastHttpContent last) {
+                    last.release();
+                    onRequest(ctx);
+                }
+            }
+            case HttpContent c -> {
+                boolean last = c instanceof LastHttpContent;
+                c.release();
+                if (last && request != null && !decided) onRequest(ctx);
+            }
+            case ByteBuf b -> {
+                if (leftover == null) leftover = ctx.alloc().compositeBuffer();
+                leftover.addComponent(true, b);
+            }
+            default -> ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx) {
+        decided = true;
+        HttpRequest req = request;
+        if (req.decoderResult().isFailure()) {
+            respond(ctx, 400, Map.of(), new byte[0], null);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String rawPath = uri.rawPath();
+        String qs = uri.rawQuery();
+        String hostHeader = req.headers().get(HttpHeaderNames.HOST, "");
+        String host = hostHeader.contains(":") && !hostHeader.endsWith("]")
+                ? hostHeader.substring(0, hostHeader.lastIndexOf(':')) : hostHeader;
+        Optional<Match> match = server.router().match(host.toLowerCase(Locale.ROOT), rawPath);
+        if (match.isEmpty()) {
+            respond(ctx, 404, Map.of(), new byte[0], null);
+            return;
+        }
+        HandlerEndpoint endpoint = server.endpoint(match.get().route());
+        VersionProfile profile = server.profileFor(endpoint);
+        HttpHeaders h = req.headers();
+
+        if (!h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)
+                || !h.containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
+            // 2.2+ says 426 with the protocol to upgrade to; 1.x and 2.0 say 400.
+            Map<String, String> extra = profile.plainRequestStatus == 426
+                    ? Map.of("connection", "upgrade", "upgrade", "websocket") : Map.of();
+            respond(ctx, profile.plainRequestStatus, extra, new byte[0], null);
+            return;
+        }
+        String version = h.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        int wsVersion = switch (version == null ? "" : version.trim()) {
+            case "7" -> 7;
+            case "8" -> 8;
+            case "13" -> 13;
+            default -> -1;
+        };
+        String key = h.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (wsVersion < 0 || key == null || key.isBlank()) {
+            respond(ctx, 400, Map.of(), new byte[0], null);
+            return;
+        }
+
+        // From here on the socket speaks WebSocket or nothing: stop parsing HTTP and stop reading until decided.
+        ctx.channel().config().setAutoRead(false);
+        HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+        if (codec != null) codec.removeInboundHandler();
+
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : h) {
+            headers.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), (a, b) -> a + ", " + b);
+        }
+        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        UpgradeRequest upgrade = new UpgradeRequest(req.method().name(), req.protocolVersion().text(), hostHeader,
+                local.getPort(), rawPath, qs, headers, peer, local, match.get(), profile, wsVersion);
+        ConnectionProcess process = new ConnectionProcess(ctx.channel().eventLoop(), server.processes());
+        // A client gone before the decision ends the process; a linked proxy goes with it.
+        ctx.channel().closeFuture().addListener(f -> process.exit(Handshake.CLOSED_BEFORE_UPGRADE));
+        endpoint.init(upgrade, process).whenComplete((decision, error) -> ctx.channel().eventLoop().execute(() -> {
+            decide(ctx, endpoint, upgrade, process, key,
+                    error != null ? new InitDecision.Crash(String.valueOf(error)) : decision);
+        }));
+    }
+
+    private void decide(ChannelHandlerContext ctx, HandlerEndpoint endpoint, UpgradeRequest req,
+            ConnectionProcess process, String key, InitDecision decision) {
+        if (!ctx.channel().isActive()) {
+            releaseLeftover();
+            return;
+        }
+        switch (decision) {
+            case InitDecision.Crash c -> {
+                log.warn("init of {} crashed for {}: {}", endpoint.name(), req.path(), c.description());
+                respond(ctx, 500, Map.of(), new byte[0], process);
+            }
+            case InitDecision.Reply r -> respond(ctx, r.status(), r.headers(), r.body(), process);
+            case InitDecision.Upgrade u -> upgrade(ctx, endpoint, req, process, key, u);
+        }
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HandlerEndpoint endpoint, UpgradeRequest req,
+            ConnectionProcess process, String key, InitDecision.Upgrade u) {
+        HandlerOptions options = u.options();
+        Compression.Negotiated deflate = options.compress()
+                ? Compression.negotiate(req.header("sec-websocket-extensions"), options.maxFrameSize()) : null;
+
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        HttpHeaders rh = res.headers();
+        rh.set(HttpHeaderNames.CONNECTION, "Upgrade");
+        rh.set(HttpHeaderNames.UPGRADE, "websocket");
+        rh.set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, Handshake.accept(key));
+        u.responseHeaders().forEach(rh::set);
+        if (deflate != null) rh.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflate.responseHeader());
+        if (req.profile().dateAndServerOn101) {
+            rh.set(HttpHeaderNames.DATE, httpDate());
+            rh.set(HttpHeaderNames.SERVER, "Corral");
+        }
+        ctx.writeAndFlush(res);
+
+        // The 101 is encoded; now the pipeline becomes: frame encoder, frame decoder, [RSV check, inflater,
+        // deflater], [UTF-8 validator], connection.
+        ChannelPipeline p = ctx.pipeline();
+        p.remove(HttpServerCodec.class);
+        String me = ctx.name();
+        int limit = (int) Math.min(options.maxFrameSize(), Integer.MAX_VALUE);
+        WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(limit)
+                .allowExtensions(deflate != null)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(false)
+                .build();
+        p.addBefore(me, "ws-encoder", new WebSocket13FrameEncoder(false));
+        p.addBefore(me, "ws-decoder", new CowboyFrameDecoder(config, options.validateUtf8()));
+        ConnectionStats stats = new ConnectionStats(server.listener(), req.path(), req.peer(), endpoint.name());
+        WsConnection conn = new WsConnection(ctx.channel(), u.session(), req.profile(), options, process, stats);
+        if (deflate != null) {
+            p.addBefore(me, "ws-rsv", new RsvCheck());
+            p.addBefore(me, "ws-inflate", deflate.extension().newExtensionDecoder());
+            p.addBefore(me, "ws-deflate", deflate.extension().newExtensionEncoder());
+            deflate.bind(conn);
+        }
+        if (options.validateUtf8()) p.addBefore(me, "ws-utf8", new Utf8FrameValidator(false));
+        ByteBuf early = leftover;
+        leftover = null;
+        p.replace(this, "ws-connection", conn);
+        server.opened(conn);
+        ctx.channel().closeFuture().addListener(f -> server.closed(conn));
+        if (early != null && !req.profile().keepsDataSentWithUpgrade) {
+            early.release();
+            early = null;
+        }
+        conn.start(early);
+    }
+
+    private static String httpDate() {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+    }
+
+    /** Answers over HTTP and closes: a connection that asked for a WebSocket and did not get one is done. */
+    private void respond(ChannelHandlerContext ctx, int status, Map<String, String> headers, byte[] body,
+            ConnectionProcess process) {
+        releaseLeftover();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        headers.forEach(res.headers()::set);
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (!res.headers().contains(HttpHeaderNames.CONNECTION)) res.headers().set(HttpHeaderNames.CONNECTION, "close");
+        res.headers().set(HttpHeaderNames.DATE, httpDate());
+        res.headers().set(HttpHeaderNames.SERVER, "Corral");
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        if (process != null) process.exit(new OtpErlangAtom("normal"));
+    }
+
+    private void releaseLeftover() {
+        if (leftover != null) {
+            leftover.release();
+            leftover = null;
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseLeftover();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("HTTP error on {}", ctx.channel(), cause);
+        ctx.close();
+    }
+}
