@@ -1,0 +1,145 @@
+package io.corral.cli;
+
+import io.corral.Corral;
+import io.corral.config.Settings;
+import io.corral.config.VersionProfile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code corral}: parses the command line into {@link Settings} and runs the command. */
+public final class Main {
+
+    static final String HELP = """
+            corral - a WebSocket server engine for the JVM that speaks Cowboy's websocket-handler contract
+
+            Usage:
+              corral serve --routes FILE [--port P] [--bind ADDR] [options]
+              corral demo [--port P] [--bind ADDR]
+              corral test                (the launcher script: the whole test suite)
+              corral --help
+
+            serve   Serves the routes in FILE: Cowboy's dispatch format as Erlang terms,
+                    [{HostMatch, [{PathMatch, Handler, Opts}]}]. A Java handler is named by its class
+                    ('com.example.ChatHandler'), an Erlang module by its name (chat_handler).
+            demo    Serves the built-in example handlers and prints their URLs.
+
+            Options:
+              --port P               TCP port (default 8080; 0 picks a free one)
+              --bind ADDR            address to listen on (default 127.0.0.1)
+              --routes FILE          the routes file (serve)
+              --cowboy-version V     reproduce Cowboy V for every route: 1.0, 1.1, 2.0 or 2.latest
+                                     (default: each handler's generation; Java 2.x handlers -> 2.latest)
+              --threads N            event loop threads (default: 2 x cores)
+              --help                 this text
+
+            A malformed routes file or an unknown handler stops the start with the file, line and reason.
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
+            out.print(HELP);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        Settings settings;
+        try {
+            settings = parse(command, List.of(args).subList(1, args.length));
+        } catch (IllegalArgumentException e) {
+            err.println("corral: " + e.getMessage());
+            err.println("Run 'corral --help' for usage.");
+            return 2;
+        }
+        if (settings == null) {
+            out.print(HELP);
+            return 0;
+        }
+        try (Corral corral = Corral.start(settings)) {
+            String base = "ws://" + hostForUrl(settings.bind()) + ":" + corral.port();
+            out.println("corral: listening on " + base);
+            if (command.equals("demo")) {
+                out.println("  " + base + "/echo    echoes text and binary frames (Java handler)");
+                out.println("  " + base + "/clock   pushes the time every second (Java handler)");
+            }
+            out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+            return 0;
+        } catch (Corral.StartException e) {
+            err.println("corral: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            return 0;
+        }
+    }
+
+    private static String hostForUrl(String bind) {
+        if (bind.equals("0.0.0.0")) return "127.0.0.1";
+        return bind.contains(":") ? "[" + bind + "]" : bind;
+    }
+
+    /** Parses a command's options; returns null when {@code --help} was asked. */
+    static Settings parse(String command, List<String> args) {
+        Settings.Builder b = Settings.builder();
+        switch (command) {
+            case "serve" -> {}
+            case "demo" -> b.routesText("demo routes", demoRoutes());
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'");
+        }
+        List<Path> pa = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--help") || a.equals("-h")) return null;
+            String v = i + 1 < args.size() ? args.get(i + 1) : null;
+            switch (a) {
+                case "--port" -> b.port(intArg(a, v));
+                case "--bind" -> b.bind(need(a, v));
+                case "--routes" -> {
+                    Path p = Path.of(need(a, v));
+                    if (!Files.isReadable(p)) throw new IllegalArgumentException("routes file " + p + " cannot be read");
+                    b.routesFile(p);
+                }
+                case "--cowboy-version" -> b.cowboyVersion(VersionProfile.parse(need(a, v)));
+                case "--threads" -> b.threads(intArg(a, v));
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+            i++;
+        }
+        b.codePaths(pa);
+        return b.build();
+    }
+
+    private static String need(String option, String value) {
+        if (value == null || value.startsWith("--")) throw new IllegalArgumentException(option + " needs a value");
+        return value;
+    }
+
+    private static int intArg(String option, String value) {
+        try {
+            return Integer.parseInt(need(option, value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+        }
+    }
+
+    static String demoRoutes() {
+        try (InputStream in = Main.class.getResourceAsStream("/io/corral/demo/routes.conf")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the demo routes are missing from the jar", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.corral.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything one Corral process is started with; defaults live here and nowhere else. The CLI only parses into this.
+ *
+ * @param bind address to listen on (default 127.0.0.1)
+ * @param port TCP port (default 8080; 0 picks a free one)
+ * @param routesFile a Cowboy-style dispatch file, or null when {@code routesText} is given
+ * @param routesText routes as text (the demo's built-in routes), named {@code routesName} in errors
+ * @param cowboyVersion the Cowboy version every route reproduces, or null to follow each handler's generation
+ * @param threads event loop threads (0: Netty's default)
+ * @param nodeName the hidden node's name ({@code NAME} or {@code NAME@HOST}), or null for no Erlang node unless
+ *     Erlang handlers need one
+ * @param cookie the distribution cookie, or null to read {@code cookieFile}
+ * @param cookieFile a cookie file, or null for {@code ~/.erlang.cookie}
+ * @param erlangNode where Erlang handler modules run, or null to start a local node
+ * @param codePaths directories added to the Erlang node's code path ({@code --pa})
+ */
+public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
+        VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
+        List<Path> codePaths) {
+
+    public Settings {
+        codePaths = List.copyOf(codePaths);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private String bind = "127.0.0.1";
+        private int port = 8080;
+        private Path routesFile;
+        private String routesText;
+        private String routesName;
+        private VersionProfile cowboyVersion;
+        private int threads;
+        private String nodeName;
+        private String cookie;
+        private Path cookieFile;
+        private String erlangNode;
+        private List<Path> codePaths = List.of();
+
+        public Builder bind(String v) {
+            bind = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder routesFile(Path v) {
+            routesFile = v;
+            return this;
+        }
+
+        public Builder routesText(String name, String text) {
+            routesName = name;
+            routesText = text;
+            return this;
+        }
+
+        public Builder cowboyVersion(VersionProfile v) {
+            cowboyVersion = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder nodeName(String v) {
+            nodeName = v;
+            return this;
+        }
+
+        public Builder cookie(String v) {
+            cookie = v;
+            return this;
+        }
+
+        public Builder cookieFile(Path v) {
+            cookieFile = v;
+            return this;
+        }
+
+        public Builder erlangNode(String v) {
+            erlangNode = v;
+            return this;
+        }
+
+        public Builder codePaths(List<Path> v) {
+            codePaths = v;
+            return this;
+        }
+
+        public Settings build() {
+            if (routesFile == null && routesText == null) throw new IllegalArgumentException("--routes FILE is required");
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0-65535, got " + port);
+            return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
+                    cookie, cookieFile, erlangNode, codePaths);
+        }
+    }
+}
