@@ -27,7 +27,7 @@ final class PatternCompiler {
         }
     }
 
-    /** A path pattern (already stripped of nothing: it must still start with '/'), as byte string. */
+    /** A path pattern as a byte string, starting with '/'; the token lists its alternatives stand for. */
     static List<List<Segment>> path(String bytes) throws PatternException {
         if (!bytes.startsWith("/")) throw new PatternException("path pattern \"" + show(bytes) + "\" must begin with '/'");
         List<List<Segment>> out = new ArrayList<>();

@@ -3,11 +3,14 @@ package io.corral.routing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Compiled routes with cowboy_router's matching rules. Immutable and safe to share between event loops.
@@ -20,7 +23,13 @@ import java.util.Optional;
  *   <li>Paths are split on '/', one trailing slash is ignored, each segment is percent-decoded (a '+' stays a
  *       '+'), then "." and ".." segments are removed (RFC 3986 section 5.2.4), as Cowboy 2 does.</li>
  *   <li>A name bound twice, in the host or path or both, must see equal values.</li>
+ *   <li>Constraints run after a host or path matched; a failed one moves on to the next rule.</li>
  * </ul>
+ *
+ * <p>Two deliberate differences from cowboy_router, both where Cowboy's result is accidental: a {@code '_'} host or
+ * path with constraints still matches (Cowboy's clauses for {@code '_'} require an empty constraint list, so such a
+ * rule silently never matches there), and patterns that can never match are refused when the file is read (see
+ * {@link RoutesFile}).
  */
 public final class Router {
 
@@ -29,10 +38,13 @@ public final class Router {
 
     Router(List<HostRule> hostRules) {
         this.hostRules = List.copyOf(hostRules);
+        // By identity: alternatives of one pattern share their Route object, while two equal-looking entries in the
+        // file are still two routes.
+        Set<Route> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Route> all = new ArrayList<>();
         for (HostRule h : this.hostRules) {
             for (PathRule p : h.paths()) {
-                if (!all.contains(p.route())) all.add(p.route());
+                if (seen.add(p.route())) all.add(p.route());
             }
         }
         this.routes = List.copyOf(all);

@@ -367,4 +367,36 @@ class RouterTest {
     void emptyRoutesListMatchesNothing() {
         assertEquals(Lookup.Miss.UNKNOWN_HOST, routes("[].").lookup("h", "/"));
     }
+
+    @Test
+    void ipv6HostLiteralLosesOnlyItsPort() {
+        Router r = routes("[{\"[...]\", [{'_', h, []}]}].");
+        assertEquals(List.of("[::1]"), matched(r, "[::1]:8080", "/").hostInfo());
+        assertEquals(List.of("[::1]"), matched(r, "[::1]", "/").hostInfo());
+    }
+
+    @Test
+    void hostWithAnEmptyLabelMatchesOnlyUnderscoreHosts() {
+        Router r = routes("[{\"[...]\", [{'_', named, []}]}, {'_', [{'_', any, []}]}].");
+        assertEquals("any", matched(r, "a..b", "/").route().handlerName(),
+                "cowboy_http refuses such a host; only a '_' rule can take it");
+    }
+
+    @Test
+    void underscorePathWithConstraintsChecksHostBindings() {
+        Router r = routes("[{\":n.example.org\", [{'_', [{n, int}], numbered, []}, {'_', other, []}]}].");
+        assertEquals("numbered", matched(r, "3.example.org", "/x").route().handlerName());
+        assertEquals("other", matched(r, "a.example.org", "/x").route().handlerName());
+    }
+
+    @Test
+    void twoIdenticalEntriesAreTwoRoutes() {
+        assertEquals(2, routes("[{'_', [{\"/a\", h, []}, {\"/a\", h, []}]}].").routes().size());
+    }
+
+    @Test
+    void optionalHostLabelCompilesToOneRoutePerPath() {
+        Router r = routes("[{\"[www.]example.org\", [{\"/a\", h, []}, {\"/b\", h, []}]}].");
+        assertEquals(List.of("/a", "/b"), r.routes().stream().map(Route::pathPattern).toList());
+    }
 }
