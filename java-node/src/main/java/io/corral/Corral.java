@@ -46,6 +46,9 @@ public final class Corral implements AutoCloseable {
                     settings.cowboyVersion(), processes);
             CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ctx);
             return new Corral(server, resources);
+        } catch (java.io.IOException e) {
+            closeAll(resources);
+            throw new StartException("cannot read routes file " + settings.routesFile() + ": " + e.getMessage(), e);
         } catch (RoutesFileException | Endpoints.UnknownHandlerException e) {
             closeAll(resources);
             throw new StartException(e.getMessage(), e);

@@ -8,6 +8,7 @@ import io.corral.connection.HandlerEndpoint;
 import io.corral.connection.HandlerEndpoint.InitDecision;
 import io.corral.connection.ServerContext;
 import io.corral.connection.WsConnection;
+import io.corral.routing.Lookup;
 import io.corral.routing.Match;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import io.netty.buffer.ByteBuf;
@@ -38,7 +39,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,14 +96,15 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         String rawPath = uri.rawPath();
         String qs = uri.rawQuery();
         String hostHeader = req.headers().get(HttpHeaderNames.HOST, "");
-        String host = hostHeader.contains(":") && !hostHeader.endsWith("]")
-                ? hostHeader.substring(0, hostHeader.lastIndexOf(':')) : hostHeader;
-        Optional<Match> match = server.router().match(host.toLowerCase(Locale.ROOT), rawPath);
-        if (match.isEmpty()) {
-            respond(ctx, 404, Map.of(), new byte[0], null);
+        String host = hostHeader;
+        // cowboy_router: an unknown host or a malformed path is 400, an unknown path 404.
+        Lookup lookup = server.router().lookup(host, rawPath);
+        if (lookup instanceof Lookup.Miss miss) {
+            respond(ctx, miss.status(), Map.of(), new byte[0], null);
             return;
         }
-        HandlerEndpoint endpoint = server.endpoint(match.get().route());
+        Match match = (Match) lookup;
+        HandlerEndpoint endpoint = server.endpoint(match.route());
         VersionProfile profile = server.profileFor(endpoint);
         HttpHeaders h = req.headers();
 
@@ -140,7 +141,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         UpgradeRequest upgrade = new UpgradeRequest(req.method().name(), req.protocolVersion().text(), hostHeader,
-                local.getPort(), rawPath, qs, headers, peer, local, match.get(), profile, wsVersion);
+                local.getPort(), rawPath, qs, headers, peer, local, match, profile, wsVersion);
         ConnectionProcess process = new ConnectionProcess(ctx.channel().eventLoop(), server.processes());
         // A client gone before the decision ends the process; a linked proxy goes with it.
         ctx.channel().closeFuture().addListener(f -> process.exit(Handshake.CLOSED_BEFORE_UPGRADE));
