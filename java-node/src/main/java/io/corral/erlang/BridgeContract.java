@@ -1,0 +1,291 @@
+package io.corral.erlang;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangMap;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.corral.api.Command;
+import io.corral.api.Frame;
+import io.corral.api.HandlerOptions;
+import io.corral.api.TerminateReason;
+import io.corral.api.Term;
+import io.corral.handshake.UpgradeRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java side of the erlang-bridge contract, version 1 (erlang-bridge/include/corral_contract.hrl and
+ * erlang-bridge/CONTRACT.md are the Erlang side). Every term the two sides exchange is built or read here and
+ * nowhere else; the methods are pure, so the contract is unit-tested without a node.
+ */
+public final class BridgeContract {
+    public static final int VERSION = 1;
+    public static final String BRIDGE = "corral_bridge";
+
+    static final OtpErlangAtom TAG = new OtpErlangAtom("$corral");
+    static final OtpErlangLong VSN = new OtpErlangLong(VERSION);
+
+    private BridgeContract() {}
+
+    private static OtpErlangAtom atom(String s) {
+        return new OtpErlangAtom(s);
+    }
+
+    private static OtpErlangBinary bin(String s) {
+        return new OtpErlangBinary(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static OtpErlangTuple tuple(OtpErlangObject... e) {
+        return new OtpErlangTuple(e);
+    }
+
+    private static OtpErlangObject message(String kind, OtpErlangObject... rest) {
+        OtpErlangObject[] all = new OtpErlangObject[3 + rest.length];
+        all[0] = TAG;
+        all[1] = VSN;
+        all[2] = atom(kind);
+        System.arraycopy(rest, 0, all, 3, rest.length);
+        return new OtpErlangTuple(all);
+    }
+
+    // ------------------------------------------------------------------ Java -> bridge
+
+    /** {@code {'$corral', 1, open, ConnPid, #{module, opts, req, profile}}} */
+    public static OtpErlangObject open(OtpErlangPid conn, String module, Term opts, UpgradeRequest req) {
+        Map<OtpErlangObject, OtpErlangObject> spec = new LinkedHashMap<>();
+        spec.put(atom("module"), atom(module));
+        spec.put(atom("opts"), opts.raw());
+        spec.put(atom("req"), reqInfo(req));
+        spec.put(atom("profile"), atom(req.profile().label));
+        return message("open", conn, map(spec));
+    }
+
+    static OtpErlangMap map(Map<OtpErlangObject, OtpErlangObject> m) {
+        return new OtpErlangMap(m.keySet().toArray(OtpErlangObject[]::new), m.values().toArray(OtpErlangObject[]::new));
+    }
+
+    /** The request as plain data; the bridge shapes it into each generation's Req. */
+    static OtpErlangMap reqInfo(UpgradeRequest r) {
+        Map<OtpErlangObject, OtpErlangObject> m = new LinkedHashMap<>();
+        m.put(atom("method"), bin(r.method()));
+        m.put(atom("version"), atom(r.version()));
+        m.put(atom("scheme"), bin(r.scheme()));
+        m.put(atom("host"), bin(r.host()));
+        m.put(atom("port"), new OtpErlangLong(r.port()));
+        m.put(atom("path"), bin(r.path()));
+        m.put(atom("qs"), bin(r.qs()));
+        Map<OtpErlangObject, OtpErlangObject> headers = new LinkedHashMap<>();
+        r.headers().forEach((k, v) -> headers.put(bin(k), bin(v)));
+        m.put(atom("headers"), map(headers));
+        m.put(atom("peer"), address(r.peer()));
+        m.put(atom("sock"), address(r.local()));
+        Map<OtpErlangObject, OtpErlangObject> bindings = new LinkedHashMap<>();
+        r.bindings().forEach((k, v) -> bindings.put(atom(k), bin(v)));
+        m.put(atom("bindings"), map(bindings));
+        m.put(atom("path_info"), segments(r.pathInfo()));
+        m.put(atom("host_info"), segments(r.hostInfo()));
+        m.put(atom("websocket_version"), new OtpErlangLong(r.websocketVersion()));
+        m.put(atom("websocket_compress"), new OtpErlangAtom(r.compressOffered()));
+        return map(m);
+    }
+
+    private static OtpErlangObject segments(List<String> s) {
+        if (s == null) return atom("undefined");
+        return new OtpErlangList(s.stream().map(BridgeContract::bin).toArray(OtpErlangObject[]::new));
+    }
+
+    /** {@code {{A,B,C,D}, Port}} as inet returns it. */
+    static OtpErlangObject address(InetSocketAddress a) {
+        InetAddress ip = a.getAddress();
+        byte[] b = ip.getAddress();
+        OtpErlangObject[] parts;
+        if (b.length == 4) {
+            parts = new OtpErlangObject[4];
+            for (int i = 0; i < 4; i++) parts[i] = new OtpErlangLong(b[i] & 0xff);
+        } else {
+            parts = new OtpErlangObject[8];
+            for (int i = 0; i < 8; i++) parts[i] = new OtpErlangLong(((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff));
+        }
+        return tuple(new OtpErlangTuple(parts), new OtpErlangLong(a.getPort()));
+    }
+
+    /** {@code {'$corral', 1, events, [Event]}} */
+    public static OtpErlangObject events(List<OtpErlangObject> events) {
+        return message("events", new OtpErlangList(events.toArray(OtpErlangObject[]::new)));
+    }
+
+    public static final OtpErlangObject WEBSOCKET_INIT = atom("websocket_init");
+
+    /** {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does. */
+    public static OtpErlangObject frameEvent(Frame f) {
+        String kind = switch (f) {
+            case Frame.Text t -> "text";
+            case Frame.Binary b -> "binary";
+            case Frame.Ping p -> "ping";
+            case Frame.Pong p -> "pong";
+            case Frame.Close c -> throw new IllegalArgumentException("close frames end the session, they are not events");
+        };
+        return tuple(atom("frame"), tuple(atom(kind), new OtpErlangBinary(f.payload())));
+    }
+
+    public static OtpErlangObject infoEvent(OtpErlangObject msg) {
+        return tuple(atom("info"), msg);
+    }
+
+    /** {@code {terminate, NeutralReason}} */
+    public static OtpErlangObject terminateEvent(TerminateReason reason) {
+        return tuple(atom("terminate"), neutralReason(reason));
+    }
+
+    static OtpErlangObject neutralReason(TerminateReason reason) {
+        return switch (reason) {
+            case TerminateReason.Normal n -> atom("normal");
+            case TerminateReason.Stop s -> atom("stop");
+            case TerminateReason.Timeout t -> atom("timeout");
+            case TerminateReason.Remote r -> atom("remote");
+            case TerminateReason.RemoteClose r ->
+                    tuple(atom("remote"), new OtpErlangLong(r.code()), new OtpErlangBinary(r.reason()));
+            case TerminateReason.Error e -> tuple(atom("error"), atom(e.kind()));
+            case TerminateReason.Crash c -> tuple(atom("crash"), atom(c.cls()), c.cause() instanceof OtpErlangObject o
+                    ? o : bin(String.valueOf(c.cause())));
+            case TerminateReason.Exit x -> x.reason() instanceof OtpErlangObject o ? o : atom(String.valueOf(x.reason()));
+        };
+    }
+
+    // ------------------------------------------------------------------ bridge -> Java
+
+    /** A message from the bridge to a connection, decoded; null for any other term (a user message). */
+    public sealed interface Incoming permits InitResult, Commands {}
+
+    /** {@code {'$corral', 1, init_result, ProxyPid, Decision}} */
+    public record InitResult(OtpErlangPid proxy, Decision decision) implements Incoming {}
+
+    /** {@code {'$corral', 1, commands, ProxyPid, [Cmd]}} */
+    public record Commands(OtpErlangPid proxy, List<Command> commands, boolean hibernate, Crash crash)
+            implements Incoming {}
+
+    public sealed interface Decision permits Upgrade, Reply, NoReply, Crash {}
+
+    public record Upgrade(Map<String, String> headers, HandlerOptions options) implements Decision {}
+
+    public record Reply(int status, Map<String, String> headers, byte[] body) implements Decision {}
+
+    public record NoReply() implements Decision {}
+
+    public record Crash(String cls, OtpErlangObject reason) implements Decision {}
+
+    /** Decodes a bridge message; returns null for anything that is not one (it is then a user message). */
+    public static Incoming decode(OtpErlangObject msg) {
+        if (!(msg instanceof OtpErlangTuple t) || t.arity() < 4 || !TAG.equals(t.elementAt(0))) return null;
+        if (!VSN.equals(t.elementAt(1))) {
+            throw new IllegalArgumentException("erlang-bridge speaks contract " + t.elementAt(1) + ", java-node " + VERSION);
+        }
+        String kind = ((OtpErlangAtom) t.elementAt(2)).atomValue();
+        OtpErlangPid proxy = (OtpErlangPid) t.elementAt(3);
+        return switch (kind) {
+            case "init_result" -> new InitResult(proxy, decision(t.elementAt(4)));
+            case "commands" -> commands(proxy, (OtpErlangList) t.elementAt(4));
+            default -> throw new IllegalArgumentException("unknown bridge message " + msg);
+        };
+    }
+
+    static Decision decision(OtpErlangObject d) {
+        Term t = Term.of(d);
+        if (t.isAtom("no_reply")) return new NoReply();
+        if (t.isTagged("upgrade", 3)) return new Upgrade(headers(t.element(1)), options(t.element(2)));
+        if (t.isTagged("reply", 4)) {
+            return new Reply((int) t.element(1).longValue(), headers(t.element(2)), bytes(t.element(3)));
+        }
+        if (t.isTagged("crash", 3)) return new Crash(t.element(1).atomValue(), t.element(2).raw());
+        throw new IllegalArgumentException("unknown init decision " + d);
+    }
+
+    private static byte[] bytes(Term t) {
+        if (t.isBinary()) return t.binaryValue();
+        return t.stringValue().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A list of {@code {Name, Value}} or a map, names lower-cased as Cowboy does. */
+    static Map<String, String> headers(Term t) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (t.isMap()) {
+            OtpErlangMap m = (OtpErlangMap) t.raw();
+            for (OtpErlangObject k : m.keys()) {
+                out.put(Term.of(k).stringValue().toLowerCase(), new String(bytes(Term.of(m.get(k))), StandardCharsets.UTF_8));
+            }
+        } else {
+            for (Term h : t.listValue()) {
+                out.put(h.element(0).stringValue().toLowerCase(), new String(bytes(h.element(1)), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    static HandlerOptions options(Term m) {
+        HandlerOptions.Builder b = HandlerOptions.builder();
+        Term idle = m.get("idle_timeout");
+        if (idle != null) b.idleTimeoutMillis(idle.isAtom("infinity") ? HandlerOptions.INFINITY : idle.longValue());
+        Term max = m.get("max_frame_size");
+        if (max != null) b.maxFrameSize(max.isAtom("infinity") ? HandlerOptions.INFINITY : max.longValue());
+        Term compress = m.get("compress");
+        if (compress != null) b.compress(compress.isAtom("true"));
+        Term utf8 = m.get("validate_utf8");
+        if (utf8 != null) b.validateUtf8(!utf8.isAtom("false"));
+        return b.build();
+    }
+
+    static Commands commands(OtpErlangPid proxy, OtpErlangList list) {
+        List<Command> out = new ArrayList<>(list.arity());
+        boolean hibernate = false;
+        Crash crash = null;
+        for (OtpErlangObject o : list) {
+            Term c = Term.of(o);
+            if (c.isAtom("hibernate")) hibernate = true;
+            else if (c.isTagged("crash", 3)) crash = new Crash(c.element(1).atomValue(), c.element(2).raw());
+            else out.add(command(c));
+        }
+        return new Commands(proxy, out, hibernate, crash);
+    }
+
+    /** One normalized command (the bridge already flattened iodata and turned 2.0 and 1.x shapes into these). */
+    static Command command(Term c) {
+        if (c.isAtom("stop")) return Command.stop();
+        if (c.isAtom("close")) return Frame.close();
+        if (c.isAtom("ping")) return Frame.ping();
+        if (c.isAtom("pong")) return Frame.pong(Frame.EMPTY);
+        if (c.isTuple(3) && c.element(0).isAtom("close")) {
+            return new Frame.Close((int) c.element(1).longValue(), bytes(c.element(2)));
+        }
+        if (c.isTuple(2)) {
+            Term v = c.element(1);
+            return switch (c.element(0).atomValue()) {
+                case "text" -> new Frame.Text(bytes(v));
+                case "binary" -> new Frame.Binary(bytes(v));
+                case "ping" -> new Frame.Ping(bytes(v));
+                case "pong" -> new Frame.Pong(bytes(v));
+                case "close" -> new Frame.Close(1000, bytes(v));
+                case "active" -> Command.active(v.isAtom("true"));
+                case "deflate" -> Command.deflate(v.isAtom("true"));
+                case "shutdown_reason" -> Command.shutdownReason(v);
+                case "set_options" -> {
+                    Term idle = v.get("idle_timeout");
+                    Term max = v.get("max_frame_size");
+                    yield new Command.SetOptions(
+                            idle == null ? null : idle.isAtom("infinity") ? HandlerOptions.INFINITY : idle.longValue(),
+                            max == null ? null : max.isAtom("infinity") ? HandlerOptions.INFINITY : max.longValue());
+                }
+                default -> throw new IllegalArgumentException("unknown command " + c);
+            };
+        }
+        throw new IllegalArgumentException("unknown command " + c);
+    }
+}

@@ -1,0 +1,204 @@
+package io.corral.erlang;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import io.corral.api.Command;
+import io.corral.api.Frame;
+import io.corral.api.TerminateReason;
+import io.corral.api.Term;
+import io.corral.config.VersionProfile;
+import io.corral.connection.ConnectionProcess;
+import io.corral.connection.HandlerEndpoint;
+import io.corral.connection.HandlerSession;
+import io.corral.connection.SessionContext;
+import io.corral.handshake.UpgradeRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An unmodified Cowboy handler module on an Erlang node, driven through erlang-bridge ({@link BridgeContract}).
+ * The bridge's proxy process is the handler's {@code self()}; this side forwards frames, messages and the end of the
+ * session to it in batches and carries out the commands it sends back.
+ */
+public final class RemoteEndpoint implements HandlerEndpoint {
+
+    /** How long the bridge may take to run init before the client gets a 500. */
+    static final Duration INIT_TIMEOUT = Duration.ofSeconds(15);
+
+    private final String module;
+    private final Term options;
+    private final String node;
+    private final VersionProfile generation;
+
+    /**
+     * @param generation the handler's generation as the bridge detected it from the module's exports:
+     *     {@link VersionProfile#V1_1} for 1.x modules, {@link VersionProfile#V2_LATEST} for 2.x
+     */
+    public RemoteEndpoint(String module, Term options, String node, VersionProfile generation) {
+        this.module = module;
+        this.options = options;
+        this.node = node;
+        this.generation = generation;
+    }
+
+    @Override
+    public String name() {
+        return module;
+    }
+
+    @Override
+    public VersionProfile defaultProfile() {
+        return generation;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    @Override
+    public CompletionStage<InitDecision> init(UpgradeRequest request, ConnectionProcess process) {
+        CompletableFuture<InitDecision> result = new CompletableFuture<>();
+        OtpErlangPid self = process.pid();
+        if (self == null) {
+            return CompletableFuture.completedFuture(new InitDecision.Crash("no Erlang node: cannot run " + module));
+        }
+        List<OtpErlangObject> early = new ArrayList<>();
+        ScheduledFuture<?> timeout = process.eventLoop().schedule(() -> {
+            if (result.complete(new InitDecision.Crash("erlang-bridge on " + node + " did not answer init of "
+                    + module + " within " + INIT_TIMEOUT.toSeconds() + " s"))) {
+                process.exit(new OtpErlangAtom("normal"));
+            }
+        }, INIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        process.attach(new ConnectionProcess.Target() {
+            @Override
+            public void onMessage(OtpErlangObject message) {
+                if (BridgeContract.decode(message) instanceof BridgeContract.InitResult r) {
+                    timeout.cancel(false);
+                    process.detach();
+                    result.complete(decide(r, request, process, early));
+                } else {
+                    early.add(message); // sent to the pid before the session runs: websocket_info gets it later
+                }
+            }
+
+            @Override
+            public void onExitSignal(OtpErlangPid from, OtpErlangObject reason) {
+                timeout.cancel(false);
+                process.detach();
+                result.complete(new InitDecision.Crash("erlang-bridge proxy for " + module + " exited: " + reason));
+            }
+        });
+        process.binding().send(BridgeContract.BRIDGE, node, BridgeContract.open(self, module, options, request));
+        return result;
+    }
+
+    private InitDecision decide(BridgeContract.InitResult r, UpgradeRequest request, ConnectionProcess process,
+            List<OtpErlangObject> early) {
+        return switch (r.decision()) {
+            case BridgeContract.Upgrade u -> new InitDecision.Upgrade(new Session(r.proxy(), process, early), u.options(), u.headers());
+            case BridgeContract.Reply rep -> new InitDecision.Reply(rep.status(), rep.headers(), rep.body());
+            // 2.x answers 204 when init did not reply; 1.x's {shutdown, Req} answers 400.
+            case BridgeContract.NoReply n -> new InitDecision.Reply(request.profile().isOneX() ? 400 : 204, Map.of(), Frame.EMPTY);
+            case BridgeContract.Crash c -> new InitDecision.Crash(module + " init raised " + c.cls() + ":" + Term.of(c.reason()));
+        };
+    }
+
+    /** One connection's proxy. Event loop only. */
+    private final class Session implements HandlerSession {
+        private final OtpErlangPid proxy;
+        private final ConnectionProcess process;
+        private List<OtpErlangObject> batch = new ArrayList<>();
+        /** The proxy ran terminate itself (stop, close frame, crash): it must not be told again. */
+        private boolean proxyEnded;
+        /** Reading stays off until websocket_init's commands arrived, as Cowboy applies them before reading. */
+        private boolean awaitingInit = true;
+
+        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early) {
+            this.proxy = proxy;
+            this.process = process;
+            for (OtpErlangObject m : early) batch.add(BridgeContract.infoEvent(m));
+        }
+
+        @Override
+        public void websocketInit(SessionContext ctx) {
+            batch.addFirst(BridgeContract.WEBSOCKET_INIT);
+            ctx.apply(List.of(Command.active(false)), false);
+            flush();
+        }
+
+        @Override
+        public void handle(Frame frame, SessionContext ctx) {
+            batch.add(BridgeContract.frameEvent(frame));
+        }
+
+        @Override
+        public void info(Term message, SessionContext ctx) {
+            BridgeContract.Incoming in;
+            try {
+                in = BridgeContract.decode(message.raw());
+            } catch (RuntimeException e) {
+                ctx.crash("error", e);
+                return;
+            }
+            if (in instanceof BridgeContract.Commands c && c.proxy().equals(proxy)) {
+                onCommands(c, ctx);
+            } else {
+                batch.add(BridgeContract.infoEvent(message.raw()));
+            }
+        }
+
+        private void onCommands(BridgeContract.Commands c, SessionContext ctx) {
+            List<Command> commands = c.commands();
+            if (awaitingInit) {
+                awaitingInit = false;
+                boolean setsActive = commands.stream().anyMatch(x -> x instanceof Command.Active);
+                if (!setsActive) ctx.apply(List.of(Command.active(true)), false);
+            }
+            if (commands.stream().anyMatch(x -> x instanceof Frame.Close || x instanceof Command.Stop)) proxyEnded = true;
+            if (c.crash() != null) proxyEnded = true;
+            ctx.apply(commands, c.hibernate());
+            if (c.crash() != null) ctx.crash(c.crash().cls(), c.crash().reason());
+        }
+
+        @Override
+        public void terminate(TerminateReason reason, SessionContext ctx) {
+            if (proxyEnded) return;
+            proxyEnded = true;
+            batch.add(BridgeContract.terminateEvent(reason));
+            flush();
+        }
+
+        @Override
+        public boolean onExitSignal(OtpErlangPid from, OtpErlangObject reason, SessionContext ctx) {
+            // The node serving the handler went away: Corral closes with 1011 (DESIGN.md failure model).
+            if (reason instanceof OtpErlangAtom a && a.atomValue().equals("noconnection")) {
+                proxyEnded = true;
+                ctx.crash("exit", reason);
+                return true;
+            }
+            proxyEnded = true;
+            return false;
+        }
+
+        @Override
+        public void flush() {
+            if (batch.isEmpty()) return;
+            List<OtpErlangObject> out = batch;
+            batch = new ArrayList<>();
+            sendTo(out);
+        }
+
+        private void sendTo(List<OtpErlangObject> events) {
+            // Sent from the connection's own pid, so the proxy's link and its view of the sender stay right.
+            process.binding().send(proxy, BridgeContract.events(events));
+        }
+    }
+
+}
