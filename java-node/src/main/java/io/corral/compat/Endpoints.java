@@ -1,6 +1,7 @@
 package io.corral.compat;
 
 import io.corral.api.WebSocketHandler;
+import io.corral.api.WebSocketHandler1;
 import io.corral.connection.HandlerEndpoint;
 import io.corral.routing.Route;
 import java.lang.reflect.Constructor;
@@ -58,8 +59,10 @@ public final class Endpoints {
             throw new UnknownHandlerException("route " + route.pathPattern() + ": cannot create " + name
                     + " (it needs a public no-argument constructor): " + e);
         }
+        // The generation follows the interface implemented, never a setting.
         if (instance instanceof WebSocketHandler h) return new JavaEndpoint(h, route.options());
+        if (instance instanceof WebSocketHandler1 h) return new JavaEndpoint1(h, route.options());
         throw new UnknownHandlerException("route " + route.pathPattern() + ": " + name
-                + " does not implement io.corral.api.WebSocketHandler");
+                + " implements neither io.corral.api.WebSocketHandler (2.x) nor io.corral.api.WebSocketHandler1 (1.x)");
     }
 }

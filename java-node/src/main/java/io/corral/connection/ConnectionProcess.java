@@ -2,7 +2,12 @@ package io.corral.connection;
 
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
+import io.corral.api.Connection;
+import io.corral.api.Term;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
 
 /**
@@ -21,6 +26,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
 
     private final EventLoop loop;
     private final ProcessBinding binding;
+    private final Connection handle;
     private Target target;
     private volatile boolean exited;
     /** Messages and exit signals received while no target is attached (event loop only). */
@@ -29,6 +35,15 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     public ConnectionProcess(EventLoop loop, ProcessBinding.Factory factory) {
         this.loop = loop;
         this.binding = factory.bind(this);
+        this.handle = new Handle();
+    }
+
+    /**
+     * The handler's view of this process: {@code self()}, posting to itself, timers, sends. Posted messages take the
+     * same path as messages from Erlang, so they are ordered with them.
+     */
+    public Connection connection() {
+        return handle;
     }
 
     public ProcessBinding binding() {
@@ -71,6 +86,34 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     @Override
     public void exitSignal(OtpErlangPid from, OtpErlangObject reason) {
         loop.execute(() -> dispatch(() -> target.onExitSignal(from, reason)));
+    }
+
+    private final class Handle implements Connection {
+        @Override
+        public OtpErlangPid pid() {
+            return binding.pid();
+        }
+
+        @Override
+        public void post(Term message) {
+            deliver(message.raw());
+        }
+
+        @Override
+        public Cancellable sendAfter(Duration delay, Term message) {
+            ScheduledFuture<?> f = loop.schedule(() -> deliver(message.raw()), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }
+
+        @Override
+        public void send(OtpErlangPid to, Term message) {
+            binding.send(to, message.raw());
+        }
+
+        @Override
+        public void send(String registeredName, String node, Term message) {
+            binding.send(registeredName, node, message.raw());
+        }
     }
 
     private void dispatch(Runnable r) {

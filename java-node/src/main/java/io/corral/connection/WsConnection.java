@@ -89,7 +89,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         this.maxFrameSize = options.maxFrameSize();
         this.process = process;
         this.binding = process.binding();
-        this.handle = new Handle();
+        this.handle = process.connection();
     }
 
     /** The pid this connection is known by, or null without an Erlang node. */
@@ -446,36 +446,6 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         if (phase == Phase.CLOSED) return;
         if (reason instanceof OtpErlangAtom a && a.atomValue().equals("normal")) return;
         if (!session.onExitSignal(from, reason, this)) die(reason);
-    }
-
-    /** The handler's view of its connection. */
-    private final class Handle implements Connection {
-        @Override
-        public OtpErlangPid pid() {
-            return binding.pid();
-        }
-
-        @Override
-        public void post(Term message) {
-            channel.eventLoop().execute(() -> onInfo(message));
-        }
-
-        @Override
-        public Cancellable sendAfter(Duration delay, Term message) {
-            ScheduledFuture<?> f = channel.eventLoop()
-                    .schedule(() -> onInfo(message), delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
-        }
-
-        @Override
-        public void send(OtpErlangPid to, Term message) {
-            binding.send(to, message.raw());
-        }
-
-        @Override
-        public void send(String registeredName, String node, Term message) {
-            binding.send(registeredName, node, message.raw());
-        }
     }
 
     /** Exit reasons as Erlang terms. */

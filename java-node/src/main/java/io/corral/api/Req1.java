@@ -1,0 +1,125 @@
+package io.corral.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cowboy 1.x's Req for Java handlers kept in the 1.x shape: immutable, threaded through every callback and handed
+ * back in each result, as {@code cowboy_req} 1.x does. Accessors return the value directly (the {@code {Value, Req}}
+ * pair of Erlang is Java's return value plus the unchanged Req); {@link #setRespHeader} and {@link #reply} return a
+ * new Req.
+ */
+public final class Req1 {
+    private final Request request;
+    private final Map<String, String> respHeaders;
+    private final Integer replied;
+    private final Map<String, Object> meta;
+
+    private Req1(Request request, Map<String, String> respHeaders, Integer replied, Map<String, Object> meta) {
+        this.request = request;
+        this.respHeaders = Map.copyOf(respHeaders);
+        this.replied = replied;
+        this.meta = Map.copyOf(meta);
+    }
+
+    /** Made by the engine for each connection. */
+    public static Req1 of(Request request, Map<String, Object> meta) {
+        return new Req1(request, new LinkedHashMap<>(request.responseHeaders()), null, meta);
+    }
+
+    public String header(String name) {
+        return request.header(name);
+    }
+
+    public String header(String name, String def) {
+        String v = request.header(name);
+        return v == null ? def : v;
+    }
+
+    public Map<String, String> headers() {
+        return request.headers();
+    }
+
+    /** {@code parse_header(<<"sec-websocket-protocol">>, Req)}: the offered tokens, or null. */
+    public List<String> subprotocols() {
+        return request.subprotocols();
+    }
+
+    public String binding(String name) {
+        return request.binding(name);
+    }
+
+    /** {@code bindings/1}: a list in 1.x; here an ordered map. */
+    public Map<String, String> bindings() {
+        return request.bindings();
+    }
+
+    public String qs() {
+        return request.qs();
+    }
+
+    /** {@code qs_val/2}: the first value of {@code name}, or null. */
+    public String qsVal(String name) {
+        for (Map.Entry<String, String> e : request.parseQs()) if (e.getKey().equals(name)) return e.getValue();
+        return null;
+    }
+
+    public List<Map.Entry<String, String>> qsVals() {
+        return request.parseQs();
+    }
+
+    public String cookie(String name) {
+        for (Map.Entry<String, String> e : request.parseCookies()) if (e.getKey().equals(name)) return e.getValue();
+        return null;
+    }
+
+    public List<Map.Entry<String, String>> cookies() {
+        return request.parseCookies();
+    }
+
+    public String path() {
+        return request.path();
+    }
+
+    public String method() {
+        return request.method();
+    }
+
+    public String host() {
+        return request.host();
+    }
+
+    public int port() {
+        return request.port();
+    }
+
+    public java.net.InetSocketAddress peer() {
+        return request.peer();
+    }
+
+    /** {@code meta(websocket_version, Req)} and {@code meta(websocket_compress, Req)}. */
+    public Object meta(String name) {
+        return meta.get(name);
+    }
+
+    public Req1 setRespHeader(String name, String value) {
+        Map<String, String> h = new LinkedHashMap<>(respHeaders);
+        h.put(name.toLowerCase(java.util.Locale.ROOT), value);
+        return new Req1(request, h, replied, meta);
+    }
+
+    public Map<String, String> respHeaders() {
+        return respHeaders;
+    }
+
+    /** {@code cowboy_req:reply(Status, Req)}: answers over HTTP before a {@code {shutdown, Req}}. */
+    public Req1 reply(int status) {
+        return new Req1(request, respHeaders, status, meta);
+    }
+
+    /** The status replied, or null. */
+    public Integer replied() {
+        return replied;
+    }
+}

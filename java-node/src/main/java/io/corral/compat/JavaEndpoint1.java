@@ -1,0 +1,136 @@
+package io.corral.compat;
+
+import io.corral.api.Command;
+import io.corral.api.Frame;
+import io.corral.api.HandlerOptions;
+import io.corral.api.Req1;
+import io.corral.api.TerminateReason;
+import io.corral.api.Term;
+import io.corral.api.WebSocketHandler1;
+import io.corral.api.WebSocketHandler1.Init1;
+import io.corral.api.WebSocketHandler1.Result1;
+import io.corral.config.VersionProfile;
+import io.corral.connection.ConnectionProcess;
+import io.corral.connection.HandlerEndpoint;
+import io.corral.connection.HandlerSession;
+import io.corral.connection.SessionContext;
+import io.corral.handshake.UpgradeRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Java handler in the Cowboy 1.x shape. {@code websocket_init/3} runs before the 101 in the connection's process
+ * (its {@code self} is the session's); results are translated to the engine's commands; terminate reasons are shown
+ * as 1.x terms by {@link Reasons#oneX}.
+ */
+public final class JavaEndpoint1<S> implements HandlerEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(JavaEndpoint1.class);
+
+    private final WebSocketHandler1<S> handler;
+    private final Term options;
+
+    public JavaEndpoint1(WebSocketHandler1<S> handler, Term options) {
+        this.handler = handler;
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return handler.getClass().getName();
+    }
+
+    @Override
+    public VersionProfile defaultProfile() {
+        return VersionProfile.V1_1;
+    }
+
+    @Override
+    public CompletionStage<InitDecision> init(UpgradeRequest request, ConnectionProcess process) {
+        Req1 req = Req1.of(request, Map.of("websocket_version", request.websocketVersion(),
+                "websocket_compress", false));
+        Init1<S> init;
+        try {
+            init = handler.websocketInit(req, options, process.connection());
+        } catch (Throwable t) {
+            return CompletableFuture.completedFuture(new InitDecision.Crash(t.toString()));
+        }
+        if (init.shutdown()) {
+            // {shutdown, Req}: 400 unless the handler replied; websocket_terminate/3 is not called.
+            Req1 r = init.req();
+            int status = r.replied() != null ? r.replied() : 400;
+            return CompletableFuture.completedFuture(new InitDecision.Reply(status, r.respHeaders(), Frame.EMPTY));
+        }
+        HandlerOptions o = request.profile().defaults().toBuilder()
+                .idleTimeoutMillis(init.timeoutMillis() == null ? HandlerOptions.INFINITY : init.timeoutMillis())
+                .build();
+        return CompletableFuture.completedFuture(
+                new InitDecision.Upgrade(new Session(init.req(), init.state()), o, init.req().respHeaders()));
+    }
+
+    private final class Session implements HandlerSession {
+        private Req1 req;
+        private S state;
+
+        Session(Req1 req, S state) {
+            this.req = req;
+            this.state = state;
+        }
+
+        @Override
+        public void websocketInit(SessionContext ctx) {
+            // 1.x ran websocket_init/3 before the 101; nothing runs after it.
+        }
+
+        @Override
+        public void handle(Frame frame, SessionContext ctx) {
+            run(ctx, () -> handler.websocketHandle(frame, req, state));
+        }
+
+        @Override
+        public void info(Term message, SessionContext ctx) {
+            run(ctx, () -> handler.websocketInfo(message, req, state));
+        }
+
+        @Override
+        public void terminate(TerminateReason reason, SessionContext ctx) {
+            try {
+                handler.websocketTerminate(Reasons.oneX(reason), req, state);
+            } catch (Throwable t) {
+                log.warn("websocket_terminate of {} raised", name(), t);
+            }
+        }
+
+        private void run(SessionContext ctx, Callback<S> callback) {
+            Result1<S> r;
+            try {
+                r = callback.call();
+            } catch (Throwable t) {
+                ctx.crash("error", t);
+                return;
+            }
+            if (r == null) {
+                ctx.die("invalid_return");
+                return;
+            }
+            req = r.req();
+            state = r.state();
+            List<Command> commands = new ArrayList<>(r.frames());
+            if (r.shutdown()) commands.add(Command.stop());
+            try {
+                ctx.apply(commands, r.hibernate());
+            } catch (IllegalArgumentException e) {
+                ctx.crash("error", e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Callback<S> {
+        Result1<S> call() throws Exception;
+    }
+}
