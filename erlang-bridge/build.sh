@@ -2,7 +2,8 @@
 # Builds erlang-bridge with erlc (what rebar3 compile does for an app without deps) and runs its EUnit tests.
 # Output: ebin/*.beam and ebin/corral_bridge.app, next to src/ as an OTP application directory.
 set -euo pipefail
-cd "$(dirname "$0")"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+cd "$HERE"
 case "${1:-compile}" in
   compile)
     mkdir -p ebin test-ebin
@@ -11,7 +12,7 @@ case "${1:-compile}" in
     if compgen -G "test/*.erl" >/dev/null; then erlc +debug_info -I include -pa ebin -o test-ebin test/*.erl; fi
     ;;
   eunit)
-    "$0" compile
+    bash "$HERE/build.sh" compile
     mods=$(ls ebin/*.beam test-ebin/*.beam 2>/dev/null | xargs -n1 basename | sed 's/\.beam$//' | grep -v '_tests$' | paste -sd, -)
     erl -noshell -pa ebin -pa test-ebin -eval "
       case eunit:test([$mods], [verbose]) of
