@@ -13,7 +13,7 @@ case "${1:-compile}" in
     ;;
   eunit)
     bash "$HERE/build.sh" compile
-    mods=$(ls ebin/*.beam test-ebin/*.beam 2>/dev/null | xargs -n1 basename | sed 's/\.beam$//' | grep -v '_tests$' | paste -sd, -)
+    mods=$(ls ebin/*.beam test-ebin/*.beam 2>/dev/null | xargs -n1 basename | sed 's/\.beam$//' | grep -v '_tests$' | paste -sd, - || true)
     erl -noshell -pa ebin -pa test-ebin -eval "
       case eunit:test([$mods], [verbose]) of
         ok -> halt(0);
