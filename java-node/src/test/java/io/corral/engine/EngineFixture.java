@@ -21,6 +21,7 @@ public abstract class EngineFixture {
             [{'_', [
                 {"/ws", 'io.corral.engine.ScriptHandler', []},
                 {"/ws/:name", 'io.corral.engine.ScriptHandler', []},
+                {"/ws1", 'io.corral.engine.Script1Handler', []},
                 {"/echo", 'io.corral.demo.EchoHandler', []}
             ]}].
             """;
