@@ -1,0 +1,38 @@
+%% Test peer for io.corral.erlang tests: evaluates expressions sent by the Java side.
+-module(corral_peer).
+-behaviour(gen_server).
+-export([start/0, eval/3]).
+-export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
+
+start() ->
+    spawn(fun() -> register(ctl, self()), loop() end),
+    {ok, _} = gen_server:start({local, echo_server}, ?MODULE, [], []),
+    ok.
+
+loop() ->
+    receive
+        {eval, From, Ref, Src, Args} ->
+            spawn(fun() -> From ! {Ref, eval(Src, From, Args)} end),
+            loop();
+        _ ->
+            loop()
+    end.
+
+eval(Src, From, Args) ->
+    try
+        {ok, Toks, _} = erl_scan:string(binary_to_list(Src)),
+        {ok, Exprs} = erl_parse:parse_exprs(Toks),
+        B0 = erl_eval:new_bindings(),
+        B1 = erl_eval:add_binding('From', From, B0),
+        B2 = erl_eval:add_binding('Args', Args, B1),
+        {value, V, _} = erl_eval:exprs(Exprs, B2),
+        {ok, V}
+    catch C:E -> {error, {C, E}}
+    end.
+
+init([]) -> {ok, #{}}.
+handle_call({echo, X}, _From, S) -> {reply, {echoed, X}, S};
+handle_call({sleep, Ms}, _From, S) -> timer:sleep(Ms), {reply, slept, S};
+handle_call(crash, _From, _S) -> exit(boom).
+handle_cast(_, S) -> {noreply, S}.
+handle_info(_, S) -> {noreply, S}.
