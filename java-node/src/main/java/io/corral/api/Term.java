@@ -7,6 +7,7 @@ import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangMap;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangString;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,31 @@ public final class Term {
 
     public static Term integer(long v) {
         return new Term(new OtpErlangLong(v));
+    }
+
+    public static Term pid(OtpErlangPid pid) {
+        return new Term(pid);
+    }
+
+    public static Term ref(OtpErlangRef ref) {
+        return new Term(ref);
+    }
+
+    /** A charlist ({@code "abc"} in Erlang), as opposed to {@link #binary(String)}. */
+    public static Term string(String chars) {
+        return new Term(new OtpErlangString(chars));
+    }
+
+    /** A map with atom keys, in the given order; values are terms. */
+    public static Term atomMap(Map<String, Term> entries) {
+        OtpErlangObject[] k = new OtpErlangObject[entries.size()];
+        OtpErlangObject[] v = new OtpErlangObject[entries.size()];
+        int i = 0;
+        for (Map.Entry<String, Term> e : entries.entrySet()) {
+            k[i] = new OtpErlangAtom(e.getKey());
+            v[i++] = e.getValue().raw;
+        }
+        return new Term(new OtpErlangMap(k, v));
     }
 
     public static Term tuple(Term... elements) {
@@ -204,6 +230,15 @@ public final class Term {
     public OtpErlangPid pidValue() {
         if (raw instanceof OtpErlangPid p) return p;
         throw shape("a pid");
+    }
+
+    public boolean isRef() {
+        return raw instanceof OtpErlangRef;
+    }
+
+    public OtpErlangRef refValue() {
+        if (raw instanceof OtpErlangRef r) return r;
+        throw shape("a reference");
     }
 
     private IllegalArgumentException shape(String expected) {

@@ -1,0 +1,522 @@
+package io.corral.erlang;
+
+import com.ericsson.otp.erlang.CorralOtpNode;
+import com.ericsson.otp.erlang.OtpAuthException;
+import com.ericsson.otp.erlang.OtpCookedConnection;
+import com.ericsson.otp.erlang.OtpEpmd;
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import com.ericsson.otp.erlang.OtpNodeStatus;
+import io.corral.api.Term;
+import io.corral.connection.ProcessBinding;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hidden Erlang node of a Corral server. Every {@link #bind} makes a pid whose messages and exit signals are pushed
+ * to the connection's sink from JInterface's connection thread (no thread, no queue per connection); sends, links and
+ * exits are queued to one writer per remote node, so no caller ever blocks on the network.
+ *
+ * <p>Beyond stock JInterface: Erlang processes can monitor these pids ({@code erlang:monitor/2} gets its
+ * {@code 'DOWN'}), {@link #call} speaks {@code gen_server}'s protocol, and the registered process {@code corral}
+ * answers {@code gen_server:call({corral, Node}, connections | listeners)}.
+ */
+public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ErlangNode.class);
+
+    static final OtpErlangAtom NORMAL = new OtpErlangAtom("normal");
+    static final OtpErlangAtom NOPROC = new OtpErlangAtom("noproc");
+    static final OtpErlangAtom NOCONNECTION = new OtpErlangAtom("noconnection");
+    private static final OtpErlangAtom GEN_CALL = new OtpErlangAtom("$gen_call");
+
+    /** The registered name of the introspection service. */
+    public static final String SERVICE_NAME = "corral";
+
+    private final NodeSettings settings;
+    private final CorralOtpNode node;
+    private final Outbox outbox;
+    private final ExecutorService writers;
+    private final ExecutorService events;
+    private final ExecutorService work;
+    private final ScheduledExecutorService timer;
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> up = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<OtpErlangPid, LocalProcess> processes = new ConcurrentHashMap<>();
+    private final OtpErlangPid system; // the sender of sends made on behalf of no binding
+    private volatile Introspection introspection = Introspection.EMPTY;
+    private volatile boolean closed;
+
+    private ErlangNode(NodeSettings settings) throws IOException {
+        this.settings = settings;
+        ensureEpmd(settings.epmdPort());
+        if (settings.epmdPort() != 4369) OtpEpmd.useEpmdPort(settings.epmdPort());
+        this.writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-writer-", 0).factory());
+        this.work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-work-", 0).factory());
+        this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("corral-erlang-events").factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("corral-erlang-timer").factory());
+        this.node = new CorralOtpNode(settings.nodeName(), settings.cookie(),
+                new CorralTransportFactory(settings.epmdPort(), this::control));
+        this.node.registerStatusHandler(new Status());
+        this.outbox = new Outbox(node, writers);
+        this.system = node.createPid();
+        node.registerName(SERVICE_NAME, new CorralService(this));
+        for (String peer : settings.peers()) writers.execute(() -> node.connection(peer));
+        long every = Math.max(100, settings.reconnectInterval().toMillis());
+        timer.scheduleWithFixedDelay(this::reconnectPeers, every, every, TimeUnit.MILLISECONDS);
+        log.info("Erlang node {} started (hidden), peers {}", node.node(), settings.peers());
+    }
+
+    /** Starts the node (and epmd, if none answers), registers it in epmd and connects to the configured peers. */
+    public static ErlangNode start(NodeSettings settings) throws IOException {
+        return new ErlangNode(settings);
+    }
+
+    /** {@code name@host}. */
+    public String name() {
+        return node.node();
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    /** Where the {@code corral} process gets its answers; the engine supplies it once it runs. */
+    public void introspection(Introspection source) {
+        introspection = source == null ? Introspection.EMPTY : source;
+    }
+
+    Introspection introspection() {
+        return introspection;
+    }
+
+    @Override
+    public ProcessBinding bind(ProcessBinding.Sink sink) {
+        if (closed) throw new IllegalStateException("Erlang node " + name() + " is closed");
+        OtpErlangPid pid = node.createPid();
+        Binding b = new Binding(this, pid, sink);
+        processes.put(pid, b);
+        node.register(pid, b);
+        return b;
+    }
+
+    /** {@code To ! Msg} from no particular process. Any thread; never blocks. */
+    public void send(OtpErlangPid to, Term msg) {
+        send(system, to, msg.raw());
+    }
+
+    /** {@code {Name, Node} ! Msg}. Any thread; never blocks. */
+    public void send(String name, String nodeName, Term msg) {
+        send(system, name, nodeName, msg.raw());
+    }
+
+    public void addNodeListener(NodeListener l) {
+        listeners.add(l);
+    }
+
+    public void removeNodeListener(NodeListener l) {
+        listeners.remove(l);
+    }
+
+    /** Nodes with a live connection. */
+    public Set<String> connectedNodes() {
+        return Set.copyOf(up);
+    }
+
+    /** The last connection failure reported for {@code node} in its current outage, if any. */
+    public Optional<String> connectFailure(String nodeName) {
+        return Optional.ofNullable(failures.get(nodeName));
+    }
+
+    /** Tries to connect to {@code node} (on a writer thread); completes with whether it is connected. */
+    public CompletableFuture<Boolean> connect(String nodeName) {
+        return CompletableFuture.supplyAsync(() -> node.connection(nodeName) != null, writers);
+    }
+
+    /** Live pids made by {@link #bind} (for leak checks). */
+    public int processCount() {
+        return (int) processes.values().stream().filter(p -> p instanceof Binding).count();
+    }
+
+    // ---- gen_server:call ----
+
+    /** {@code gen_server:call(Server, Request, Timeout)} to a pid. */
+    public CompletableFuture<Term> call(OtpErlangPid server, Term request, Duration timeout) {
+        return new Call(server, server.node(), request.raw(), timeout).start();
+    }
+
+    /** {@code gen_server:call({Name, Node}, Request, Timeout)}. */
+    public CompletableFuture<Term> call(String name, String nodeName, Term request, Duration timeout) {
+        return new Call(new OtpErlangAtom(name), nodeName, request.raw(), timeout).start();
+    }
+
+    /**
+     * One call: a temporary pid monitors the server ({@code MONITOR_P}, so a missing or dying server fails the call
+     * at once with its reason), sends {@code {'$gen_call', {Pid, Ref}, Request}} and waits for {@code {Ref, Reply}}
+     * (what {@code gen_server:reply/2} sends to a plain tag). Completes on a corral-erlang thread, never on JInterface's.
+     */
+    private final class Call implements LocalProcess {
+        private final OtpErlangObject server; // pid or name atom
+        private final String serverNode;
+        private final OtpErlangObject request;
+        private final Duration timeout;
+        private final OtpErlangPid pid = node.createPid();
+        private final OtpErlangRef ref = node.createRef();
+        private final CompletableFuture<Term> result = new CompletableFuture<>();
+        private volatile boolean monitorFired;
+
+        Call(OtpErlangObject server, String serverNode, OtpErlangObject request, Duration timeout) {
+            this.server = server;
+            this.serverNode = serverNode;
+            this.request = request;
+            this.timeout = timeout;
+        }
+
+        CompletableFuture<Term> start() {
+            processes.put(pid, this);
+            node.register(pid, this);
+            OtpErlangTuple msg = new OtpErlangTuple(new OtpErlangObject[] {GEN_CALL,
+                    new OtpErlangTuple(new OtpErlangObject[] {pid, ref}), request});
+            if (serverNode.equals(name())) {
+                boolean sent = server instanceof OtpErlangPid p ? node.deliverLocal(pid, p, msg)
+                        : node.deliverLocal(pid, ((OtpErlangAtom) server).atomValue(), msg);
+                if (!sent) finish(null, new CallFailedException(serverNode, Term.of(NOPROC)));
+            } else {
+                outbox.submit(serverNode, new Outbox.Op() {
+                    @Override
+                    public void run(OtpCookedConnection c) throws IOException {
+                        CorralOtpNode.control(c, new OtpErlangLong(CorralOtpNode.MONITOR_P), pid, server, ref);
+                        if (server instanceof OtpErlangPid p) CorralOtpNode.send(c, pid, p, msg);
+                        else CorralOtpNode.send(c, pid, ((OtpErlangAtom) server).atomValue(), msg);
+                    }
+
+                    @Override
+                    public void failed() {
+                        finish(null, new CallFailedException(serverNode, Term.of(NOCONNECTION)));
+                    }
+                });
+            }
+            timer.schedule(() -> finish(null, new TimeoutException("gen_server:call to " + server + " on "
+                    + serverNode + " timed out after " + timeout.toMillis() + " ms")), timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return result;
+        }
+
+        @Override
+        public void message(OtpErlangPid from, OtpErlangObject message) {
+            if (message instanceof OtpErlangTuple t && t.arity() == 2 && ref.equals(t.elementAt(0))) {
+                finish(Term.of(t.elementAt(1)), null);
+            }
+        }
+
+        @Override
+        public void down(OtpErlangObject monitorRef, OtpErlangObject reason) {
+            if (ref.equals(monitorRef)) {
+                monitorFired = true;
+                finish(null, new CallFailedException(serverNode, Term.of(reason)));
+            }
+        }
+
+        @Override
+        public void nodeDown(String peer) {
+            if (peer.equals(serverNode)) {
+                monitorFired = true;
+                finish(null, new CallFailedException(serverNode, Term.of(NOCONNECTION)));
+            }
+        }
+
+        private void finish(Term reply, Throwable error) {
+            if (processes.remove(pid) == null) return; // already finished
+            node.unregister(pid);
+            if (!monitorFired && !serverNode.equals(name())) {
+                outbox.submit(serverNode, c -> CorralOtpNode.control(c, new OtpErlangLong(CorralOtpNode.DEMONITOR_P),
+                        pid, server, ref));
+            }
+            work.execute(() -> {
+                if (error == null) result.complete(reply);
+                else result.completeExceptionally(error);
+            });
+        }
+    }
+
+    // ---- operations for bindings (package-private) ----
+
+    void send(OtpErlangPid from, OtpErlangPid to, OtpErlangObject msg) {
+        if (to.node().equals(name())) {
+            node.deliverLocal(from, to, msg);
+        } else {
+            outbox.submit(to.node(), c -> CorralOtpNode.send(c, from, to, msg));
+        }
+    }
+
+    void send(OtpErlangPid from, String toName, String nodeName, OtpErlangObject msg) {
+        if (nodeName.equals(name())) {
+            node.deliverLocal(from, toName, msg);
+        } else {
+            outbox.submit(nodeName, c -> CorralOtpNode.send(c, from, toName, msg));
+        }
+    }
+
+    void link(Binding b, OtpErlangPid other) {
+        if (other.node().equals(name())) {
+            if (!node.linkLocal(b.pid(), other)) b.linkFailed(other, NOPROC);
+            return;
+        }
+        outbox.submit(other.node(), new Outbox.Op() {
+            @Override
+            public void run(OtpCookedConnection c) throws IOException {
+                CorralOtpNode.link(c, b.pid(), other);
+            }
+
+            @Override
+            public void failed() {
+                b.linkFailed(other, NOCONNECTION);
+            }
+        });
+    }
+
+    void unlink(OtpErlangPid from, OtpErlangPid other) {
+        if (other.node().equals(name())) {
+            node.unlinkLocal(from, other);
+            return;
+        }
+        long id = System.nanoTime() | 1; // any non-zero id; acks are not waited for (see Binding.exit(..., link))
+        outbox.submit(other.node(), c -> CorralOtpNode.unlink(c, from, other, id));
+    }
+
+    void unlinkAck(OtpErlangPid from, OtpErlangPid to, long id) {
+        if (to.node().equals(name())) return;
+        outbox.submit(to.node(), c -> CorralOtpNode.unlinkAck(c, from, to, id));
+    }
+
+    void exitSignal(OtpErlangPid from, OtpErlangPid to, OtpErlangObject reason) {
+        if (to.node().equals(name())) {
+            node.exitLocal(from, to, reason);
+        } else {
+            outbox.submit(to.node(), c -> CorralOtpNode.exit(c, from, to, reason));
+        }
+    }
+
+    /** {@code {MONITOR_P_EXIT, FromProc, ToPid, Ref, Reason}}: the watcher gets {@code 'DOWN'}. */
+    void monitorExit(OtpErlangObject monitored, OtpErlangPid watcher, OtpErlangRef ref, OtpErlangObject reason) {
+        if (watcher.node().equals(name())) return; // Java pids do not monitor Java pids
+        outbox.submit(watcher.node(), c -> CorralOtpNode.control(c, new OtpErlangLong(CorralOtpNode.MONITOR_P_EXIT),
+                monitored, watcher, ref, reason));
+    }
+
+    void unregister(OtpErlangPid pid) {
+        node.unregister(pid);
+        processes.remove(pid);
+    }
+
+    void reply(OtpErlangPid from, OtpErlangPid to, OtpErlangObject msg) {
+        send(from, to, msg);
+    }
+
+    OtpErlangPid servicePid() {
+        return system;
+    }
+
+    void runWork(Runnable r) {
+        work.execute(r);
+    }
+
+    // ---- monitor control messages, from the transport filter (JInterface reader threads) ----
+
+    private void control(OtpErlangTuple ctl) {
+        try {
+            switch (CorralTransportFactory.tag(ctl)) {
+                case CorralOtpNode.MONITOR_P -> {
+                    OtpErlangPid watcher = (OtpErlangPid) ctl.elementAt(1);
+                    OtpErlangObject target = ctl.elementAt(2);
+                    OtpErlangRef ref = (OtpErlangRef) ctl.elementAt(3);
+                    CorralOtpNode.Receiver r = target instanceof OtpErlangPid p ? node.receiver(p)
+                            : node.receiver(((OtpErlangAtom) target).atomValue());
+                    boolean ok = r instanceof LocalProcess lp ? lp.monitored(watcher, ref)
+                            : target instanceof OtpErlangAtom a && node.whereis(a.atomValue()) != null;
+                    if (!ok) monitorExit(target, watcher, ref, NOPROC);
+                }
+                case CorralOtpNode.DEMONITOR_P -> {
+                    OtpErlangObject target = ctl.elementAt(2);
+                    CorralOtpNode.Receiver r = target instanceof OtpErlangPid p ? node.receiver(p)
+                            : node.receiver(((OtpErlangAtom) target).atomValue());
+                    if (r instanceof LocalProcess lp) lp.demonitored((OtpErlangRef) ctl.elementAt(3));
+                }
+                case CorralOtpNode.MONITOR_P_EXIT -> {
+                    if (ctl.elementAt(2) instanceof OtpErlangPid to && node.receiver(to) instanceof LocalProcess lp) {
+                        lp.down(ctl.elementAt(3), ctl.elementAt(4));
+                    }
+                }
+                default -> { }
+            }
+        } catch (RuntimeException e) {
+            log.debug("Ignored a malformed monitor control message {}", ctl, e);
+        }
+    }
+
+    // ---- node status ----
+
+    private final class Status extends OtpNodeStatus {
+        @Override
+        public void remoteStatus(String peer, boolean isUp, Object info) {
+            events.execute(() -> {
+                if (isUp) nodeUp(peer);
+                else nodeDown(peer, describe(info));
+            });
+        }
+
+        @Override
+        public void connAttempt(String peer, boolean incoming, Object info) {
+            String who = "unknown".equals(peer) ? CorralTransportFactory.handshakePeer().orElse(peer) : peer;
+            String why = describe(info);
+            events.execute(() -> connectFailed(who, incoming, why));
+        }
+    }
+
+    private void nodeUp(String peer) {
+        if (!up.add(peer)) return;
+        failures.remove(peer);
+        outbox.nodeUp(peer);
+        log.info("Erlang node {} connected", peer);
+        for (NodeListener l : listeners) {
+            try {
+                l.nodeUp(peer);
+            } catch (RuntimeException e) {
+                log.warn("Node listener failed on nodeUp({})", peer, e);
+            }
+        }
+    }
+
+    private void nodeDown(String peer, String why) {
+        if (!up.remove(peer)) return;
+        log.warn("Erlang node {} disconnected: {}", peer, why);
+        for (LocalProcess p : processes.values()) p.nodeDown(peer);
+        for (NodeListener l : listeners) {
+            try {
+                l.nodeDown(peer, why);
+            } catch (RuntimeException e) {
+                log.warn("Node listener failed on nodeDown({})", peer, e);
+            }
+        }
+    }
+
+    private void connectFailed(String peer, boolean incoming, String why) {
+        if (closed || failures.putIfAbsent(peer, why) != null) return; // once per outage
+        log.warn("{} Erlang node {} failed: {}", incoming ? "Connection from" : "Connection to", peer, why);
+        for (NodeListener l : listeners) {
+            try {
+                l.connectFailed(peer, why);
+            } catch (RuntimeException e) {
+                log.warn("Node listener failed on connectFailed({})", peer, e);
+            }
+        }
+    }
+
+    static String describe(Object info) {
+        if (info == null) return "closed";
+        if (info instanceof OtpAuthException) {
+            return "authentication failed: the cookies differ (" + ((Throwable) info).getMessage() + ")";
+        }
+        if (info instanceof Throwable t) {
+            StringBuilder sb = new StringBuilder();
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof CorralTransportFactory.CookieRejected) {
+                    return "authentication failed: the peer closed the handshake after our challenge reply; "
+                            + "the cookies differ";
+                }
+                if (!sb.isEmpty()) sb.append(": ");
+                sb.append(c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName());
+            }
+            return sb.toString();
+        }
+        return info.toString();
+    }
+
+    private void reconnectPeers() {
+        if (closed) return;
+        for (String peer : settings.peers()) {
+            if (!up.contains(peer)) writers.execute(() -> node.connection(peer));
+        }
+    }
+
+    // ---- epmd ----
+
+    /** As {@code erl}: when no epmd answers on {@code port}, start {@code epmd -daemon} and wait until it does. */
+    static void ensureEpmd(int port) throws IOException {
+        if (epmdAnswers(port)) return;
+        ProcessBuilder pb = new ProcessBuilder("epmd", "-port", Integer.toString(port), "-daemon");
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        try {
+            pb.start().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting epmd", e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (epmdAnswers(port)) return;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for epmd", e);
+            }
+        }
+        throw new IOException("epmd did not start on port " + port + " (is it installed? erlang-nox ships it)");
+    }
+
+    private static boolean epmdAnswers(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("localhost", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Every binding exits with {@code shutdown} (links and monitors told), the node leaves epmd and its connections
+     * close.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (LocalProcess p : processes.values()) {
+            if (p instanceof Binding b) b.exit(new OtpErlangAtom("shutdown"));
+        }
+        writers.shutdown();
+        try {
+            writers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        node.close();
+        timer.shutdownNow();
+        events.shutdown();
+        work.shutdown();
+        log.info("Erlang node {} closed", name());
+    }
+}

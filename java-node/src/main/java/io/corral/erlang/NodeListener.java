@@ -1,0 +1,20 @@
+package io.corral.erlang;
+
+/**
+ * Node events, delivered in order on one corral-erlang thread (never a JInterface connection thread or an event loop).
+ * Every method has an empty default.
+ */
+public interface NodeListener {
+
+    /** A connection to {@code node} is up (we connected, or it connected to us). */
+    default void nodeUp(String node) {}
+
+    /** The connection to {@code node} is gone; connections it served should close. */
+    default void nodeDown(String node, String reason) {}
+
+    /**
+     * An attempt to connect to (or from) {@code node} failed: wrong cookie, unreachable, not registered in epmd.
+     * Reported once per outage, not per retry.
+     */
+    default void connectFailed(String node, String reason) {}
+}

@@ -1,0 +1,112 @@
+package io.corral.erlang;
+
+import com.ericsson.otp.erlang.CorralOtpNode;
+import com.ericsson.otp.erlang.OtpCookedConnection;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One writer per remote node: callers enqueue and return at once; a drain task (virtual thread) connects if needed and
+ * writes everything queued, in order, with the socket corked so a burst leaves in as few system calls as the buffer
+ * allows. A dead node costs one failed connection attempt per {@link #BACKOFF_NANOS}, not one per message.
+ */
+final class Outbox {
+
+    /** One distribution operation; {@link #failed} is told when the node cannot be reached. */
+    interface Op {
+        void run(OtpCookedConnection c) throws IOException;
+
+        default void failed() {}
+    }
+
+    private static final long BACKOFF_NANOS = 300_000_000L;
+
+    private final CorralOtpNode node;
+    private final Executor executor;
+    private final Map<String, Writer> writers = new ConcurrentHashMap<>();
+
+    Outbox(CorralOtpNode node, Executor executor) {
+        this.node = node;
+        this.executor = executor;
+    }
+
+    void submit(String peer, Op op) {
+        writers.computeIfAbsent(peer, Writer::new).add(op);
+    }
+
+    /** The node is up again: stop failing fast. */
+    void nodeUp(String peer) {
+        Writer w = writers.get(peer);
+        if (w != null) w.downSince = 0;
+    }
+
+    private final class Writer {
+        private final String peer;
+        private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean running = new AtomicBoolean();
+        volatile long downSince;
+
+        Writer(String peer) {
+            this.peer = peer;
+        }
+
+        void add(Op op) {
+            queue.add(op);
+            if (running.compareAndSet(false, true)) executor.execute(this::drain);
+        }
+
+        private void drain() {
+            do {
+                try {
+                    drainOnce();
+                } finally {
+                    running.set(false);
+                }
+            } while (!queue.isEmpty() && running.compareAndSet(false, true));
+        }
+
+        private void drainOnce() {
+            OtpCookedConnection c = null;
+            Op op;
+            while ((op = queue.peek()) != null) {
+                if (c == null) {
+                    c = connect();
+                    if (c == null) {
+                        failAll();
+                        return;
+                    }
+                    CorralOtpNode.cork(c, true);
+                }
+                queue.poll();
+                try {
+                    op.run(c);
+                } catch (IOException | RuntimeException e) {
+                    op.failed();
+                    CorralOtpNode.cork(c, false);
+                    c = null;
+                }
+            }
+            if (c != null) CorralOtpNode.cork(c, false);
+        }
+
+        private OtpCookedConnection connect() {
+            OtpCookedConnection c = node.existingConnection(peer);
+            if (c != null) return c;
+            long since = downSince;
+            if (since != 0 && System.nanoTime() - since < BACKOFF_NANOS) return null;
+            c = node.connection(peer);
+            downSince = c == null ? System.nanoTime() | 1 : 0;
+            return c;
+        }
+
+        private void failAll() {
+            Op op;
+            while ((op = queue.poll()) != null) op.failed();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.corral.erlang;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.api.Term;
+import io.corral.connection.ProcessBinding;
+import io.corral.erlang.ErlangPeer.QueueSink;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Wrong cookies, unreachable and restarting nodes: reported once, and the node keeps serving. */
+class NodeFailureTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void aWrongCookieIsReportedOnceNamingTheNodeAndTheNodeKeepsWorking() throws Exception {
+        List<String> failures = new CopyOnWriteArrayList<>();
+        try (ErlangNode java = ErlangNode.start(NodeSettings.builder(ErlangPeer.uniqueName("java"))
+                .cookie(ErlangPeer.COOKIE).build());
+             ErlangPeer stranger = ErlangPeer.start("stranger", "another_cookie");
+             ErlangPeer friend = ErlangPeer.start("friend")) {
+            java.addNodeListener(new NodeListener() {
+                @Override
+                public void connectFailed(String node, String reason) {
+                    failures.add(node + ": " + reason);
+                }
+            });
+            friend.awaitReady(java);
+            // Try repeatedly, as a server would on every send: one report, not one per attempt.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (java.connectFailure(stranger.name).filter(r -> r.contains("cookie")).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "a cookie failure was reported: " + failures);
+                java.connect(stranger.name).get(10, TimeUnit.SECONDS);
+                Thread.sleep(100);
+            }
+            for (int i = 0; i < 5; i++) java.connect(stranger.name).get(10, TimeUnit.SECONDS);
+            Thread.sleep(300);
+            List<String> aboutStranger = failures.stream().filter(f -> f.startsWith(stranger.name)).toList();
+            assertEquals(1, aboutStranger.size(), "reported once per outage: " + failures);
+            assertTrue(aboutStranger.get(0).contains("cookie"), "the report says why: " + aboutStranger);
+            assertEquals(Term.atom("ok"), friend.eval(java, "ok."), "the node still serves the right-cookie peer");
+        }
+    }
+
+    @Test
+    void anErlangNodeStoppingAndComingBackGetsSendsAgain() throws Exception {
+        List<String> downs = new CopyOnWriteArrayList<>();
+        try (ErlangPeer erl = ErlangPeer.start("bouncy");
+             ErlangNode java = ErlangNode.start(NodeSettings.builder(ErlangPeer.uniqueName("java"))
+                     .cookie(ErlangPeer.COOKIE).peers(List.of(erl.name)).reconnectInterval(Duration.ofMillis(200))
+                     .build())) {
+            java.addNodeListener(new NodeListener() {
+                @Override
+                public void nodeDown(String node, String reason) {
+                    downs.add(node);
+                }
+            });
+            erl.awaitReady(java);
+            QueueSink sink = new QueueSink();
+            ProcessBinding b = java.bind(sink);
+            Term victim = erl.eval(java, "spawn(fun() -> receive after infinity -> ok end end).");
+            b.link(victim.pidValue());
+            erl.eval(java, "ok."); // the link went out before this round trip
+
+            erl.stop();
+            Term exit = sink.nextExit(WAIT);
+            assertNotNull(exit, "a link to a process on a node that went down breaks");
+            assertEquals(Term.atom("noconnection"), exit.element(1));
+            awaitTrue(() -> downs.contains(erl.name), "the node listener heard of the node going down");
+            for (int i = 0; i < 10; i++) b.send("ctl", erl.name, Term.atom("lost").raw()); // must not block
+
+            erl.launch();
+            awaitTrue(() -> java.connectedNodes().contains(erl.name), "the configured peer was reconnected");
+            erl.eval(java, "[P] = Args, register(back, spawn(fun() -> receive M -> P ! {back, M} end end)), ok.",
+                    Term.pid(b.pid()));
+            b.send("back", erl.name, Term.atom("hello").raw());
+            assertEquals(Term.tuple(Term.atom("back"), Term.atom("hello")), sink.next(WAIT), "sends resume");
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting: " + what);
+            Thread.sleep(50);
+        }
+    }
+}
