@@ -31,7 +31,7 @@ import java.util.Map;
  * {@code many-then-close}, {@code ping P}, {@code active B}, {@code pause MS} (active false now, active true after MS
  * through {@code sendAfter}), {@code idle MS}, {@code max N}, {@code deflate B}, {@code shutdown-reason R},
  * {@code later MS [TEXT]} (TEXT, default "timer fired", comes back as a message and is scripted), {@code tick N MS}
- * (N server frames "tick I", MS apart), {@code hibernate}, {@code big-ping}, {@code invalid} (returns null).
+ * (N server frames "tock I", MS apart), {@code hibernate}, {@code big-ping}, {@code invalid} (returns null).
  */
 public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State> {
 
@@ -84,18 +84,18 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
         if (!(frame instanceof Frame.Text t)) {
             return frame instanceof Frame.Binary b ? Result.reply(state, b) : Result.ok(state);
         }
-        return script(t.text(), state);
+        return script(t.text(), state, t);
     }
 
     @Override
     public Result<State> websocketInfo(Term message, State state) {
         Recorder.record(state.id(), "info " + message);
-        if (message.isBinary()) return script(message.stringValue(), state);
+        if (message.isBinary()) return script(message.stringValue(), state, Frame.text(message.stringValue()));
         return Result.ok(state);
     }
 
-    /** Text commands; anything else is echoed. */
-    private Result<State> script(String text, State state) {
+    /** Text commands; anything else is echoed as {@code echo} (the frame as received, so invalid UTF-8 stays as is). */
+    private Result<State> script(String text, State state, Frame.Text echo) {
         String[] w = text.split(" ", 2);
         String arg = w.length > 1 ? w[1] : "";
         return switch (w[0]) {
@@ -124,14 +124,14 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
                 String[] p = arg.split(" ", 2);
                 long every = Long.parseLong(p[1]);
                 for (int i = 1; i <= Integer.parseInt(p[0]); i++) {
-                    state.connection().sendAfter(Duration.ofMillis(every * i), Term.binary("tick " + i));
+                    state.connection().sendAfter(Duration.ofMillis(every * i), Term.binary("tock " + i));
                 }
                 yield Result.ok(state);
             }
             case "invalid" -> null;
             case "hibernate" -> Result.reply(state, Frame.text("hibernating")).andHibernate();
             case "big-ping" -> Result.reply(state, Frame.ping(new byte[126]));
-            default -> Result.reply(state, Frame.text(text));
+            default -> Result.reply(state, echo);
         };
     }
 
