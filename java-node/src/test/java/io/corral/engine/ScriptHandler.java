@@ -89,7 +89,7 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
 
     @Override
     public Result<State> websocketInfo(Term message, State state) {
-        Recorder.record(state.id(), "info " + message);
+        Recorder.record(state.id(), "info " + (message.isBinary() ? message.stringValue() : message));
         if (message.isBinary()) return script(message.stringValue(), state, Frame.text(message.stringValue()));
         return Result.ok(state);
     }
