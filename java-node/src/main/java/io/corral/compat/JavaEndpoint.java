@@ -124,8 +124,10 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
             try {
                 ctx.apply(r.commands(), r.hibernate());
             } catch (IllegalArgumentException e) {
-                // A frame Cowboy could not send either (control payload over 125 bytes).
-                ctx.crash("error", e);
+                // A frame Cowboy could not send either (control payload over 125 bytes, close reason over 123).
+                // Cowboy encodes frames after the callback's try/catch, so cow_ws:frame/2's assertion kills the
+                // process: no close frame, no terminate/3 (COWBOY-SEMANTICS section 5), unlike a callback crash.
+                ctx.die("invalid_frame");
             }
         }
     }

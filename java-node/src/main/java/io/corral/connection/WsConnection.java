@@ -101,6 +101,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         return stats;
     }
 
+    /** The current max_frame_size ({@code set_options} may change it); read by the frame decoder, on this event loop. */
+    public long maxFrameSize() {
+        return maxFrameSize;
+    }
+
     /** Whether the deflate extension should compress the next outgoing frame ({@code {deflate, Bool}}). */
     public boolean deflateEnabled() {
         return deflate;

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Netty's RFC 6455 decoder (versions 7, 8 and 13 share one wire format) with Cowboy's close-frame rules: a 1-byte
@@ -18,10 +20,54 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
  */
 final class CowboyFrameDecoder extends WebSocket08FrameDecoder {
     private final boolean validateUtf8;
+    /**
+     * The connection's current max_frame_size. Netty's own limit is fixed at construction, but Cowboy 2.13+ lets
+     * {@code set_options} raise it as well as lower it (COWBOY-SEMANTICS sections 14 and 16), so the declared length
+     * is checked here against the live value, before any payload is buffered, as Cowboy does on the header.
+     */
+    private LongSupplier maxFrameSize;
+    /** True when the next byte Netty's decoder reads is the first byte of a frame. */
+    private boolean atFrameStart = true;
 
-    CowboyFrameDecoder(WebSocketDecoderConfig config, boolean validateUtf8) {
+    CowboyFrameDecoder(WebSocketDecoderConfig config, boolean validateUtf8, LongSupplier maxFrameSize) {
         super(config);
         this.validateUtf8 = validateUtf8;
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /** Reads the limit from {@code source} from now on (the connection, once it exists). */
+    void limitFrom(LongSupplier source) {
+        maxFrameSize = source;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        if (atFrameStart) {
+            long declared = declaredLength(in);
+            if (declared == -1) return; // header incomplete: wait, nothing consumed
+            if (declared > maxFrameSize.getAsLong()) {
+                in.skipBytes(in.readableBytes());
+                throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                        "frame of " + declared + " bytes over max_frame_size " + maxFrameSize.getAsLong());
+            }
+            atFrameStart = false;
+        }
+        int before = out.size();
+        super.decode(ctx, in, out);
+        // Netty's decoder emits at most one frame per call; once it has, it waits for the next header.
+        if (out.size() > before) atFrameStart = true;
+    }
+
+    /** The payload length the frame header at the reader index declares, or -1 when the header is not all here. */
+    private static long declaredLength(ByteBuf in) {
+        if (in.readableBytes() < 2) return -1;
+        int i = in.readerIndex();
+        int len1 = in.getByte(i + 1) & 0x7f;
+        if (len1 < 126) return len1;
+        if (len1 == 126) return in.readableBytes() < 4 ? -1 : in.getUnsignedShort(i + 2);
+        if (in.readableBytes() < 10) return -1;
+        long l = in.getLong(i + 2);
+        return l < 0 ? 0 : l; // a negative length is Netty's protocol error to report
     }
 
     @Override

@@ -191,18 +191,20 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpServerCodec.class);
         String me = ctx.name();
-        int limit = (int) Math.min(options.maxFrameSize(), Integer.MAX_VALUE);
+        // The frame size limit is CowboyFrameDecoder's (it can change at runtime); Netty's is only a ceiling.
         WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(limit)
+                .maxFramePayloadLength(Integer.MAX_VALUE)
                 .allowExtensions(deflate != null)
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .closeOnProtocolViolation(false)
                 .build();
         p.addBefore(me, "ws-encoder", new WebSocket13FrameEncoder(false));
-        p.addBefore(me, "ws-decoder", new CowboyFrameDecoder(config, options.validateUtf8()));
+        CowboyFrameDecoder decoder = new CowboyFrameDecoder(config, options.validateUtf8(), options::maxFrameSize);
+        p.addBefore(me, "ws-decoder", decoder);
         ConnectionStats stats = new ConnectionStats(server.listener(), req.path(), req.peer(), endpoint.name());
         WsConnection conn = new WsConnection(ctx.channel(), u.session(), req.profile(), options, process, stats);
+        decoder.limitFrom(conn::maxFrameSize);
         if (deflate != null) {
             p.addBefore(me, "ws-rsv", new RsvCheck());
             p.addBefore(me, "ws-inflate", deflate.extension().newExtensionDecoder());

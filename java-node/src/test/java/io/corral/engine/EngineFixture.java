@@ -4,7 +4,9 @@ import io.corral.Corral;
 import io.corral.config.Settings;
 import io.corral.config.VersionProfile;
 import io.corral.wire.WireClient;
+import io.corral.wire.WireClient.Frame;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,5 +56,54 @@ public abstract class EngineFixture {
             throw new AssertionError("expected 101, got " + c.handshake().status() + " " + c.handshake().headers());
         }
         return c;
+    }
+
+    // ---------------------------------------------------------------- shared wire assertions
+
+    /** How {@link io.corral.api.TerminateReason}s print in the {@link Recorder} ("terminate " + reason). */
+    static final String STOP = "terminate Stop[]", TIMEOUT = "terminate Timeout[]", REMOTE = "terminate Remote[]",
+            NORMAL = "terminate Normal[]", CLOSED = "terminate Error[kind=closed]",
+            BADFRAME = "terminate Error[kind=badframe]", BADENCODING = "terminate Error[kind=badencoding]",
+            BADSIZE = "terminate Error[kind=badsize]", CRASH = "terminate Crash[cls=error, ";
+
+    /** The handler's terminate event for connection {@code id}. */
+    static String terminateOf(String id) {
+        return Recorder.await(id, "terminate");
+    }
+
+    /** Reads up to the server's close frame, asserts its code and reason, then that the server closed the TCP connection. */
+    static Frame assertClosedWith(WireClient c, int code, String reason, String why) throws IOException {
+        Frame f = c.readUntilClose();
+        if (f.closeCode() != code || !f.closeReason().equals(reason)) {
+            throw new AssertionError(why + ": expected close " + code + " '" + reason + "', got " + f);
+        }
+        assertTcpClosed(c, why);
+        return f;
+    }
+
+    static void assertTcpClosed(WireClient c, String why) throws IOException {
+        c.setReadTimeout(Duration.ofSeconds(10));
+        if (!c.isClosedByServer()) throw new AssertionError(why + ": the server should have closed the TCP connection");
+    }
+
+    /** The next frame, which must be a text frame with this payload. */
+    static void assertText(WireClient c, String text, String why) throws IOException {
+        Frame f = c.readFrame();
+        if (f.opcode() != Frame.TEXT || !f.text().equals(text)) {
+            throw new AssertionError(why + ": expected text '" + text + "', got " + f);
+        }
+    }
+
+    /** Asserts nothing arrives within {@code quiet} (a short read time-out), then restores a long time-out. */
+    static void assertNothingWithin(WireClient c, Duration quiet, String why) throws IOException {
+        c.setReadTimeout(quiet);
+        try {
+            Frame f = c.readFrame();
+            throw new AssertionError(why + ": got " + f);
+        } catch (java.net.SocketTimeoutException expected) {
+            // nothing came, as wanted
+        } finally {
+            c.setReadTimeout(Duration.ofSeconds(10));
+        }
     }
 }

@@ -24,7 +24,14 @@ import java.util.Map;
  *
  * <p>Query: {@code id}, {@code idle} (ms), {@code max} (bytes), {@code compress}, {@code noutf8}, {@code refuse}
  * (status), {@code noreply}, {@code crash=init|websocket_init}, {@code protocol} (picked when offered),
- * {@code init=frame|inactive|stop}.
+ * {@code init=frame|inactive|stop}, {@code resume} (ms: with {@code init=inactive}, an {@code active true} timer),
+ * {@code pingreply} (answer a ping with a text frame, to show the pong went out first).
+ *
+ * <p>Commands (text frames, or timer messages): {@code stop}, {@code crash}, {@code close [CODE [REASON]]},
+ * {@code many-then-close}, {@code ping P}, {@code active B}, {@code pause MS} (active false now, active true after MS
+ * through {@code sendAfter}), {@code idle MS}, {@code max N}, {@code deflate B}, {@code shutdown-reason R},
+ * {@code later MS [TEXT]} (TEXT, default "timer fired", comes back as a message and is scripted), {@code tick N MS}
+ * (N server frames "tock I", MS apart), {@code hibernate}, {@code big-ping}, {@code invalid} (returns null).
  */
 public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State> {
 
@@ -57,6 +64,9 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
         Recorder.record(state.id(), "websocket_init pid=" + connection.pid());
         State s = new State(state.id(), state.query(), connection);
         if ("websocket_init".equals(state.query().get("crash"))) throw new IllegalStateException("crash in websocket_init");
+        if (state.query().containsKey("resume")) {
+            connection.sendAfter(Duration.ofMillis(Long.parseLong(state.query().get("resume"))), Term.binary("active true"));
+        }
         return switch (state.query().getOrDefault("init", "")) {
             case "frame" -> Result.reply(s, Frame.text("hello from websocket_init"));
             case "inactive" -> Result.reply(s, Command.active(false));
@@ -68,21 +78,24 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
     @Override
     public Result<State> websocketHandle(Frame frame, State state) {
         Recorder.record(state.id(), "handle " + describe(frame));
+        if (frame instanceof Frame.Ping p && state.query().containsKey("pingreply")) {
+            return Result.reply(state, Frame.text("after ping " + new String(p.bytes(), StandardCharsets.UTF_8)));
+        }
         if (!(frame instanceof Frame.Text t)) {
             return frame instanceof Frame.Binary b ? Result.reply(state, b) : Result.ok(state);
         }
-        return script(t.text(), state);
+        return script(t.text(), state, t);
     }
 
     @Override
     public Result<State> websocketInfo(Term message, State state) {
-        Recorder.record(state.id(), "info " + message);
-        if (message.isBinary()) return script(message.stringValue(), state);
+        Recorder.record(state.id(), "info " + (message.isBinary() ? message.stringValue() : message));
+        if (message.isBinary()) return script(message.stringValue(), state, Frame.text(message.stringValue()));
         return Result.ok(state);
     }
 
-    /** Text commands; anything else is echoed. */
-    private Result<State> script(String text, State state) {
+    /** Text commands; anything else is echoed as {@code echo} (the frame as received, so invalid UTF-8 stays as is). */
+    private Result<State> script(String text, State state, Frame.Text echo) {
         String[] w = text.split(" ", 2);
         String arg = w.length > 1 ? w[1] : "";
         return switch (w[0]) {
@@ -97,13 +110,28 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
             case "max" -> Result.reply(state, Command.maxFrameSize(Long.parseLong(arg)));
             case "deflate" -> Result.reply(state, Command.deflate(Boolean.parseBoolean(arg)), Frame.text("deflate " + arg));
             case "shutdown-reason" -> Result.reply(state, Command.shutdownReason(Term.atom(arg)), Command.stop());
+            case "pause" -> {
+                state.connection().sendAfter(Duration.ofMillis(Long.parseLong(arg)), Term.binary("active true"));
+                yield Result.reply(state, Command.active(false));
+            }
             case "later" -> {
-                state.connection().sendAfter(Duration.ofMillis(Long.parseLong(arg)), Term.binary("timer fired"));
+                String[] p = arg.split(" ", 2);
+                state.connection().sendAfter(Duration.ofMillis(Long.parseLong(p[0])),
+                        Term.binary(p.length > 1 ? p[1] : "timer fired"));
                 yield Result.ok(state);
             }
+            case "tick" -> {
+                String[] p = arg.split(" ", 2);
+                long every = Long.parseLong(p[1]);
+                for (int i = 1; i <= Integer.parseInt(p[0]); i++) {
+                    state.connection().sendAfter(Duration.ofMillis(every * i), Term.binary("tock " + i));
+                }
+                yield Result.ok(state);
+            }
+            case "invalid" -> null;
             case "hibernate" -> Result.reply(state, Frame.text("hibernating")).andHibernate();
             case "big-ping" -> Result.reply(state, Frame.ping(new byte[126]));
-            default -> Result.reply(state, Frame.text(text));
+            default -> Result.reply(state, echo);
         };
     }
 
@@ -114,7 +142,15 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
 
     @Override
     public void terminate(TerminateReason reason, PartialRequest req, State state) {
-        Recorder.record(state == null ? null : state.id(), "terminate " + reason);
+        // After a crash in init the state is the handler options (null here): find the id in the query string.
+        String id = state != null ? state.id() : idFromQs(req.qs());
+        Recorder.record(id, "terminate " + reason);
+    }
+
+    private static String idFromQs(String qs) {
+        if (qs == null) return null;
+        for (String kv : qs.split("&")) if (kv.startsWith("id=")) return kv.substring(3);
+        return null;
     }
 
     static String describe(Frame f) {

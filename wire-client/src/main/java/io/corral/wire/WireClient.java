@@ -69,6 +69,7 @@ public final class WireClient implements Closeable {
     private final InputStream in;
     private final OutputStream out;
     private HttpResponse handshake;
+    private String key;
 
     private WireClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -108,19 +109,53 @@ public final class WireClient implements Closeable {
         }
     }
 
+    /**
+     * Connects and sends the upgrade request and {@code data} in one write, as a client that does not wait for the
+     * 101 does (Cowboy 2.7+ processes such data); the response is in {@link #handshake()}.
+     */
+    public static WireClient connectWithData(String host, int port, String path, byte[] data, String... extraHeaders)
+            throws IOException {
+        WireClient c = connectRaw(host, port);
+        byte[] req = c.upgradeRequest(path, host + ":" + port, extraHeaders);
+        byte[] all = new byte[req.length + data.length];
+        System.arraycopy(req, 0, all, 0, req.length);
+        System.arraycopy(data, 0, all, req.length, data.length);
+        c.sendRaw(all);
+        c.handshake = c.readHttpResponse();
+        return c;
+    }
+
+    /** Connects, sends {@code request} exactly as given (CRLFs included) and reads the HTTP response. */
+    public static WireClient request(String host, int port, String request) throws IOException {
+        WireClient c = connectRaw(host, port);
+        c.sendRaw(request.getBytes(StandardCharsets.ISO_8859_1));
+        c.handshake = c.readHttpResponse();
+        return c;
+    }
+
+    /** The Sec-WebSocket-Key of the last upgrade request sent. */
+    public String key() {
+        return key;
+    }
+
     /** Sends a standard upgrade request with a fresh key; extra headers are "Name: value" strings. */
     public void sendUpgrade(String path, String hostHeader, String... extraHeaders) throws IOException {
+        sendRaw(upgradeRequest(path, hostHeader, extraHeaders));
+    }
+
+    private byte[] upgradeRequest(String path, String hostHeader, String... extraHeaders) {
+        key = newKey();
         StringBuilder sb = new StringBuilder();
         sb.append("GET ").append(path).append(" HTTP/1.1\r\n");
         sb.append("Host: ").append(hostHeader).append("\r\n");
         sb.append("Upgrade: websocket\r\nConnection: Upgrade\r\n");
-        sb.append("Sec-WebSocket-Key: ").append(newKey()).append("\r\n");
+        sb.append("Sec-WebSocket-Key: ").append(key).append("\r\n");
         boolean versionGiven = false;
         for (String h : extraHeaders) versionGiven |= h.toLowerCase(Locale.ROOT).startsWith("sec-websocket-version:");
         if (!versionGiven) sb.append("Sec-WebSocket-Version: 13\r\n");
         for (String h : extraHeaders) sb.append(h).append("\r\n");
         sb.append("\r\n");
-        sendRaw(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     public HttpResponse handshake() {
@@ -194,6 +229,29 @@ public final class WireClient implements Closeable {
         if (mask) for (int i = 0; i < p.length; i++) p[i] ^= key[i & 3];
         b.writeBytes(p);
         return b.toByteArray();
+    }
+
+    /**
+     * Encodes a masked frame whose length uses the 16-bit ({@code lengthBytes} 2) or 64-bit ({@code lengthBytes} 8)
+     * form whatever the payload size: a non-minimal length encoding, which RFC 6455 section 5.2 forbids.
+     */
+    public static byte[] encodeWithLengthForm(int opcode, byte[] payload, int lengthBytes) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(payload.length + 14);
+        b.write(0x80 | opcode & 0x0f);
+        b.write(0x80 | (lengthBytes == 2 ? 126 : 127));
+        for (int i = lengthBytes - 1; i >= 0; i--) b.write((int) ((long) payload.length >>> (8 * i)));
+        byte[] key = new byte[4];
+        ThreadLocalRandom.current().nextBytes(key);
+        b.writeBytes(key);
+        for (int i = 0; i < payload.length; i++) b.write(payload[i] ^ key[i & 3]);
+        return b.toByteArray();
+    }
+
+    /** Sends already encoded frames in one write. */
+    public void sendFrames(byte[]... frames) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] f : frames) b.writeBytes(f);
+        sendRaw(b.toByteArray());
     }
 
     public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload) throws IOException {
