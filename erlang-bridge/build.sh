@@ -9,6 +9,9 @@ case "${1:-compile}" in
     mkdir -p ebin test-ebin
     erlc -Wall +debug_info -I include -o ebin src/*.erl
     cp src/corral_bridge.app.src ebin/corral_bridge.app
+    # The demo's example handlers: ordinary Cowboy handler modules, on the demo node's code path.
+    mkdir -p examples-ebin
+    if compgen -G "examples/*.erl" >/dev/null; then erlc +debug_info -o examples-ebin examples/*.erl; fi
     if compgen -G "test/*.erl" >/dev/null; then erlc +debug_info -I include -pa ebin -o test-ebin test/*.erl; fi
     ;;
   eunit)

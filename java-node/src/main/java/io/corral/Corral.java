@@ -2,6 +2,12 @@ package io.corral;
 
 import io.corral.compat.Endpoints;
 import io.corral.config.Settings;
+import io.corral.erlang.ErlangHandlers;
+import io.corral.erlang.ErlangNode;
+import io.corral.erlang.LocalErlangNode;
+import io.corral.erlang.NodeSettings;
+import io.corral.erlang.ServerIntrospection;
+import java.util.LinkedHashMap;
 import io.corral.connection.HandlerEndpoint;
 import io.corral.connection.ProcessBinding;
 import io.corral.connection.ServerContext;
@@ -29,10 +35,71 @@ public final class Corral implements AutoCloseable {
 
     private final CorralServer server;
     private final List<AutoCloseable> resources;
+    private final ErlangNode node;
+    private final String handlerNode;
 
-    private Corral(CorralServer server, List<AutoCloseable> resources) {
+    private Corral(CorralServer server, List<AutoCloseable> resources, ErlangNode node, String handlerNode) {
         this.server = server;
         this.resources = resources;
+        this.node = node;
+        this.handlerNode = handlerNode;
+    }
+
+    /**
+     * The hidden node. Its name is {@code --node}, or {@code corral_PID@localhost} when only Erlang handlers need
+     * it; its cookie is {@code --cookie}, {@code --cookie-file}, {@code ~/.erlang.cookie} with {@code --node}, or a
+     * fresh random one shared with the local node Corral starts.
+     */
+    private static ErlangNode joinCluster(Settings settings, boolean erlangRoutes, List<AutoCloseable> resources)
+            throws java.io.IOException {
+        String name = settings.nodeName() != null ? settings.nodeName()
+                : "corral_" + ProcessHandle.current().pid() + "@localhost";
+        NodeSettings.Builder b = NodeSettings.builder(name);
+        if (settings.cookie() != null) b.cookie(settings.cookie());
+        else if (settings.cookieFile() != null) b.cookieFile(settings.cookieFile());
+        else if (settings.nodeName() == null || settings.erlangNode() == null && erlangRoutes
+                && !java.nio.file.Files.isReadable(java.nio.file.Path.of(System.getProperty("user.home"), ".erlang.cookie"))) {
+            b.cookie(LocalErlangNode.randomCookie());
+        }
+        if (settings.erlangNode() != null) b.peers(List.of(settings.erlangNode()));
+        ErlangNode node = ErlangNode.start(b.build());
+        resources.add(node);
+        return node;
+    }
+
+    /** The embedded default: a loopback-only erl node with erlang-bridge and the --pa directories. */
+    private static String startLocalNode(Settings settings, ErlangNode node, List<AutoCloseable> resources)
+            throws java.io.IOException {
+        LocalErlangNode local = LocalErlangNode.start(LocalErlangNode.bridgeHome(), settings.codePaths(), node.name(),
+                node.settings().cookie());
+        resources.add(local);
+        local.awaitRegistered(java.time.Duration.ofSeconds(30));
+        awaitConnected(node, local.nodeName());
+        return local.nodeName();
+    }
+
+    private static void awaitConnected(ErlangNode node, String other) throws java.io.IOException {
+        try {
+            if (!Boolean.TRUE.equals(node.connect(other).get(30, java.util.concurrent.TimeUnit.SECONDS))) {
+                throw new java.io.IOException("cannot connect to Erlang node " + other
+                        + node.connectFailure(other).map(f -> ": " + f).orElse(" (is it up, with the same cookie?)"));
+            }
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException("cannot connect to Erlang node " + other + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while connecting to " + other, e);
+        }
+    }
+
+    /** The hidden node, or null when Corral runs without one. */
+    public ErlangNode node() {
+        return node;
+    }
+
+    /** Where Erlang handler modules run, or null. */
+    public String handlerNode() {
+        return handlerNode;
     }
 
     public static Corral start(Settings settings) throws StartException {
@@ -40,16 +107,27 @@ public final class Corral implements AutoCloseable {
         try {
             Router router = settings.routesFile() != null ? RoutesFile.parse(settings.routesFile())
                     : RoutesFile.parse(settings.routesText(), settings.routesName());
-            ProcessBinding.Factory processes = ProcessBinding.NONE;
-            Map<Route, HandlerEndpoint> endpoints = Endpoints.resolve(router.routes(), null);
+            boolean erlangRoutes = router.routes().stream().anyMatch(r -> !r.isJavaHandler());
+            ErlangNode node = null;
+            String handlerNode = settings.erlangNode();
+            if (settings.nodeName() != null || erlangRoutes) {
+                node = joinCluster(settings, erlangRoutes, resources);
+                if (erlangRoutes && handlerNode == null) handlerNode = startLocalNode(settings, node, resources);
+                else if (handlerNode != null) awaitConnected(node, handlerNode);
+            }
+            Map<Route, HandlerEndpoint> endpoints = new LinkedHashMap<>();
+            List<Route> javaRoutes = router.routes().stream().filter(Route::isJavaHandler).toList();
+            endpoints.putAll(Endpoints.resolve(javaRoutes, null));
+            if (erlangRoutes) endpoints.putAll(ErlangHandlers.resolve(router.routes(), node, handlerNode));
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
-                    settings.cowboyVersion(), processes);
+                    settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
             CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ctx);
-            return new Corral(server, resources);
+            if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
+            return new Corral(server, resources, node, handlerNode);
         } catch (java.io.IOException e) {
             closeAll(resources);
-            throw new StartException("cannot read routes file " + settings.routesFile() + ": " + e.getMessage(), e);
-        } catch (RoutesFileException | Endpoints.UnknownHandlerException e) {
+            throw new StartException(e.getMessage(), e);
+        } catch (RoutesFileException | Endpoints.UnknownHandlerException | ErlangHandlers.MissingModuleException e) {
             closeAll(resources);
             throw new StartException(e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -37,6 +37,14 @@ public final class Main {
               --cowboy-version V     reproduce Cowboy V for every route: 1.0, 1.1, 2.0 or 2.latest
                                      (default: each handler's generation; Java 2.x handlers -> 2.latest)
               --threads N            event loop threads (default: 2 x cores)
+              --node NAME[@HOST]     join the Erlang cluster as this hidden node; every connection
+                                     gets a pid that any Erlang process can send to
+              --cookie C             the distribution cookie
+              --cookie-file F        read the cookie from F (default ~/.erlang.cookie, as erl does)
+              --erlang-node N@H      where Erlang handler modules run (erlang-bridge must be started
+                                     there); without it Corral starts a local erl node itself, bound
+                                     to 127.0.0.1 with a random cookie, and loads erlang-bridge into it
+              --pa DIR               add DIR to the local Erlang node's code path (repeatable)
               --help                 this text
 
             A malformed routes file or an unknown handler stops the start with the file, line and reason.
@@ -72,6 +80,10 @@ public final class Main {
             if (command.equals("demo")) {
                 out.println("  " + base + "/echo    echoes text and binary frames (Java handler)");
                 out.println("  " + base + "/clock   pushes the time every second (Java handler)");
+                out.println("  " + base + "/erl/echo       echoes frames (Erlang Cowboy 2.x module demo_echo on " + corral.handlerNode() + ")");
+                out.println("  " + base + "/erl/clock      pushes the time from an Erlang timer (Cowboy 2.x module demo_clock)");
+                out.println("  " + base + "/erl1/echo      echoes frames (Erlang Cowboy 1.x module demo_echo_v1)");
+                if (corral.node() != null) out.println("corral: hidden Erlang node " + corral.node().name());
             }
             out.flush();
             CountDownLatch stop = new CountDownLatch(1);
@@ -96,7 +108,10 @@ public final class Main {
         Settings.Builder b = Settings.builder();
         switch (command) {
             case "serve" -> {}
-            case "demo" -> b.routesText("demo routes", demoRoutes());
+            case "demo" -> {
+                b.routesText("demo routes", demoRoutes());
+                pa.add(io.corral.erlang.LocalErlangNode.bridgeHome().resolve("examples-ebin"));
+            }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
         List<Path> pa = new ArrayList<>();
@@ -114,6 +129,15 @@ public final class Main {
                 }
                 case "--cowboy-version" -> b.cowboyVersion(VersionProfile.parse(need(a, v)));
                 case "--threads" -> b.threads(intArg(a, v));
+                case "--node" -> b.nodeName(need(a, v));
+                case "--cookie" -> b.cookie(need(a, v));
+                case "--cookie-file" -> b.cookieFile(Path.of(need(a, v)));
+                case "--erlang-node" -> b.erlangNode(need(a, v));
+                case "--pa" -> {
+                    Path p = Path.of(need(a, v));
+                    if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");
+                    pa.add(p);
+                }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
             i++;

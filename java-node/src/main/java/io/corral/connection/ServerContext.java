@@ -20,6 +20,8 @@ public final class ServerContext {
     private final VersionProfile profile;
     private final ProcessBinding.Factory processes;
     private final Set<WsConnection> live = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
     public ServerContext(String listener, Router router, Map<Route, HandlerEndpoint> endpoints, VersionProfile profile,
             ProcessBinding.Factory processes) {
@@ -53,6 +55,20 @@ public final class ServerContext {
 
     public void opened(WsConnection c) {
         live.add(c);
+        total.increment();
+    }
+
+    /** An upgrade request answered without an upgrade (refused by init, a crash, a bad handshake). */
+    public void refused() {
+        refused.increment();
+    }
+
+    public long totalConnections() {
+        return total.sum();
+    }
+
+    public long refusedConnections() {
+        return refused.sum();
     }
 
     public void closed(WsConnection c) {

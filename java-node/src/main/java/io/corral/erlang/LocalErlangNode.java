@@ -30,18 +30,25 @@ public final class LocalErlangNode implements AutoCloseable {
         this.cookie = cookie;
     }
 
+    /** A fresh random cookie, for a local node nobody else should reach. */
+    public static String randomCookie() {
+        byte[] r = new byte[16];
+        new SecureRandom().nextBytes(r);
+        return HexFormat.of().formatHex(r);
+    }
+
     /**
      * Starts {@code erl -sname corral_handlers_N@localhost}. {@code owner} is the Java node's full name: the Erlang
      * node halts when its connection to the owner drops after having been up.
      */
-    public static LocalErlangNode start(Path bridgeHome, List<Path> codePaths, String owner) throws IOException {
+    public static LocalErlangNode start(Path bridgeHome, List<Path> codePaths, String owner, String cookie)
+            throws IOException {
         Path ebin = bridgeHome.resolve("ebin");
         if (!Files.isRegularFile(ebin.resolve("corral_bridge.app"))) {
             throw new IOException("erlang-bridge is not built: " + ebin + "/corral_bridge.app is missing (run ./corral build)");
         }
         byte[] r = new byte[12];
         new SecureRandom().nextBytes(r);
-        String cookie = HexFormat.of().formatHex(r);
         String name = "corral_handlers_" + ProcessHandle.current().pid() + "_" + HexFormat.of().formatHex(r, 0, 2);
         String full = name + "@localhost";
         List<String> cmd = new ArrayList<>(List.of("erl", "-noshell", "-noinput", "-sname", full, "-setcookie", cookie,

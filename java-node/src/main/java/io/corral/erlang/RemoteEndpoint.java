@@ -36,12 +36,14 @@ public final class RemoteEndpoint implements HandlerEndpoint {
     private final Term options;
     private final String node;
     private final VersionProfile generation;
+    private final ErlangNode local;
 
     /**
      * @param generation the handler's generation as the bridge detected it from the module's exports:
      *     {@link VersionProfile#V1_1} for 1.x modules, {@link VersionProfile#V2_LATEST} for 2.x
      */
-    public RemoteEndpoint(String module, Term options, String node, VersionProfile generation) {
+    public RemoteEndpoint(String module, Term options, String node, VersionProfile generation, ErlangNode local) {
+        this.local = local;
         this.module = module;
         this.options = options;
         this.node = node;
@@ -68,6 +70,12 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         OtpErlangPid self = process.pid();
         if (self == null) {
             return CompletableFuture.completedFuture(new InitDecision.Crash("no Erlang node: cannot run " + module));
+        }
+        if (!local.connectedNodes().contains(node)) {
+            // The handler node is down: refuse now rather than let the client wait (DESIGN.md failure model), and
+            // try to reconnect so a node that comes back serves the next upgrade.
+            local.connect(node);
+            return CompletableFuture.completedFuture(new InitDecision.Reply(503, Map.of(), Frame.EMPTY));
         }
         List<OtpErlangObject> early = new ArrayList<>();
         ScheduledFuture<?> timeout = process.eventLoop().schedule(() -> {

@@ -232,6 +232,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     private void respond(ChannelHandlerContext ctx, int status, Map<String, String> headers, byte[] body,
             ConnectionProcess process) {
         releaseLeftover();
+        server.refused();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(body));
         headers.forEach(res.headers()::set);

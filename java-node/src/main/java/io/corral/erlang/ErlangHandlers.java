@@ -1,0 +1,80 @@
+package io.corral.erlang;
+
+import io.corral.api.Term;
+import io.corral.config.VersionProfile;
+import io.corral.connection.HandlerEndpoint;
+import io.corral.routing.Route;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Start-up for routes that name Erlang modules: asks erlang-bridge on the handler node which of them are loadable and
+ * which generation each is (from its exports), and fails naming the module and node when one is missing.
+ */
+public final class ErlangHandlers {
+    private ErlangHandlers() {}
+
+    /** A route names a module the handler node cannot load, or the bridge cannot be reached. */
+    public static final class MissingModuleException extends Exception {
+        public MissingModuleException(String message) {
+            super(message);
+        }
+    }
+
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
+
+    /** Builds an endpoint per Erlang route, after one check call for all their modules. */
+    public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, ErlangNode node, String handlerNode)
+            throws MissingModuleException {
+        Set<String> modules = new LinkedHashSet<>();
+        for (Route r : routes) if (!r.isJavaHandler()) modules.add(r.handlerName());
+        Map<Route, HandlerEndpoint> out = new LinkedHashMap<>();
+        if (modules.isEmpty()) return out;
+        Map<String, VersionProfile> generations = generations(node, handlerNode, modules);
+        for (Route r : routes) {
+            if (r.isJavaHandler()) continue;
+            out.put(r, new RemoteEndpoint(r.handlerName(), r.options(), handlerNode, generations.get(r.handlerName()), node));
+        }
+        return out;
+    }
+
+    private static Map<String, VersionProfile> generations(ErlangNode node, String handlerNode, Set<String> modules)
+            throws MissingModuleException {
+        List<Term> mods = new ArrayList<>();
+        for (String m : modules) mods.add(Term.atom(m));
+        Term answer;
+        try {
+            answer = node.call(BridgeContract.BRIDGE, handlerNode, Term.tuple(Term.atom("generations"), Term.list(mods)),
+                    CHECK_TIMEOUT).get(CHECK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new MissingModuleException("erlang-bridge on node " + handlerNode + " did not answer (" + cause
+                    + "): is the node up, with the same cookie, and corral_bridge started?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MissingModuleException("interrupted while asking " + handlerNode + " for its handler modules");
+        }
+        Map<String, VersionProfile> out = new LinkedHashMap<>();
+        if (answer.isTagged("error", 2)) {
+            List<String> problems = new ArrayList<>();
+            for (Term t : answer.element(1).listValue()) {
+                problems.add("module " + t.element(0).atomValue() + " is not loadable on node " + handlerNode + " ("
+                        + t.element(1) + ")");
+            }
+            throw new MissingModuleException(String.join("; ", problems));
+        }
+        for (Term t : answer.element(1).listValue()) {
+            String gen = t.element(1).atomValue();
+            out.put(t.element(0).atomValue(), gen.equals("1.x") ? VersionProfile.V1_1 : VersionProfile.V2_LATEST);
+        }
+        return out;
+    }
+}
