@@ -106,6 +106,7 @@ public final class Main {
     /** Parses a command's options; returns null when {@code --help} was asked. */
     static Settings parse(String command, List<String> args) {
         Settings.Builder b = Settings.builder();
+        List<Path> pa = new ArrayList<>();
         switch (command) {
             case "serve" -> {}
             case "demo" -> {
@@ -114,7 +115,6 @@ public final class Main {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
-        List<Path> pa = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--help") || a.equals("-h")) return null;
