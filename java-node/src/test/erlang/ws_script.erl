@@ -1,0 +1,84 @@
+%% A Cowboy 2.5+ handler (command lists) driven by the client, the Erlang twin of the engine tests' ScriptHandler.
+%% It would run unchanged under Cowboy: it only calls cowboy_req in init/2 and records to corral_test_recorder.
+-module(ws_script).
+-export([init/2, websocket_init/1, websocket_handle/2, websocket_info/2, terminate/3]).
+
+init(Req, _Opts) ->
+    Qs = maps:from_list(cowboy_req:parse_qs(Req)),
+    Id = maps:get(<<"id">>, Qs, undefined),
+    corral_test_recorder:record(Id, {init, self()}),
+    case Qs of
+        #{<<"crash">> := <<"init">>} -> error(crash_in_init);
+        #{<<"refuse">> := Status} ->
+            Req2 = cowboy_req:reply(binary_to_integer(Status), #{}, <<"refused">>, Req),
+            {ok, Req2, Id};
+        _ ->
+            Req2 = case {maps:get(<<"protocol">>, Qs, undefined),
+                         cowboy_req:parse_header(<<"sec-websocket-protocol">>, Req)} of
+                {undefined, _} -> Req;
+                {_, undefined} -> Req;
+                {P, Offered} ->
+                    case lists:member(P, Offered) of
+                        true -> cowboy_req:set_resp_header(<<"sec-websocket-protocol">>, P, Req);
+                        false -> Req
+                    end
+            end,
+            Opts = case Qs of
+                #{<<"idle">> := I} -> #{idle_timeout => binary_to_integer(I)};
+                _ -> #{}
+            end,
+            {cowboy_websocket, Req2, #{id => Id, qs => Qs}, Opts}
+    end.
+
+websocket_init(State = #{id := Id, qs := Qs}) ->
+    corral_test_recorder:record(Id, {websocket_init, self()}),
+    corral_test_recorder:register_conn(Id, self()),
+    case Qs of
+        #{<<"crash">> := <<"websocket_init">>} -> error(crash_in_websocket_init);
+        #{<<"timer">> := T} ->
+            erlang:start_timer(binary_to_integer(T), self(), timer_from_init),
+            {[], State};
+        _ -> {[{text, <<"hello from websocket_init">>}], State}
+    end.
+
+websocket_handle(Frame = {text, <<"stop">>}, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    {[stop], State};
+websocket_handle(Frame = {text, <<"crash">>}, #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    error(crash_in_handle);
+websocket_handle(Frame = {text, <<"many-then-close">>}, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    {[{text, <<"one">>}, {text, <<"two">>}, {close, 1000, <<"bye">>}, {text, <<"after close">>}], State};
+websocket_handle(Frame = {text, <<"shutdown-reason">>}, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    {[{shutdown_reason, custom}, stop], State};
+websocket_handle(Frame = {text, <<"hibernate">>}, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    {[{text, <<"hibernating">>}], State, hibernate};
+websocket_handle(Frame = {text, <<"self">>}, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    self() ! to_self,
+    {[], State};
+websocket_handle(Frame, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    case Frame of
+        {text, T} -> {[{text, T}], State};
+        {binary, B} -> {[{binary, B}], State};
+        _ -> {[], State}
+    end.
+
+websocket_info(Msg = {crash, info}, #{id := Id}) ->
+    corral_test_recorder:record(Id, {info, Msg}),
+    error(crash_in_info);
+websocket_info(Msg, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {info, Msg}),
+    Text = iolist_to_binary(io_lib:format("info ~p", [Msg])),
+    {[{text, Text}], State}.
+
+terminate(Reason, _PartialReq, #{id := Id}) ->
+    corral_test_recorder:record(Id, {terminate, Reason}),
+    ok;
+terminate(Reason, _PartialReq, Id) ->
+    corral_test_recorder:record(Id, {terminate, Reason}),
+    ok.
