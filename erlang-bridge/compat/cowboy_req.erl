@@ -1,0 +1,1 @@
+-module(cowboy_req).
