@@ -92,6 +92,9 @@ initializing(info, {'DOWN', MRef, process, _, Reason}, D = #data{helper = {_, MR
     %% init/2 returned something Cowboy cannot handle: its request process dies, the client gets a 500.
     decide({crash, error, helper_reason(Reason)}, D),
     {stop, normal};
+initializing(info, {'$corral_conn_down', Ref, _}, #data{down_ref = Ref}) ->
+    %% Java went away before the decision: no session was started, there is nothing to terminate.
+    {stop, normal};
 initializing(EventType, Event, D) ->
     early(EventType, Event, D).
 
