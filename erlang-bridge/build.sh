@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
 # Builds erlang-bridge with erlc (what rebar3 compile does for an app without deps) and runs its EUnit tests.
-# Output: ebin/*.beam and ebin/corral_bridge.app, next to src/ as an OTP application directory.
+# compile: ebin/*.beam and ebin/corral_bridge.app next to src/, an OTP application directory; compat-ebin/ holds the
+#   cowboy_req stand-in that java-node adds to the code path only when the node has no real Cowboy
+#   (code:which(cowboy_req) =:= non_existing).
+# eunit: everything again with -DTEST (the -ifdef(TEST) blocks) into .eunit/, plus test/*.erl, then runs EUnit.
 set -euo pipefail
-HERE="$(cd "$(dirname "$0")" && pwd)"
-cd "$HERE"
+cd "$(dirname "$0")"
+
+compile() {
+  mkdir -p ebin compat-ebin
+  erlc -Wall -Werror +debug_info -I include -o ebin src/*.erl
+  cp src/corral_bridge.app.src ebin/corral_bridge.app
+  erlc -Wall -Werror +debug_info -I include -o compat-ebin compat/*.erl
+  # The demo's example handlers: ordinary Cowboy handler modules, put on the demo node's code path.
+  mkdir -p examples-ebin
+  erlc +debug_info -o examples-ebin examples/*.erl
+}
+
 case "${1:-compile}" in
   compile)
-    mkdir -p ebin test-ebin
-    erlc -Wall +debug_info -I include -o ebin src/*.erl
-    cp src/corral_bridge.app.src ebin/corral_bridge.app
-    # The demo's example handlers: ordinary Cowboy handler modules, on the demo node's code path.
-    mkdir -p examples-ebin
-    if compgen -G "examples/*.erl" >/dev/null; then erlc +debug_info -o examples-ebin examples/*.erl; fi
-    if compgen -G "test/*.erl" >/dev/null; then erlc +debug_info -I include -pa ebin -o test-ebin test/*.erl; fi
+    compile
     ;;
   eunit)
-    bash "$HERE/build.sh" compile
-    mods=$(ls ebin/*.beam test-ebin/*.beam 2>/dev/null | xargs -n1 basename | sed 's/\.beam$//' | grep -v '_tests$' | paste -sd, - || true)
-    erl -noshell -pa ebin -pa test-ebin -eval "
+    compile
+    rm -rf .eunit && mkdir -p .eunit/ebin .eunit/compat-ebin .eunit/test-ebin
+    erlc -Wall -Werror +debug_info -DTEST -I include -o .eunit/ebin src/*.erl
+    cp src/corral_bridge.app.src .eunit/ebin/corral_bridge.app
+    erlc -Wall -Werror +debug_info -DTEST -I include -o .eunit/compat-ebin compat/*.erl
+    if compgen -G "test/*.erl" >/dev/null; then
+      erlc -Wall +debug_info -DTEST -I include -pa .eunit/ebin -o .eunit/test-ebin test/*.erl
+    fi
+    mods=$( (ls .eunit/*/*.beam 2>/dev/null || true) | xargs -n1 basename | sed 's/\.beam$//' \
+      | grep -v '_tests$' | paste -sd, -)
+    # compat-ebin is on the path because this test node has no Cowboy, like a bare erlang-bridge node.
+    erl -noshell -pa .eunit/ebin -pa .eunit/compat-ebin -pa .eunit/test-ebin -eval "
       case eunit:test([$mods], [verbose]) of
         ok -> halt(0);
         _ -> halt(1)

@@ -1,7 +1,6 @@
 %% A Cowboy 1.x websocket handler, unmodified: init/3 upgrades, websocket_init/3 runs before the 101,
 %% the Req is threaded through every callback.
 -module(demo_echo_v1).
--behaviour(cowboy_websocket_handler).
 -export([init/3, websocket_init/3, websocket_handle/3, websocket_info/3, websocket_terminate/3]).
 
 init({_Transport, http}, _Req, _Opts) ->

@@ -1,0 +1,404 @@
+%% One proxy per WebSocket connection: the process in which the user's unmodified Cowboy handler runs, so that
+%% self(), timers, links and monitors behave as in Cowboy's own Websocket process.
+%%
+%% States:
+%%   initializing  2.x: init/2 runs in a short-lived helper process (Cowboy runs it in the request process, never
+%%                 in the ws process, COWBOY-SEMANTICS 2) and we wait for its answer. 1.x: init/3 and
+%%                 websocket_init/3 run here, in this process, before the 101 (section 2).
+%%   upgraded      the decision was sent; waiting for Java's `websocket_init` event (sent right after the 101).
+%%                 Messages arriving meanwhile are kept and handed to websocket_info right after websocket_init,
+%%                 before any later event, as the mailbox order would have it under Cowboy.
+%%   running       events from Java and messages to self() go to the handler; each callback result becomes
+%%                 normalized commands sent back to ConnPid.
+%%
+%% The link with ConnPid is held by a guard process that traps exits (the proxy itself must not trap exits for
+%% the handler's sake: COWBOY-SEMANTICS 20); the guard tells the proxy when ConnPid or the Java node goes away, and
+%% dies with the proxy, which breaks the link Java sees. A pure step decides (corral_bridge_result,
+%% corral_bridge_reason); this module only calls the handler and sends.
+-module(corral_bridge_proxy).
+-behaviour(gen_statem).
+
+-include("corral_contract.hrl").
+
+-export([start_link/2]).
+-export([callback_mode/0, init/1, terminate/3, code_change/4]).
+-export([initializing/3, upgraded/3, running/3]).
+
+-record(data, {
+    conn :: pid(),
+    guard :: pid(),
+    down_ref :: reference(),
+    module :: module(),
+    gen :: corral_bridge_result:generation(),
+    spec :: map(),
+    %% 2.x: the init/2 helper's answer tag and monitor.
+    helper = undefined :: undefined | {reference(), reference()},
+    %% 1.x: the full Req the handler last returned; 2.x: the PartialReq terminate/3 gets.
+    req = undefined :: term(),
+    state = undefined :: term(),
+    shutdown_reason = undefined :: undefined | {ok, term()},
+    %% Messages that arrived before websocket_init, newest first.
+    pending = [] :: [term()]
+}).
+
+-spec start_link(pid(), map()) -> {ok, pid()} | {error, term()}.
+start_link(ConnPid, Spec) ->
+    gen_statem:start_link(?MODULE, {ConnPid, Spec}, []).
+
+-spec callback_mode() -> gen_statem:callback_mode_result().
+callback_mode() ->
+    state_functions.
+
+-spec init({pid(), map()}) -> gen_statem:init_result(initializing).
+init({ConnPid, Spec = #{module := Module}}) ->
+    Profile = maps:get(profile, Spec, '2.latest'),
+    Gen = generation(Module, Profile),
+    %% Cowboy 2.0-2.10 ws processes over HTTP/1.1 trap exits; 1.x and 2.11+ do not (COWBOY-SEMANTICS 20).
+    Gen =:= '2.0' andalso process_flag(trap_exit, true),
+    DownRef = make_ref(),
+    Guard = start_guard(self(), ConnPid, DownRef),
+    {ok, initializing, #data{conn = ConnPid, guard = Guard, down_ref = DownRef, module = Module, gen = Gen,
+                             spec = Spec},
+     [{next_event, internal, start}]}.
+
+%% State: initializing.
+
+-spec initializing(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
+initializing(internal, start, D = #data{gen = '1.x'}) ->
+    case init_1x(D) of
+        {upgrade, Decision, Hibernate, D2} ->
+            decide(Decision, D2),
+            {next_state, upgraded, D2, [hibernate || Hibernate]};
+        Decision ->
+            decide(Decision, D),
+            {stop, normal}
+    end;
+initializing(internal, start, D = #data{module = Module, gen = Gen, spec = Spec}) ->
+    Tag = make_ref(),
+    Self = self(),
+    {_, MRef} = spawn_monitor(fun() -> Self ! {Tag, init_2x(Module, Gen, Spec)} end),
+    {keep_state, D#data{helper = {Tag, MRef}}};
+initializing(info, {Tag, Answer}, D = #data{helper = {Tag, MRef}}) ->
+    demonitor(MRef, [flush]),
+    case Answer of
+        {upgrade, Decision, PartialReq, State} ->
+            decide(Decision, D),
+            {next_state, upgraded, D#data{helper = undefined, req = PartialReq, state = State}};
+        {done, Decision} ->
+            decide(Decision, D),
+            {stop, normal}
+    end;
+initializing(info, {'DOWN', MRef, process, _, Reason}, D = #data{helper = {_, MRef}}) ->
+    %% init/2 returned something Cowboy cannot handle: its request process dies, the client gets a 500.
+    decide({crash, error, helper_reason(Reason)}, D),
+    {stop, normal};
+initializing(info, {'$corral_conn_down', Ref, _}, #data{down_ref = Ref}) ->
+    %% Java went away before the decision: no session was started, there is nothing to terminate.
+    {stop, normal};
+initializing(EventType, Event, D) ->
+    early(EventType, Event, D).
+
+%% State: upgraded.
+
+-spec upgraded(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
+upgraded(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
+    events(Events, D);
+upgraded(EventType, Event, D) ->
+    early(EventType, Event, D).
+
+%% State: running.
+
+-spec running(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
+running(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
+    events(Events, D);
+running(info, {'$corral_conn_down', Ref, _Reason}, D = #data{down_ref = Ref}) ->
+    closed(D);
+running(info, {'EXIT', Guard, _Reason}, D = #data{guard = Guard}) ->
+    closed(D);
+running({call, From}, Request, D) ->
+    case supervisor_call(D#data.gen, From, Request) of
+        handled -> keep_state_and_data;
+        {info, Msg} -> events([{info, Msg}], D)
+    end;
+running(info, Msg, D) ->
+    events([{info, Msg}], D).
+
+-spec terminate(term(), atom(), term()) -> ok.
+terminate(_Reason, _StateName, _Data) ->
+    %% The handler's terminate callback is always called explicitly before the proxy stops; gen_statem's own
+    %% terminate only runs for exits that Cowboy does not report to the handler either (invalid return, parent
+    %% exit), so there is nothing to do here.
+    ok.
+
+-spec code_change(term(), atom(), term(), term()) -> {ok, atom(), term()}.
+code_change(_OldVsn, StateName, Data, _Extra) ->
+    {ok, StateName, Data}.
+
+%% Before the session runs: keep messages for later, notice Java's death.
+
+early(info, {'$corral_conn_down', Ref, _}, D = #data{down_ref = Ref}) ->
+    closed(D);
+early(info, {'EXIT', Guard, _}, D = #data{guard = Guard}) ->
+    closed(D);
+early(info, ?CORRAL_EVENTS(_), _D) ->
+    {keep_state_and_data, [postpone]};
+early({call, From}, Request, D = #data{pending = Pending}) ->
+    case supervisor_call(D#data.gen, From, Request) of
+        handled -> keep_state_and_data;
+        {info, Msg} -> {keep_state, D#data{pending = [Msg | Pending]}}
+    end;
+early(info, Msg, D = #data{pending = Pending}) ->
+    {keep_state, D#data{pending = [Msg | Pending]}};
+early(_, _, _) ->
+    keep_state_and_data.
+
+%% Cowboy 2.3+ answers supervisor calls itself (cowboy_children:handle_supervisor_call/4, COWBOY-SEMANTICS 20);
+%% 1.x and 2.0 hand the raw '$gen_call' message to websocket_info.
+supervisor_call('2.latest', From, Request) ->
+    Reply = case Request of
+        which_children -> [];
+        count_children -> [{specs, 1}, {active, 0}, {supervisors, 0}, {workers, 0}];
+        {start_child, _} -> {error, start_child_disabled};
+        _ -> {error, not_found}
+    end,
+    gen_statem:reply(From, Reply),
+    handled;
+supervisor_call(_, From, Request) ->
+    {info, {'$gen_call', From, Request}}.
+
+%% The event loop: handle a batch in order, send the commands of all callbacks in one message.
+
+events(Events, D) ->
+    events(Events, D, [], false).
+
+events([], D, Acc, Hibernate) ->
+    flush(Acc, D),
+    {next_state, running, D, [hibernate || Hibernate]};
+events([websocket_init | Rest], D = #data{pending = Pending}, Acc, _) ->
+    %% Messages that reached this process before the session started come next, in arrival order.
+    Infos = [{info, Msg} || Msg <- lists:reverse(Pending)],
+    D2 = D#data{pending = []},
+    case D#data.gen =/= '1.x' andalso erlang:function_exported(D#data.module, websocket_init, 1) of
+        true -> handler_call(websocket_init, [], Infos ++ Rest, D2, Acc);
+        false -> events(Infos ++ Rest, D2, Acc, false)
+    end;
+events([{frame, Frame} | Rest], D = #data{gen = Gen}, Acc, _) ->
+    handler_call(websocket_handle, [corral_bridge_reason:frame_in(Gen, Frame)], Rest, D, Acc);
+events([{info, Msg} | Rest], D, Acc, _) ->
+    handler_call(websocket_info, [Msg], Rest, D, Acc);
+events([{terminate, Reason} | _], D, Acc, _) ->
+    flush(Acc, D),
+    finish(Reason, D);
+events([_Unknown | Rest], D, Acc, Hibernate) ->
+    events(Rest, D, Acc, Hibernate).
+
+handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, state = State}, Acc) ->
+    FullArgs = case Gen of
+        '1.x' -> Args ++ [Req, State];
+        _ -> Args ++ [State]
+    end,
+    try apply(Module, Fun, FullArgs) of
+        Result -> result(Result, Rest, D, Acc)
+    catch Class:Reason:Stacktrace ->
+        %% Cowboy sends close 1011, calls terminate with the crash and re-raises (2L/ws handler_call/6).
+        flush([{crash, Class, Reason} | Acc], D),
+        terminate_handler({crash, Class, Reason}, D),
+        reraise(Class, Reason, Stacktrace)
+    end.
+
+result(Result, Rest, D = #data{gen = Gen}, Acc) ->
+    case corral_bridge_result:callback(Gen, Result) of
+        invalid ->
+            %% Not caught by Cowboy: the process dies, no close frame, no terminate (COWBOY-SEMANTICS 4).
+            flush(Acc, D),
+            erlang:error({try_clause, Result});
+        Outcome = #{commands := Cmds, stop := Stop, hibernate := Hibernate, state := State} ->
+            D2 = D#data{state = State, req = maps:get(req, Outcome, D#data.req),
+                        shutdown_reason = shutdown_reason(Cmds, D#data.shutdown_reason)},
+            Acc2 = lists:reverse(Cmds ++ [hibernate || Hibernate], Acc),
+            case Stop of
+                true ->
+                    flush(Acc2, D2),
+                    finish(stop, D2);
+                false ->
+                    events(Rest, D2, Acc2, Hibernate)
+            end
+    end.
+
+%% The process ends with the crash, as Cowboy's does. gen_statem would take a thrown value for a callback result,
+%% so a throw ends the process the way an uncaught throw ends a plain one.
+reraise(throw, Reason, Stacktrace) -> erlang:raise(error, {nocatch, Reason}, Stacktrace);
+reraise(Class, Reason, Stacktrace) -> erlang:raise(Class, Reason, Stacktrace).
+
+shutdown_reason(Cmds, Current) ->
+    lists:foldl(fun({shutdown_reason, R}, _) -> {ok, R}; (_, Acc) -> Acc end, Current, Cmds).
+
+%% Ending the session.
+
+closed(D) ->
+    finish({error, closed}, D).
+
+finish(NeutralReason, D) ->
+    terminate_handler(NeutralReason, D),
+    case NeutralReason of
+        {crash, _, _} -> {stop, normal};
+        _ -> {stop, corral_bridge_reason:exit_reason(D#data.shutdown_reason)}
+    end.
+
+terminate_handler(NeutralReason, #data{module = Module, gen = Gen, req = Req, state = State}) ->
+    Reason = corral_bridge_reason:terminate_reason(Gen, NeutralReason),
+    case Gen of
+        '1.x' -> _ = Module:websocket_terminate(Reason, Req, State), ok;
+        _ -> _ = call_terminate(Module, Reason, Req, State), ok
+    end.
+
+%% terminate/3 is optional in 2.x (cowboy_handler:terminate/4 checks function_exported).
+call_terminate(Module, Reason, Req, State) ->
+    case erlang:function_exported(Module, terminate, 3) of
+        true -> Module:terminate(Reason, Req, State);
+        false -> ok
+    end.
+
+flush([], _) -> ok;
+flush(Acc, #data{conn = Conn}) ->
+    Conn ! ?CORRAL_COMMANDS(self(), lists:reverse(Acc)),
+    ok.
+
+decide(Decision, #data{conn = Conn}) ->
+    Conn ! ?CORRAL_INIT_RESULT(self(), Decision),
+    ok.
+
+%% 2.x init/2, in a helper process whose pid is the Req's `pid` (see corral_bridge_req).
+
+init_2x(Module, Gen, Spec = #{req := Info}) ->
+    Opts = maps:get(opts, Spec, undefined),
+    Req = corral_bridge_req:new_2x(Info, self(), 1),
+    try Module:init(Req, Opts) of
+        {ok, Req2, State} ->
+            Decision = case take_reply_2x() of
+                none -> no_reply;
+                Reply -> Reply
+            end,
+            _ = call_terminate(Module, normal, Req2, State),
+            {done, Decision};
+        {cowboy_websocket, Req2, State} ->
+            upgrade_2x(Gen, Req2, State, #{});
+        {cowboy_websocket, Req2, State, WsOpts} when is_map(WsOpts) ->
+            upgrade_2x(Gen, Req2, State, WsOpts);
+        {Other, _Req2, _State} when is_atom(Other) ->
+            {done, {crash, error, {unsupported_upgrade, Other}}};
+        {Other, _Req2, _State, _} when is_atom(Other) ->
+            {done, {crash, error, {unsupported_upgrade, Other}}}
+    catch Class:Reason ->
+        %% cowboy_handler:execute/2: terminate with the handler options as the state (COWBOY-SEMANTICS 10).
+        _ = call_terminate(Module, {crash, Class, Reason}, Req, Opts),
+        {done, {crash, Class, Reason}}
+    end.
+
+upgrade_2x(Gen, Req, State, WsOpts) ->
+    PartialReq = case maps:get(req_filter, WsOpts, undefined) of
+        undefined -> corral_bridge_req:partial_2x(Req, Gen);
+        Filter -> Filter(Req)
+    end,
+    {upgrade, {upgrade, corral_bridge_req:resp_headers_2x(Req), ws_opts(Gen, WsOpts)}, PartialReq, State}.
+
+take_reply_2x() ->
+    Self = self(),
+    receive
+        {{Self, 1}, {response, Status, Headers, Body}} -> corral_bridge_req:response_2x(Status, Headers, Body)
+    after 0 ->
+        none
+    end.
+
+helper_reason({Reason, Stacktrace}) when is_list(Stacktrace) -> Reason;
+helper_reason(Reason) -> Reason.
+
+%% 1.x init/3 and websocket_init/3, in this process (COWBOY-SEMANTICS 2).
+
+init_1x(D = #data{module = Module, spec = Spec = #{req := Info}}) ->
+    Opts = maps:get(opts, Spec, undefined),
+    Transport = corral_bridge_req:transport_name(Info),
+    Req = corral_bridge_req:new_1x(Info, self()),
+    try Module:init({Transport, http}, Req, Opts) of
+        {upgrade, protocol, cowboy_websocket} ->
+            websocket_init_1x(Transport, Req, Opts, D);
+        {upgrade, protocol, cowboy_websocket, Req2, Opts2} ->
+            websocket_init_1x(Transport, Req2, Opts2, D);
+        {shutdown, _Req2, _State} ->
+            refusal_1x();
+        Other ->
+            {crash, error, {unsupported_init_return, Other}}
+    catch Class:Reason ->
+        {crash, Class, Reason}
+    end.
+
+websocket_init_1x(Transport, Req, Opts, D = #data{module = Module, spec = #{req := Info}}) ->
+    Req2 = corral_bridge_req:upgraded_1x(Req, Info),
+    try Module:websocket_init(Transport, Req2, Opts) of
+        Result ->
+            case corral_bridge_result:websocket_init_1x(Result) of
+                {ok, Req3, State, Timeout, Hibernate} ->
+                    Decision = {upgrade, corral_bridge_req:resp_headers_1x(Req3), ws_opts_1x(Timeout)},
+                    {upgrade, Decision, Hibernate, D#data{req = Req3, state = State}};
+                {shutdown, _Req3} ->
+                    refusal_1x();
+                invalid ->
+                    {crash, error, {case_clause, Result}}
+            end
+    catch Class:Reason ->
+        %% Runs before the 101 in 1.x: the client gets a 500 and websocket_terminate/3 is not called.
+        {crash, Class, Reason}
+    end.
+
+%% {shutdown, Req}: Cowboy 1.x answers 400 unless the handler replied (cowboy_req:ensure_response/2).
+refusal_1x() ->
+    case corral_bridge_req:take_reply_1x() of
+        none -> no_reply;
+        Reply -> Reply
+    end.
+
+%% The options Java applies, filled per generation (COWBOY-SEMANTICS 9, 14, 17).
+ws_opts('2.0', WsOpts) ->
+    #{idle_timeout => maps:get(idle_timeout, WsOpts, 60000), max_frame_size => infinity,
+      compress => maps:get(compress, WsOpts, false), validate_utf8 => true};
+ws_opts(_, WsOpts) ->
+    #{idle_timeout => maps:get(idle_timeout, WsOpts, 60000),
+      max_frame_size => maps:get(max_frame_size, WsOpts, 1000000),
+      compress => maps:get(compress, WsOpts, false),
+      validate_utf8 => maps:get(validate_utf8, WsOpts, true)}.
+
+ws_opts_1x(Timeout) ->
+    #{idle_timeout => Timeout, max_frame_size => infinity, compress => false, validate_utf8 => true}.
+
+%% The generation comes from the module's exports; the profile only picks between 2.x flavours.
+generation(Module, Profile) ->
+    case erlang:function_exported(Module, init, 3) andalso not erlang:function_exported(Module, init, 2) of
+        true -> '1.x';
+        false when Profile =:= '2.0' -> '2.0';
+        false -> '2.latest'
+    end.
+
+%% The guard: holds the link with ConnPid (and watches its node), tells the proxy when Java is gone, and exits with
+%% the proxy so that Java sees the link break whatever the proxy's exit reason.
+
+start_guard(Proxy, ConnPid, DownRef) ->
+    spawn_link(fun() ->
+        process_flag(trap_exit, true),
+        link(ConnPid),
+        node(ConnPid) =/= node() andalso erlang:monitor_node(node(ConnPid), true),
+        guard_loop(Proxy, ConnPid, DownRef)
+    end).
+
+guard_loop(Proxy, ConnPid, DownRef) ->
+    receive
+        {'EXIT', Proxy, Reason} ->
+            exit(Reason);
+        {'EXIT', ConnPid, Reason} ->
+            Proxy ! {'$corral_conn_down', DownRef, Reason},
+            guard_loop(Proxy, ConnPid, DownRef);
+        {nodedown, _} ->
+            Proxy ! {'$corral_conn_down', DownRef, noconnection},
+            guard_loop(Proxy, ConnPid, DownRef);
+        _ ->
+            guard_loop(Proxy, ConnPid, DownRef)
+    end.

@@ -1,0 +1,86 @@
+%% The registered `corral_bridge` process: the entry point java-node talks to on every erlang-bridge node.
+%% It answers `open` by starting a proxy under corral_bridge_proxy_sup (or by a crash decision when the handler
+%% module cannot be used), and answers the `check_modules` and `ping` calls. It holds no per-connection state.
+-module(corral_bridge_server).
+-behaviour(gen_server).
+
+-include("corral_contract.hrl").
+
+-export([start_link/0, check_module/1]).
+-export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
+
+-spec start_link() -> {ok, pid()} | ignore | {error, term()}.
+start_link() ->
+    gen_server:start_link({local, ?CORRAL_SERVER}, ?MODULE, [], []).
+
+%% @doc `ok` if Module is loaded or loadable and exports init/2 (2.x) or init/3 (1.x).
+-spec check_module(module()) -> ok | {error, atom()}.
+check_module(Module) when is_atom(Module) ->
+    case code:ensure_loaded(Module) of
+        {module, Module} ->
+            case erlang:function_exported(Module, init, 2) orelse erlang:function_exported(Module, init, 3) of
+                true -> ok;
+                false -> {error, no_init}
+            end;
+        {error, Why} -> {error, Why}
+    end;
+check_module(_) ->
+    {error, not_a_module}.
+
+-spec init([]) -> {ok, undefined}.
+init([]) ->
+    {ok, undefined}.
+
+-spec handle_call(term(), gen_server:from(), S) -> {reply, term(), S}.
+handle_call(ping, _From, S) ->
+    {reply, {pong, ?CORRAL_VSN}, S};
+handle_call({check_modules, Modules}, _From, S) when is_list(Modules) ->
+    Missing = [{M, Why} || M <- Modules, {error, Why} <- [check_module(M)]],
+    {reply, case Missing of [] -> ok; _ -> {error, Missing} end, S};
+%% java-node asks this once at start for every module its routes name: which generation each is (from its
+%% exports: init/3 is 1.x, init/2 is 2.x), or which cannot be loaded, so a bad route fails at start naming it.
+handle_call({generations, Modules}, _From, S) when is_list(Modules) ->
+    Checked = [{M, check_module(M)} || M <- Modules],
+    Reply = case [{M, Why} || {M, {error, Why}} <- Checked] of
+        [] -> {ok, [{M, generation(M)} || {M, ok} <- Checked]};
+        Missing -> {error, Missing}
+    end,
+    {reply, Reply, S};
+handle_call(_Request, _From, S) ->
+    {reply, {error, unknown_call}, S}.
+
+-spec generation(module()) -> '1.x' | '2.x'.
+generation(Module) ->
+    case erlang:function_exported(Module, init, 3) of
+        true -> '1.x';
+        false -> '2.x'
+    end.
+
+-spec handle_cast(term(), S) -> {noreply, S}.
+handle_cast(_Msg, S) ->
+    {noreply, S}.
+
+-spec handle_info(term(), S) -> {noreply, S}.
+handle_info(?CORRAL_OPEN(ConnPid, Spec), S) when is_pid(ConnPid) ->
+    case open(ConnPid, Spec) of
+        ok -> ok;
+        {error, Reason} -> ConnPid ! ?CORRAL_INIT_RESULT(self(), {crash, error, Reason})
+    end,
+    {noreply, S};
+handle_info(_Msg, S) ->
+    {noreply, S}.
+
+%% Internal.
+
+open(ConnPid, Spec = #{module := Module, req := Req}) when is_map(Req) ->
+    case check_module(Module) of
+        ok ->
+            case corral_bridge_proxy_sup:start_proxy(ConnPid, Spec) of
+                {ok, _} -> ok;
+                {error, Reason} -> {error, {proxy_start_failed, Reason}}
+            end;
+        {error, Why} ->
+            {error, {module_not_available, Module, Why}}
+    end;
+open(_, Spec) ->
+    {error, {badspec, Spec}}.

@@ -1,0 +1,431 @@
+%% End-to-end tests of the bridge: the test process plays java-node's connection (it is ConnPid), talks to the
+%% registered corral_bridge with the contract messages only, and the handlers report their callbacks to it.
+-module(corral_bridge_proxy_tests).
+
+-include_lib("eunit/include/eunit.hrl").
+-compile([export_all, nowarn_export_all]).
+-include("corral_contract.hrl").
+
+-define(T, 2000).
+
+bridge_test_() ->
+    {setup,
+     fun() ->
+         %% Crashing handlers log crash reports as under Cowboy; keep the test output readable.
+         #{level := Level} = logger:get_primary_config(),
+         ok = logger:set_primary_config(level, critical),
+         {ok, Apps} = application:ensure_all_started(corral_bridge),
+         {Level, Apps}
+     end,
+     fun({Level, Apps}) ->
+         [application:stop(A) || A <- lists:reverse(Apps)],
+         logger:set_primary_config(level, Level)
+     end,
+     [{atom_to_list(Name), fun() -> run(Name) end} || Name <- tests()]}.
+
+tests() ->
+    [ping_answers_the_contract_version,
+     check_modules_names_missing_modules,
+     open_with_missing_module_answers_a_crash_naming_it,
+     upgrade_decision_has_2_latest_defaults,
+     init_2_runs_outside_the_proxy_process,
+     frames_are_echoed_in_one_batch_with_empty_ping_as_atom,
+     websocket_init_commands_are_sent,
+     commands_are_normalized,
+     old_tuples_still_work_in_2_latest,
+     close_in_list_drops_later_commands_and_terminates_with_stop,
+     stop_uses_shutdown_reason_as_exit_reason,
+     crash_in_websocket_handle_sends_crash_and_terminates,
+     throw_in_websocket_info_sends_crash_and_terminates,
+     crash_in_websocket_init_sends_crash_and_terminates,
+     crash_in_init_2_is_a_crash_decision_and_terminate_gets_the_options,
+     refusal_with_403_is_a_reply_decision_and_terminate_normal,
+     refusal_without_reply_is_no_reply,
+     subprotocol_chosen_in_init_is_in_the_upgrade_headers,
+     timer_started_in_websocket_init_reaches_websocket_info,
+     message_to_the_proxy_pid_reaches_websocket_info,
+     messages_before_websocket_init_come_after_it,
+     remote_close_terminates_with_partial_req,
+     terminate_reasons_are_passed_through_for_2x,
+     invalid_return_kills_the_proxy_without_terminate,
+     hibernate_really_hibernates,
+     conn_pid_death_terminates_with_error_closed,
+     supervisor_calls_are_answered_in_2_latest,
+     two_zero_tuples_echo_and_trap_exits,
+     two_zero_rejects_command_lists,
+     two_zero_stop_terminates_with_stop,
+     one_x_runs_init_in_the_proxy_and_echoes,
+     one_x_self_message_from_websocket_init_comes_before_frames,
+     one_x_terminate_reasons_use_old_shapes,
+     one_x_shutdown_in_websocket_init_is_no_reply_without_terminate,
+     one_x_reply_then_shutdown_is_a_reply_decision,
+     one_x_crash_in_websocket_init_is_a_crash_decision,
+     one_x_crash_in_handle_terminates_with_error_handler,
+     one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown,
+     one_x_websocket_init_hibernate].
+
+run(Name) ->
+    process_flag(trap_exit, true),
+    try ?MODULE:Name()
+    after
+        flush()
+    end.
+
+%% Harness.
+
+req_info() ->
+    #{method => <<"GET">>, version => 'HTTP/1.1', scheme => <<"http">>, host => <<"localhost">>, port => 8080,
+      path => <<"/ws">>, qs => <<"a=1">>,
+      headers => #{<<"sec-websocket-protocol">> => <<"MQTT, v2">>, <<"sec-websocket-version">> => <<"13">>},
+      peer => {{127, 0, 0, 1}, 40000}, sock => {{127, 0, 0, 1}, 8080}, bindings => #{}, path_info => undefined,
+      host_info => undefined, websocket_version => 13, websocket_compress => false}.
+
+open(Module, Opts) -> open(Module, Opts, '2.latest').
+
+open(Module, Opts, Profile) ->
+    corral_bridge ! ?CORRAL_OPEN(self(), #{module => Module, opts => Opts, req => req_info(), profile => Profile}),
+    receive ?CORRAL_INIT_RESULT(Proxy, Decision) -> {Proxy, Decision}
+    after ?T -> error(no_init_result)
+    end.
+
+%% Opens and upgrades; returns the proxy pid, monitored.
+upgrade(Module, Opts) -> upgrade(Module, Opts, '2.latest').
+
+upgrade(Module, Opts, Profile) ->
+    {Proxy, {upgrade, _, _}} = open(Module, Opts, Profile),
+    erlang:monitor(process, Proxy),
+    Proxy.
+
+events(Proxy, Events) ->
+    Proxy ! ?CORRAL_EVENTS(Events),
+    ok.
+
+commands(Proxy) ->
+    receive ?CORRAL_COMMANDS(Proxy, Cmds) -> Cmds
+    after ?T -> error(no_commands)
+    end.
+
+no_commands(Proxy) ->
+    receive ?CORRAL_COMMANDS(Proxy, Cmds) -> error({unexpected_commands, Cmds})
+    after 100 -> ok
+    end.
+
+recorded(What) ->
+    receive {corral_test, What, Detail} -> Detail
+    after ?T -> error({not_recorded, What})
+    end.
+
+not_recorded(What) ->
+    receive {corral_test, What, Detail} -> error({unexpected, What, Detail})
+    after 100 -> ok
+    end.
+
+down(Proxy) ->
+    receive {'DOWN', _, process, Proxy, Reason} -> Reason
+    after ?T -> error(proxy_still_alive)
+    end.
+
+flush() ->
+    receive _ -> flush()
+    after 0 -> ok
+    end.
+
+opts() -> #{test => self()}.
+
+%% Bridge server.
+
+ping_answers_the_contract_version() ->
+    ?assertEqual({pong, 1}, gen_server:call(corral_bridge, ping)).
+
+check_modules_names_missing_modules() ->
+    ?assertEqual(ok, gen_server:call(corral_bridge, {check_modules, [ws_echo_h, ws_echo1_h]})),
+    ?assertEqual({error, [{no_such_handler, nofile}, {lists, no_init}]},
+                 gen_server:call(corral_bridge, {check_modules, [ws_echo_h, no_such_handler, lists]})).
+
+open_with_missing_module_answers_a_crash_naming_it() ->
+    ?assertMatch({_, {crash, error, {module_not_available, no_such_handler, nofile}}}, open(no_such_handler, #{})).
+
+%% 2.latest.
+
+upgrade_decision_has_2_latest_defaults() ->
+    {Proxy, Decision} = open(ws_echo_h, opts()),
+    ?assertEqual({upgrade, [], #{idle_timeout => 60000, max_frame_size => 1000000, compress => false,
+                                 validate_utf8 => true}}, Decision),
+    ?assert(is_pid(Proxy)).
+
+init_2_runs_outside_the_proxy_process() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    InitPid = recorded(init),
+    events(Proxy, [websocket_init]),
+    ?assertEqual(Proxy, recorded(websocket_init)),
+    ?assertNotEqual(Proxy, InitPid, "Cowboy never runs init/2 in the ws process over HTTP/1.1").
+
+frames_are_echoed_in_one_batch_with_empty_ping_as_atom() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {binary, <<1, 2>>}}, {frame, {ping, <<>>}},
+                   {frame, {ping, <<"p">>}}, {frame, {pong, <<>>}}]),
+    ?assertEqual([{text, <<"a">>}, {binary, <<1, 2>>}, {text, <<"ping-atom">>}, {ping, <<"p">>}, {pong, <<>>}],
+                 commands(Proxy)),
+    _ = recorded(websocket_handle), _ = recorded(websocket_handle),
+    ?assertEqual(ping, recorded(websocket_handle)),
+    ?assertEqual({ping, <<"p">>}, recorded(websocket_handle)),
+    ?assertEqual(pong, recorded(websocket_handle)).
+
+websocket_init_commands_are_sent() ->
+    Proxy = upgrade(ws_echo_h, (opts())#{init_commands => [{active, false}, {text, <<"hello">>}]}),
+    events(Proxy, [websocket_init]),
+    ?assertEqual([{active, false}, {text, <<"hello">>}], commands(Proxy)).
+
+commands_are_normalized() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"commands">>}}]),
+    ?assertEqual([{active, false}, {deflate, false}, {set_options, #{idle_timeout => 1000}}, {text, <<"iolist">>}],
+                 commands(Proxy)).
+
+old_tuples_still_work_in_2_latest() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"tuple">>}}]),
+    ?assertEqual([{text, <<"old">>}, {binary, <<"style">>}], commands(Proxy)).
+
+close_in_list_drops_later_commands_and_terminates_with_stop() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"close_then_more">>}}, {frame, {text, <<"never">>}}]),
+    ?assertEqual([{text, <<"before">>}, {close, 4000, <<"bye">>}], commands(Proxy)),
+    ?assertMatch({stop, _}, recorded(terminate)),
+    ?assertEqual(normal, down(Proxy)),
+    no_commands(Proxy).
+
+stop_uses_shutdown_reason_as_exit_reason() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init]),
+    Proxy ! {set_shutdown_reason, bye},
+    ?assertEqual([{shutdown_reason, bye}], commands(Proxy)),
+    events(Proxy, [{frame, {text, <<"stop">>}}]),
+    ?assertEqual([stop], commands(Proxy)),
+    ?assertMatch({stop, _}, recorded(terminate)),
+    ?assertEqual({shutdown, bye}, down(Proxy)).
+
+crash_in_websocket_handle_sends_crash_and_terminates() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"ok">>}}, {frame, {text, <<"crash">>}}, {frame, {text, <<"x">>}}]),
+    ?assertEqual([{text, <<"ok">>}, {crash, error, boom}], commands(Proxy)),
+    ?assertMatch({{crash, error, boom}, _}, recorded(terminate)),
+    ?assertMatch({boom, [_ | _]}, down(Proxy)).
+
+throw_in_websocket_info_sends_crash_and_terminates() ->
+    Proxy = upgrade(ws_crash_h, #{test => self(), crash_in => websocket_info}),
+    events(Proxy, [websocket_init]),
+    Proxy ! hello,
+    ?assertEqual([{crash, throw, info_boom}], commands(Proxy)),
+    ?assertEqual({crash, throw, info_boom}, recorded(terminate)),
+    ?assertMatch({{nocatch, info_boom}, _}, down(Proxy)).
+
+crash_in_websocket_init_sends_crash_and_terminates() ->
+    Proxy = upgrade(ws_crash_h, #{test => self(), crash_in => websocket_init}),
+    events(Proxy, [websocket_init]),
+    ?assertEqual([{crash, exit, websocket_init_boom}], commands(Proxy)),
+    ?assertEqual({crash, exit, websocket_init_boom}, recorded(terminate)),
+    ?assertEqual(websocket_init_boom, down(Proxy)).
+
+crash_in_init_2_is_a_crash_decision_and_terminate_gets_the_options() ->
+    {_, Decision} = open(ws_crash_h, #{test => self(), crash_in => init}),
+    ?assertEqual({crash, error, init_boom}, Decision),
+    ?assertEqual({crash, error, init_boom}, recorded(terminate)).
+
+refusal_with_403_is_a_reply_decision_and_terminate_normal() ->
+    {_, Decision} = open(ws_refuse_h, opts()),
+    ?assertMatch({reply, 403, _, <<"go away">>}, Decision),
+    {reply, _, Headers, _} = Decision,
+    ?assertEqual(<<"text/plain">>, proplists:get_value(<<"content-type">>, Headers)),
+    ?assertEqual(normal, recorded(terminate)).
+
+refusal_without_reply_is_no_reply() ->
+    ?assertMatch({_, no_reply}, open(ws_refuse_h, (opts())#{no_reply => true})),
+    ?assertEqual(normal, recorded(terminate)).
+
+subprotocol_chosen_in_init_is_in_the_upgrade_headers() ->
+    ?assertMatch({_, {upgrade, [{<<"sec-websocket-protocol">>, <<"MQTT">>}],
+                      #{idle_timeout := infinity, compress := true}}},
+                 open(ws_subproto_h, #{})).
+
+timer_started_in_websocket_init_reaches_websocket_info() ->
+    Proxy = upgrade(ws_timer_h, #{}),
+    events(Proxy, [websocket_init]),
+    ?assertEqual([{text, <<"tick">>}], commands(Proxy)).
+
+message_to_the_proxy_pid_reaches_websocket_info() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {info, via_java}]),
+    ?assertEqual([{text, term_to_binary(via_java)}], commands(Proxy)),
+    Proxy ! direct,
+    ?assertEqual([{text, term_to_binary(direct)}], commands(Proxy)),
+    ?assertEqual(via_java, recorded(websocket_info)),
+    ?assertEqual(direct, recorded(websocket_info)).
+
+messages_before_websocket_init_come_after_it() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    Proxy ! early,
+    events(Proxy, [websocket_init, {frame, {text, <<"late">>}}]),
+    ?assertEqual([{text, term_to_binary(early)}, {text, <<"late">>}], commands(Proxy)),
+    ?assertEqual(Proxy, recorded(websocket_init)).
+
+remote_close_terminates_with_partial_req() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {terminate, remote}]),
+    {Reason, PartialReq} = recorded(terminate),
+    ?assertEqual(remote, Reason),
+    ?assertEqual(lists:sort([method, version, scheme, host, port, path, qs, peer, streamid]),
+                 lists:sort(maps:keys(PartialReq))),
+    ?assertEqual(normal, down(Proxy)).
+
+terminate_reasons_are_passed_through_for_2x() ->
+    [begin
+         Proxy = upgrade(ws_echo_h, opts()),
+         events(Proxy, [websocket_init, {terminate, R}]),
+         ?assertMatch({R, _}, recorded(terminate)),
+         ?assertEqual(normal, down(Proxy))
+     end || R <- [timeout, {remote, 1001, <<"away">>}, {error, badencoding}, {error, badsize}, stop]].
+
+invalid_return_kills_the_proxy_without_terminate() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {text, <<"invalid">>}}]),
+    ?assertEqual([{text, <<"a">>}], commands(Proxy)),
+    ?assertMatch({{try_clause, _}, _}, down(Proxy)),
+    not_recorded(terminate),
+    receive {'EXIT', _, {{try_clause, _}, _}} -> ok
+    after ?T -> error("the link with ConnPid must break")
+    end.
+
+hibernate_really_hibernates() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"hibernate">>}}]),
+    ?assertEqual([{text, <<"zzz">>}, hibernate], commands(Proxy)),
+    timer:sleep(50),
+    ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)),
+    events(Proxy, [{frame, {text, <<"awake">>}}]),
+    ?assertEqual([{text, <<"awake">>}], commands(Proxy)).
+
+conn_pid_death_terminates_with_error_closed() ->
+    Test = self(),
+    Conn = spawn(fun() ->
+        {Proxy, _} = open(ws_echo_h, #{test => Test}),
+        Test ! {proxy, Proxy},
+        receive stop -> exit(java_gone) end
+    end),
+    Proxy = receive {proxy, P} -> P after ?T -> error(no_proxy) end,
+    erlang:monitor(process, Proxy),
+    Conn ! stop,
+    ?assertMatch({{error, closed}, _}, recorded(terminate)),
+    ?assertEqual(normal, down(Proxy)).
+
+supervisor_calls_are_answered_in_2_latest() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init]),
+    ?assertEqual([], supervisor:which_children(Proxy)),
+    ?assertEqual({error, not_found}, gen_server:call(Proxy, anything)),
+    not_recorded(websocket_info).
+
+%% 2.0 tuples.
+
+two_zero_tuples_echo_and_trap_exits() ->
+    {Proxy, Decision} = open(ws_tuple_h, opts(), '2.0'),
+    ?assertEqual({upgrade, [], #{idle_timeout => 5000, max_frame_size => infinity, compress => false,
+                                 validate_utf8 => true}}, Decision),
+    events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {ping, <<>>}}]),
+    ?assertEqual({trap_exit, true}, recorded(websocket_init)),
+    ?assertEqual([{text, <<"a">>}, {ping, <<>>}], commands(Proxy)),
+    ?assertEqual({text, <<"a">>}, recorded(websocket_handle)),
+    ?assertEqual(ping, recorded(websocket_handle)),
+    Proxy ! hi,
+    ?assertEqual([{text, <<"info">>}, hibernate], commands(Proxy)).
+
+two_zero_rejects_command_lists() ->
+    {Proxy, _} = open(ws_tuple_h, opts(), '2.0'),
+    erlang:monitor(process, Proxy),
+    events(Proxy, [websocket_init, {frame, {text, <<"commands">>}}]),
+    ?assertMatch({{try_clause, _}, _}, down(Proxy)),
+    not_recorded(terminate).
+
+two_zero_stop_terminates_with_stop() ->
+    {Proxy, _} = open(ws_tuple_h, opts(), '2.0'),
+    erlang:monitor(process, Proxy),
+    events(Proxy, [websocket_init, {frame, {text, <<"stop">>}}]),
+    ?assertEqual([stop], commands(Proxy)),
+    {stop, PartialReq} = recorded(terminate),
+    ?assertNot(maps:is_key(streamid, PartialReq), "2.0.0 did not keep streamid"),
+    ?assertEqual(normal, down(Proxy)).
+
+%% 1.x.
+
+open1(Mode) -> open(ws_echo1_h, #{test => self(), mode => Mode}, '1.1').
+
+one_x_runs_init_in_the_proxy_and_echoes() ->
+    {Proxy, Decision} = open1(echo),
+    ?assertEqual({upgrade, [{<<"sec-websocket-protocol">>, <<"MQTT">>}],
+                  #{idle_timeout => 30000, max_frame_size => infinity, compress => false, validate_utf8 => true}},
+                 Decision),
+    ?assertEqual(Proxy, recorded(init)),
+    ?assertEqual({Proxy, 13, true}, recorded(websocket_init)),
+    events(Proxy, [websocket_init, {frame, {ping, <<>>}}]),
+    ?assertEqual([{text, term_to_binary(from_websocket_init)}, {ping, <<>>}, hibernate], commands(Proxy)),
+    ?assertEqual({ping, <<>>}, recorded(websocket_handle)).
+
+one_x_self_message_from_websocket_init_comes_before_frames() ->
+    {Proxy, _} = open1(echo),
+    events(Proxy, [websocket_init]),
+    events(Proxy, [{frame, {text, <<"x">>}}]),
+    ?assertEqual([{text, term_to_binary(from_websocket_init)}], commands(Proxy)),
+    ?assertEqual([{text, <<"x">>}, hibernate], commands(Proxy)),
+    ?assertEqual(from_websocket_init, recorded(websocket_info)).
+
+one_x_terminate_reasons_use_old_shapes() ->
+    [begin
+         {Proxy, _} = open1(echo),
+         erlang:monitor(process, Proxy),
+         events(Proxy, [websocket_init, {terminate, Neutral}]),
+         ?assertEqual({Old, http_req}, recorded(terminate)),
+         ?assertEqual(normal, down(Proxy))
+     end || {Neutral, Old} <- [{remote, {remote, closed}}, {timeout, {normal, timeout}},
+                               {{remote, 1000, <<>>}, {remote, 1000, <<>>}}, {{error, closed}, {error, closed}}]].
+
+one_x_shutdown_in_websocket_init_is_no_reply_without_terminate() ->
+    ?assertMatch({_, no_reply}, open1(refuse)),
+    not_recorded(terminate).
+
+one_x_reply_then_shutdown_is_a_reply_decision() ->
+    {_, Decision} = open1(refuse_403),
+    ?assertMatch({reply, 403, _, <<"forbidden">>}, Decision),
+    {reply, _, Headers, _} = Decision,
+    ?assertEqual(<<"nope">>, proplists:get_value(<<"x-why">>, Headers)),
+    not_recorded(terminate).
+
+one_x_crash_in_websocket_init_is_a_crash_decision() ->
+    ?assertMatch({_, {crash, error, ws_init_boom}}, open1(crash)),
+    not_recorded(terminate).
+
+one_x_crash_in_handle_terminates_with_error_handler() ->
+    {Proxy, _} = open1(echo),
+    erlang:monitor(process, Proxy),
+    events(Proxy, [websocket_init, {frame, {text, <<"crash">>}}]),
+    ?assertEqual([{text, term_to_binary(from_websocket_init)}, {crash, error, handle_boom}], commands(Proxy)),
+    ?assertEqual({{error, handler}, http_req}, recorded(terminate)),
+    ?assertMatch({handle_boom, _}, down(Proxy)).
+
+one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown() ->
+    {P1, _} = open1(echo),
+    erlang:monitor(process, P1),
+    events(P1, [websocket_init, {frame, {text, <<"shutdown">>}}]),
+    ?assertEqual([{text, term_to_binary(from_websocket_init)}, stop], commands(P1)),
+    ?assertEqual({{normal, shutdown}, http_req}, recorded(terminate)),
+    ?assertEqual(normal, down(P1)),
+    {P2, _} = open1(echo),
+    erlang:monitor(process, P2),
+    events(P2, [websocket_init, {frame, {text, <<"close_then_more">>}}]),
+    ?assertEqual([{text, term_to_binary(from_websocket_init)}, {text, <<"a">>}, close], commands(P2)),
+    ?assertEqual({{normal, shutdown}, http_req}, recorded(terminate)),
+    ?assertEqual(normal, down(P2)).
+
+one_x_websocket_init_hibernate() ->
+    {Proxy, {upgrade, [], #{idle_timeout := infinity}}} = open1(hibernate),
+    timer:sleep(50),
+    ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)).
