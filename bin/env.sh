@@ -25,6 +25,8 @@ corral_setup() {
     CORRAL_JINTERFACE_JAR="$(erl -noshell -eval 'io:format("~s", [filename:join(code:priv_dir(jinterface), "OtpErlang.jar")]), halt().')"
   fi
   export CORRAL_JINTERFACE_JAR
+  # Maven's own libraries trip JDK 25's sun.misc.Unsafe warning; it says nothing about Corral.
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 }
 
 # Prints something when a source is newer than the last build.
@@ -36,4 +38,5 @@ corral_stale() {
 corral_build() {
   echo "corral: building (mvn package)" >&2
   (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
+  touch "$ROOT/java-node/target/classpath.txt"
 }

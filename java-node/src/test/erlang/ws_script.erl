@@ -43,7 +43,7 @@ websocket_init(State = #{id := Id, qs := Qs}) ->
 
 websocket_handle(Frame = {text, <<"stop">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
-    {[stop], State};
+    {stop, State};
 websocket_handle(Frame = {text, <<"crash">>}, #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     error(crash_in_handle);
@@ -52,7 +52,7 @@ websocket_handle(Frame = {text, <<"many-then-close">>}, State = #{id := Id}) ->
     {[{text, <<"one">>}, {text, <<"two">>}, {close, 1000, <<"bye">>}, {text, <<"after close">>}], State};
 websocket_handle(Frame = {text, <<"shutdown-reason">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
-    {[{shutdown_reason, custom}, stop], State};
+    {[{shutdown_reason, custom}, close], State};
 websocket_handle(Frame = {text, <<"hibernate">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     {[{text, <<"hibernating">>}], State, hibernate};

@@ -393,7 +393,6 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         releaseFragments();
         Frame.Close close = sendClose ? CloseCodes.closeFrameFor(reason) : null;
         if (close != null && channel.isActive()) write(close);
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         try {
             session.terminate(reason, this);
         } catch (RuntimeException e) {
@@ -405,6 +404,9 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                     : new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("shutdown"), shutdownReason.raw()});
         };
         process.exit(exit);
+        // The socket closes last, once the close frame is out: the process ended first, so nothing that closing
+        // sets off can overtake the terminate sent to a remote handler.
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void cancelIdleTimer() {

@@ -57,6 +57,8 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
     private CompositeByteBuf leftover;
     private boolean decided;
+    /** Set once the connection state machine owns the process: from then on it ends it. */
+    private boolean upgraded;
 
     public HttpUpgradeHandler(ServerContext server) {
         this.server = server;
@@ -144,7 +146,9 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
                 local.getPort(), rawPath, qs, headers, peer, local, match, profile, wsVersion);
         ConnectionProcess process = new ConnectionProcess(ctx.channel().eventLoop(), server.processes());
         // A client gone before the decision ends the process; a linked proxy goes with it.
-        ctx.channel().closeFuture().addListener(f -> process.exit(Handshake.CLOSED_BEFORE_UPGRADE));
+        ctx.channel().closeFuture().addListener(f -> {
+            if (!upgraded) process.exit(Handshake.CLOSED_BEFORE_UPGRADE);
+        });
         endpoint.init(upgrade, process).whenComplete((decision, error) -> ctx.channel().eventLoop().execute(() -> {
             decide(ctx, endpoint, upgrade, process, key,
                     error != null ? new InitDecision.Crash(String.valueOf(error)) : decision);
@@ -214,6 +218,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         if (options.validateUtf8()) p.addBefore(me, "ws-utf8", new Utf8FrameValidator(false));
         ByteBuf early = leftover;
         leftover = null;
+        upgraded = true;
         p.replace(this, "ws-connection", conn);
         server.opened(conn);
         ctx.channel().closeFuture().addListener(f -> server.closed(conn));

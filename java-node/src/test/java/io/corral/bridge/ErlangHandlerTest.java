@@ -1,0 +1,219 @@
+package io.corral.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.api.Term;
+import io.corral.wire.WireClient;
+import io.corral.wire.WireClient.Frame;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Unmodified Cowboy 2.x handler modules (src/test/erlang) on a real Erlang node, checked on the wire: the bridge's
+ * proxy is the handler's process, so timers, self-messages and messages from other processes behave as in Cowboy.
+ */
+class ErlangHandlerTest extends ErlangFixture {
+
+    @Test
+    void anErlangCommandsHandlerEchoesAndItsWebsocketInitFrameComesFirst() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            assertEquals(101, c.handshake().status(), "the 2.x module upgraded");
+            assertEquals("hello from websocket_init", c.readFrame().text(), "websocket_init/1's frame follows the 101");
+            c.sendText("héllo");
+            assertEquals("héllo", c.readFrame().text());
+            c.sendBinary(new byte[] {1, 2, 3});
+            assertEquals(3, c.readFrame().payload().length);
+        }
+        assertEquals("{terminate,{error,closed}}", awaitEvent(id, "{terminate"), "TCP closed without a close frame");
+    }
+
+    @Test
+    void aTimerSetInWebsocketInitReachesWebsocketInfo() throws Exception {
+        try (WireClient c = open("/erl/script", newId(), "timer=50")) {
+            assertEquals("info {timeout,", c.readFrame().text().substring(0, 14), "erlang:start_timer/3 to self()");
+        }
+    }
+
+    @Test
+    void aMessageToSelfFromWebsocketHandleReachesWebsocketInfo() throws Exception {
+        try (WireClient c = open("/erl/script", newId(), "")) {
+            c.readFrame();
+            c.sendText("self");
+            assertEquals("info to_self", c.readFrame().text());
+        }
+    }
+
+    @Test
+    void aMessageFromAnotherErlangProcessToTheHandlerReachesWebsocketInfo() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            awaitEvent(id, "{websocket_init");
+            assertEquals(Term.atom("ok"), recorder(Term.tuple(Term.atom("send_to_handler"), Term.binary(id),
+                    Term.tuple(Term.atom("hello"), Term.integer(42)))));
+            assertEquals("info {hello,42}", c.readFrame().text());
+        }
+    }
+
+    @Test
+    void aMessageToTheConnectionsJavaPidReachesTheErlangHandlersWebsocketInfo() throws Exception {
+        try (WireClient c = open("/erl/script", newId(), "")) {
+            c.readFrame();
+            var conn = corral.server().context().connections().stream()
+                    .filter(w -> w.stats().path.equals("/erl/script")).findFirst().orElseThrow();
+            assertEquals(Term.atom("ok"), recorder(Term.tuple(Term.atom("send"), Term.pid(conn.pid()), Term.atom("ping_from_erlang"))));
+            assertEquals("info ping_from_erlang", c.readFrame().text());
+        }
+    }
+
+    @Test
+    void closeInACommandListDropsWhatFollowsAndTerminateIsStop() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            c.sendText("many-then-close");
+            assertEquals("one", c.readFrame().text());
+            assertEquals("two", c.readFrame().text());
+            Frame close = c.readFrame();
+            assertEquals(1000, close.closeCode());
+            assertEquals("bye", close.closeReason());
+            assertTrue(c.isClosedByServer(), "nothing after the close");
+        }
+        assertEquals("{terminate,stop}", awaitEvent(id, "{terminate"));
+    }
+
+    @Test
+    void stopClosesWith1000() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            c.sendText("stop");
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertEquals("{terminate,stop}", awaitEvent(id, "{terminate"));
+    }
+
+    @Test
+    void aCrashInWebsocketHandleIs1011AndCrashReason() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            c.sendText("crash");
+            assertEquals(1011, c.readUntilClose().closeCode());
+        }
+        assertTrue(awaitEvent(id, "{terminate").startsWith("{terminate,{crash,error,crash_in_handle"));
+    }
+
+    @Test
+    void aCrashInWebsocketInfoIs1011() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            awaitEvent(id, "{websocket_init");
+            recorder(Term.tuple(Term.atom("send_to_handler"), Term.binary(id), Term.tuple(Term.atom("crash"), Term.atom("info"))));
+            assertEquals(1011, c.readUntilClose().closeCode());
+        }
+        assertTrue(awaitEvent(id, "{terminate").startsWith("{terminate,{crash,error,crash_in_info"));
+    }
+
+    @Test
+    void aCrashInWebsocketInitIs1011AfterThe101() throws Exception {
+        try (WireClient c = open("/erl/script", newId(), "crash=websocket_init")) {
+            assertEquals(101, c.handshake().status(), "2.x runs websocket_init/1 after the 101");
+            assertEquals(1011, c.readUntilClose().closeCode());
+        }
+    }
+
+    @Test
+    void aCrashInInitIsHttp500() throws Exception {
+        try (WireClient c = open("/erl/script", newId(), "crash=init")) {
+            assertEquals(500, c.handshake().status());
+        }
+    }
+
+    @Test
+    void initCanRefuseWithAStatusAndABody() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "refuse=403")) {
+            assertEquals(403, c.handshake().status());
+            assertEquals("refused", new String(c.handshake().body()));
+        }
+        assertEquals("{terminate,normal}", awaitEvent(id, "{terminate"), "terminate(normal) after a refusal");
+    }
+
+    @Test
+    void initSelectsASubprotocolThatAppearsOnThe101() throws Exception {
+        try (WireClient c = open("/erl/script", newId(), "protocol=mqtt", "Sec-WebSocket-Protocol: foo, mqtt")) {
+            assertEquals("mqtt", c.handshake().header("sec-websocket-protocol"));
+        }
+    }
+
+    @Test
+    void clientCloseCodeReachesTerminateAsRemote() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            c.sendClose(4000, "bye");
+            assertEquals(4000, c.readUntilClose().closeCode());
+        }
+        awaitEvent(id, "{terminate");
+        Term expected = Term.tuple(Term.atom("terminate"), Term.tuple(Term.atom("remote"), Term.integer(4000), Term.binary("bye")));
+        assertTrue(recorder(Term.tuple(Term.atom("events"), Term.binary(id))).listValue().contains(expected),
+                "terminate got {remote, 4000, <<\"bye\">>}: " + events(id));
+    }
+
+    @Test
+    void idleTimeoutFromInitOptionsClosesWith1000AndTimeout() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "idle=300")) {
+            c.readFrame();
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertEquals("{terminate,timeout}", awaitEvent(id, "{terminate"));
+    }
+
+    @Test
+    void aTupleHandlerFrom20RepliesAndStops() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/tuple", id, "")) {
+            assertEquals("hello from websocket_init", c.readFrame().text());
+            c.sendText("many");
+            assertEquals("one", c.readFrame().text());
+            assertEquals("two", c.readFrame().text());
+            c.sendText("stop");
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertEquals("{terminate,stop}", awaitEvent(id, "{terminate"));
+    }
+
+    @Test
+    void aCowboy1xModuleRunsUnmodified() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl1/script", id, "")) {
+            assertEquals(101, c.handshake().status());
+            assertEquals("info from_websocket_init", c.readFrame().text(), "the self-message from websocket_init/3 first");
+            c.sendText("hi");
+            assertEquals("hi", c.readFrame().text());
+            c.sendText("shutdown");
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertTrue(awaitEvent(id, "{websocket_init").endsWith(",13}"), "meta(websocket_version) is 13");
+        assertEquals("{terminate,{normal,shutdown}}", awaitEvent(id, "{terminate"));
+    }
+
+    @Test
+    void aCowboy1xShutdownFromWebsocketInitIs400() throws Exception {
+        try (WireClient c = open("/erl1/script", newId(), "shutdown=1")) {
+            assertEquals(400, c.handshake().status());
+        }
+    }
+
+    @Test
+    void javaAndErlangHandlersAreServedSideBySide() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo")) {
+            c.sendText("java");
+            assertEquals("java", c.readFrame().text());
+        }
+    }
+}
