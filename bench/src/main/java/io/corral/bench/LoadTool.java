@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     [--type text|binary] [--warmup 5] [--duration 10] [--threads N]
  * </pre>
  *
- * The last line on stdout is machine-readable: {@code RESULT key=value ...} (latencies in microseconds).
+ * The last line on stdout is machine-readable: {@code RESULT key=value ...} (latencies in microseconds); before it,
+ * {@code PHASE measure} and {@code PHASE done} mark the measured window as it happens.
  */
 public final class LoadTool {
 
@@ -191,8 +192,10 @@ public final class LoadTool {
 
             sleepUntil(measureStart);
             long cpu0 = processCpuNanos();
+            phase("measure"); // the harness samples the server's CPU on these lines
             sleepUntil(measureEnd);
             long cpu1 = processCpuNanos();
+            phase("done");
             // Drain: the last echoes come back; after 2 s whatever is missing is given up on.
             long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             for (Conn c : conns) {
@@ -217,6 +220,11 @@ public final class LoadTool {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    private static void phase(String name) {
+        System.out.println("PHASE " + name);
+        System.out.flush();
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
