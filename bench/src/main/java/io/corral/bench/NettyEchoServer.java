@@ -96,10 +96,10 @@ public final class NettyEchoServer implements AutoCloseable {
 
     /** Writes text and binary frames back; the protocol handler already answers pings and closes. */
     @ChannelHandler.Sharable
-    static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
+    public static final class Echo extends SimpleChannelInboundHandler<WebSocketFrame> {
         private final boolean flushEach;
 
-        Echo(boolean flushEach) {
+        public Echo(boolean flushEach) {
             super(false); // the frame is handed to write(), which releases it
             this.flushEach = flushEach;
         }
