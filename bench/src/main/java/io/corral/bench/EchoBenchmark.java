@@ -43,7 +43,12 @@ public final class EchoBenchmark {
 
     /** One measurement: null fields when the target could not run. */
     record Sample(double msgPerSec, double p50us, double p99us, double p999us, double clientCpu, double serverCpu,
-            int failures, double serverCoreBusy, double clientCoreBusy) {}
+            int failures, double serverCoreBusy, double clientCoreBusy) {
+        /** Messages per second of server CPU: what the server could do with a whole core to itself. */
+        double msgPerServerCpuSecond() {
+            return serverCpu > 0 ? msgPerSec / serverCpu : Double.NaN;
+        }
+    }
 
     static final List<String> ALL_TARGETS = List.of("netty", "corral-java", "corral-erlang");
 
@@ -268,14 +273,15 @@ public final class EchoBenchmark {
 
     private String table(Map<String, Map<String, List<Sample>>> results) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-3s %-14s %12s %9s %9s %10s %11s %10s %8s %8s %9s %9s%n", "sc", "target",
-                "msg/s", "p50 us", "p99 us", "p99.9 us", "msg/s/Netty", "p99/Netty", "srv CPU", "cli CPU", "srv core",
-                "cli core"));
+        b.append(String.format(Locale.ROOT, "%-3s %-14s %10s %8s %8s %9s %11s %9s %11s %11s %7s %7s %8s %8s%n", "sc", "target",
+                "msg/s", "p50 us", "p99 us", "p99.9 us", "msg/s/Netty", "p99/Netty", "msg/CPU-s", "/Netty",
+                "srv CPU", "cli CPU", "srv core", "cli core"));
         for (Scenario sc : scenarios) {
             Map<String, List<Sample>> byTarget = results.get(sc.name());
             List<Sample> base = byTarget.getOrDefault("netty", List.of());
             double baseRate = median(field(base, Sample::msgPerSec));
             double baseP99 = median(field(base, Sample::p99us));
+            double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
             for (var e : byTarget.entrySet()) {
                 List<Sample> s = e.getValue();
                 if (s.isEmpty()) {
@@ -284,13 +290,16 @@ public final class EchoBenchmark {
                 }
                 double rate = median(field(s, Sample::msgPerSec));
                 double p99 = median(field(s, Sample::p99us));
-                b.append(String.format(Locale.ROOT, "%-3s %-14s %12.0f %9.0f %9.0f %10.0f %11.2f %10.2f %8.2f %8.2f %9.2f %9.2f%n",
+                b.append(String.format(Locale.ROOT, "%-3s %-14s %10.0f %8.0f %8.0f %9.0f %11.2f %9.2f %11.0f %11.2f %7.2f %7.2f %8.2f %8.2f%n",
                         sc.name(), e.getKey(), rate, median(field(s, Sample::p50us)), p99,
                         median(field(s, Sample::p999us)), rate / baseRate, p99 / baseP99,
+                        median(field(s, Sample::msgPerServerCpuSecond)),
+                        median(field(s, Sample::msgPerServerCpuSecond)) / basePerCpu,
                         median(field(s, Sample::serverCpu)), median(field(s, Sample::clientCpu)),
                         median(field(s, Sample::serverCoreBusy)), median(field(s, Sample::clientCoreBusy))));
             }
         }
+        b.append("msg/CPU-s: msg/s divided by the server's CPU use, the noise-robust figure when others share the core\n");
         b.append("srv/cli CPU: cores used by the server / load tool process; srv/cli core: how busy their pinned CPU was"
                 + " (by anyone: a gap between the two is the kernel or other processes)\n");
         b.append(String.format(Locale.ROOT, "medians of %d rounds; %.0f s warm-up + %.0f s measured per run; server on"
@@ -315,6 +324,7 @@ public final class EchoBenchmark {
             List<Sample> base = byTarget.getOrDefault("netty", List.of());
             double baseRate = median(field(base, Sample::msgPerSec));
             double baseP99 = median(field(base, Sample::p99us));
+            double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"connections\": %d, \"window\": %d, \"size\": %d,"
                     + " \"type\": \"%s\", \"targets\": {%n", sc.name(), sc.connections(), sc.window(), sc.size(), sc.type()));
@@ -329,10 +339,12 @@ public final class EchoBenchmark {
                 double p99 = median(field(x, Sample::p99us));
                 ts.add(String.format(Locale.ROOT, "      \"%s\": {\"msgPerSec\": %.1f, \"p50us\": %.1f, \"p99us\": %.1f,"
                                 + " \"p999us\": %.1f, \"ratioMsgPerSec\": %s, \"ratioP99\": %s, \"serverCpu\": %.2f,"
-                                + " \"clientCpu\": %.2f, \"rounds\": [%s]}",
+                                + " \"clientCpu\": %.2f, \"msgPerServerCpuSecond\": %.1f, \"ratioMsgPerServerCpuSecond\": %s,"
+                                + " \"rounds\": [%s]}",
                         e.getKey(), rate, median(field(x, Sample::p50us)), p99, median(field(x, Sample::p999us)),
                         num(rate / baseRate), num(p99 / baseP99), median(field(x, Sample::serverCpu)),
-                        median(field(x, Sample::clientCpu)),
+                        median(field(x, Sample::clientCpu)), median(field(x, Sample::msgPerServerCpuSecond)),
+                        num(median(field(x, Sample::msgPerServerCpuSecond)) / basePerCpu),
                         x.stream().map(r -> String.format(Locale.ROOT,
                                 "{\"msgPerSec\": %.1f, \"p99us\": %.1f, \"serverCpu\": %.2f, \"clientCpu\": %.2f,"
                                         + " \"serverCoreBusy\": %s, \"clientCoreBusy\": %s, \"failures\": %d}",
