@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# bench/jmh.sh: the JMH per-frame benchmark (io.corral.bench.FrameCostBenchmark), then corral/netty ratios.
+#   bench/jmh.sh                     2 forks x (3 warm-up + 3 measured 1 s iterations), GC profiler on
+#   bench/jmh.sh -f 3 -i 5 -wi 5     any JMH option overrides (java -jar jmh -h lists them)
+# Results: bench/results/jmh.csv (JMH's own) and the ratio table on stdout.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../bin/env.sh
+source "$ROOT/bin/env.sh"
+corral_setup
+
+stamp="$ROOT/bench/target/classpath.txt"
+if [ ! -f "$stamp" ] || [ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
+    \( -name '*.java' -o -name pom.xml \) -newer "$stamp" -print 2>/dev/null | head -n1)" ]; then
+  echo "bench: building (mvn package)" >&2
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
+  touch "$stamp"
+fi
+
+CP="$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR"
+mkdir -p "$ROOT/bench/results"
+# The forks inherit the class path through JMH's -jvmArgs default (java.class.path of this JVM).
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.openjdk.jmh.Main FrameCostBenchmark \
+  -prof gc -rf csv -rff "$ROOT/bench/results/jmh.csv" "$@"
+echo
+"$JAVA_HOME/bin/java" -cp "$CP" io.corral.bench.JmhRatios "$ROOT/bench/results/jmh.csv"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/run.sh: the socket echo benchmark. Builds when a source is newer than the last build, compiles the Erlang
+# echo module, then runs io.corral.bench.EchoBenchmark (servers pinned to CPU 0, load tool to CPU 1).
+#   bench/run.sh                                   everything: scenarios A and B, all targets, 3 rounds
+#   bench/run.sh --targets netty,corral-java --rounds 5 --duration 20
+# Options are EchoBenchmark's (see bench/README.md). The table goes to stdout, JSON to bench/results/latest.json.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../bin/env.sh
+source "$ROOT/bin/env.sh"
+corral_setup
+
+stamp="$ROOT/bench/target/classpath.txt"
+stale() {
+  [ -f "$stamp" ] || { echo missing; return; }
+  find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
+    \( -name '*.java' -o -name pom.xml \) -newer "$stamp" -print 2>/dev/null | head -n1
+}
+if [ -n "$(stale)" ]; then
+  echo "bench: building (mvn package)" >&2
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
+  touch "$stamp" # build-classpath leaves an unchanged file alone; this marks the build as fresh
+fi
+
+if command -v erlc >/dev/null 2>&1; then
+  mkdir -p "$ROOT/bench/erlang/ebin"
+  erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_bench_echo.erl"
+fi
+
+if ! command -v taskset >/dev/null 2>&1; then echo "bench: taskset (util-linux) is needed to pin processes" >&2; exit 1; fi
+
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+  -cp "$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR" \
+  io.corral.bench.EchoBenchmark --root "$ROOT" "$@"

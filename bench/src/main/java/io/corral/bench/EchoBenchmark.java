@@ -1,0 +1,453 @@
+package io.corral.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The socket echo benchmark: for each scenario and round, every target in turn (plain Netty, Corral with the Java
+ * EchoHandler, Corral with an Erlang echo module) is started fresh pinned to one core, the {@link LoadTool} runs
+ * pinned to the other, and the medians over the rounds are compared with plain Netty's from the same run.
+ *
+ * <pre>
+ * java io.corral.bench.EchoBenchmark --root DIR [--rounds 3] [--warmup 5] [--duration 10]
+ *     [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window 4]
+ *     [--server-cpu 0] [--client-cpu 1] [--out bench/results/latest.json]
+ * </pre>
+ *
+ * Corral is started with the launcher's own command line (bin/corral: java-node classes + classpath.txt) plus the
+ * installed OTP's OtpErlang.jar ({@code CORRAL_JINTERFACE_JAR}), which that class path lacks today.
+ */
+public final class EchoBenchmark {
+
+    record Scenario(String name, int connections, int window, int size, String type) {
+        String describe() {
+            return connections + " conns x " + window + " in flight x " + size + " B " + type;
+        }
+    }
+
+    /** One measurement: null fields when the target could not run. */
+    record Sample(double msgPerSec, double p50us, double p99us, double p999us, double clientCpu, double serverCpu,
+            int failures, double serverCoreBusy, double clientCoreBusy) {
+        /** Messages per second of server CPU: what the server could do with a whole core to itself. */
+        double msgPerServerCpuSecond() {
+            return serverCpu > 0 ? msgPerSec / serverCpu : Double.NaN;
+        }
+    }
+
+    static final List<String> ALL_TARGETS = List.of("netty", "corral-java", "corral-erlang");
+
+    private final Path root;
+    private final String java;
+    private final String jinterface;
+    private final int rounds;
+    private final double warmup;
+    private final double duration;
+    private final List<String> targets;
+    private final List<Scenario> scenarios;
+    private final String serverCpu;
+    private final String clientCpu;
+    private final Path out;
+    private final List<String> serverJvm = List.of("-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED");
+    private final List<String> clientJvm = List.of("-Xms512m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED");
+    /** Targets that could not start, with why; they are not tried again. */
+    private final Map<String, String> unavailable = new LinkedHashMap<>();
+
+    EchoBenchmark(Map<String, String> o) {
+        root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        jinterface = o.getOrDefault("jinterface", System.getenv().getOrDefault("CORRAL_JINTERFACE_JAR", ""));
+        rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
+        warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
+        duration = Double.parseDouble(o.getOrDefault("duration", "10"));
+        targets = List.of(o.getOrDefault("targets", String.join(",", ALL_TARGETS)).split(","));
+        for (String t : targets) {
+            if (!ALL_TARGETS.contains(t)) throw new IllegalArgumentException("unknown target " + t + "; known: " + ALL_TARGETS);
+        }
+        int bWindow = Integer.parseInt(o.getOrDefault("b-window", "1"));
+        Map<String, Scenario> known = Map.of(
+                "A", new Scenario("A", 100, 8, 32, "text"),
+                "B", new Scenario("B", 10, bWindow, 16 * 1024, "binary"));
+        scenarios = new ArrayList<>();
+        for (String s : o.getOrDefault("scenarios", "A,B").split(",")) {
+            Scenario sc = known.get(s);
+            if (sc == null) throw new IllegalArgumentException("unknown scenario " + s + "; known: A, B");
+            scenarios.add(sc);
+        }
+        serverCpu = o.getOrDefault("server-cpu", "0");
+        clientCpu = o.getOrDefault("client-cpu", "1");
+        out = root.resolve(o.getOrDefault("out", "bench/results/latest.json"));
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    void run() throws Exception {
+        Map<String, Map<String, List<Sample>>> results = new LinkedHashMap<>();
+        for (Scenario sc : scenarios) {
+            Map<String, List<Sample>> byTarget = new LinkedHashMap<>();
+            for (String t : targets) byTarget.put(t, new ArrayList<>());
+            results.put(sc.name(), byTarget);
+            for (int r = 1; r <= rounds; r++) {
+                for (String t : targets) {
+                    if (unavailable.containsKey(t)) continue;
+                    log("scenario %s (%s), round %d/%d, target %s", sc.name(), sc.describe(), r, rounds, t);
+                    Sample s = runOnce(sc, t);
+                    if (s != null) {
+                        byTarget.get(t).add(s);
+                        log("  %.0f msg/s, p50 %.0f us, p99 %.0f us, p99.9 %.0f us, server CPU %.2f, client CPU %.2f%s",
+                                s.msgPerSec(), s.p50us(), s.p99us(), s.p999us(), s.serverCpu(), s.clientCpu(),
+                                s.failures() > 0 ? ", " + s.failures() + " FAILURES" : "");
+                    }
+                }
+            }
+        }
+        String table = table(results);
+        System.out.println();
+        System.out.print(table);
+        for (var e : unavailable.entrySet()) System.out.println("skipped " + e.getKey() + ": " + e.getValue());
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, json(results));
+        System.out.println("written " + root.relativize(out));
+    }
+
+    private Sample runOnce(Scenario sc, String target) throws Exception {
+        int port = freePort();
+        Path routes = null;
+        List<String> cmd = new ArrayList<>(List.of("taskset", "-c", serverCpu, java));
+        cmd.addAll(serverJvm);
+        String path = "/echo";
+        switch (target) {
+            case "netty" -> cmd.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.NettyEchoServer",
+                    String.valueOf(port), "--threads", "1"));
+            case "corral-java", "corral-erlang" -> {
+                boolean erlang = target.equals("corral-erlang");
+                routes = Files.createTempFile("corral-bench-routes", ".conf");
+                Files.writeString(routes, erlang
+                        ? "[{'_', [{\"/echo\", corral_bench_echo, []}]}].\n"
+                        : "[{'_', [{\"/echo\", 'io.corral.demo.EchoHandler', []}]}].\n");
+                cmd.addAll(List.of("-Dcorral.home=" + root, "-cp", corralClassPath(), "io.corral.cli.Main", "serve",
+                        "--port", String.valueOf(port), "--routes", routes.toString(), "--threads", "1"));
+                if (erlang) cmd.addAll(List.of("--pa", root.resolve("bench/erlang/ebin").toString()));
+            }
+            default -> throw new IllegalStateException(target);
+        }
+        Proc server = Proc.start(cmd, root);
+        try {
+            String why = server.awaitLine(l -> l.contains("listening on"), 60);
+            if (why != null) {
+                String msg = target.equals("corral-erlang")
+                        ? "`corral serve` cannot serve Erlang modules yet (" + why + ")"
+                        : "the server did not start (" + why + ")";
+                log("  %s: %s", target, msg);
+                unavailable.put(target, msg);
+                return null;
+            }
+            List<String> client = new ArrayList<>(List.of("taskset", "-c", clientCpu, java));
+            client.addAll(clientJvm);
+            client.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.LoadTool",
+                    "--url", "ws://127.0.0.1:" + port + path,
+                    "--connections", String.valueOf(sc.connections()), "--window", String.valueOf(sc.window()),
+                    "--size", String.valueOf(sc.size()), "--type", sc.type(),
+                    "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration)));
+            Proc load = Proc.start(client, root);
+            long[] serverTicks = new long[2];
+            long[][] cores = new long[2][];
+            String result = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos((long) (warmup + duration + 60));
+            String line;
+            while ((line = load.nextLine(deadline)) != null) {
+                if (line.equals("PHASE measure")) {
+                    serverTicks[0] = cpuTicks(server.process.pid());
+                    cores[0] = coreBusyTicks();
+                } else if (line.equals("PHASE done")) {
+                    serverTicks[1] = cpuTicks(server.process.pid());
+                    cores[1] = coreBusyTicks();
+                }
+                else if (line.startsWith("RESULT ")) result = line;
+            }
+            load.process.waitFor(10, TimeUnit.SECONDS);
+            load.process.destroyForcibly();
+            if (result == null) {
+                log("  load tool gave no result; its output:%n    %s", String.join("\n    ", load.tail()));
+                return null;
+            }
+            if (load.process.exitValue() != 0) log("  load tool exit %d: %s", load.process.exitValue(), String.join(" | ", load.tail()));
+            Map<String, String> kv = Arrays.stream(result.substring(7).split(" "))
+                    .map(p -> p.split("=", 2)).collect(Collectors.toMap(p -> p[0], p -> p[1]));
+            double serverCpuCores = (serverTicks[1] - serverTicks[0]) / (double) CLOCK_TICKS / duration;
+            return new Sample(d(kv, "msgPerSec"), d(kv, "p50us"), d(kv, "p99us"), d(kv, "p999us"),
+                    d(kv, "cpuCores"), serverCpuCores, (int) d(kv, "failures"),
+                    busy(cores, Integer.parseInt(serverCpu)), busy(cores, Integer.parseInt(clientCpu)));
+        } finally {
+            server.stop();
+            if (routes != null) Files.deleteIfExists(routes);
+        }
+    }
+
+    private static double d(Map<String, String> kv, String k) {
+        return Double.parseDouble(kv.get(k));
+    }
+
+    private String benchClassPath() throws IOException {
+        return root.resolve("bench/target/classes") + ":" + Files.readString(root.resolve("bench/target/classpath.txt")).trim()
+                + (jinterface.isEmpty() ? "" : ":" + jinterface);
+    }
+
+    /** bin/corral's class path, plus OtpErlang.jar (the launcher's classpath.txt leaves the system-scoped jar out). */
+    private String corralClassPath() throws IOException {
+        return root.resolve("java-node/target/classes") + ":"
+                + Files.readString(root.resolve("java-node/target/classpath.txt")).trim()
+                + (jinterface.isEmpty() ? "" : ":" + jinterface);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Linux USER_HZ; 100 on every mainstream kernel build. */
+    private static final int CLOCK_TICKS = 100;
+
+    /** utime + stime of a process (all its threads), in clock ticks, from /proc. */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat(5)
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Busy ticks (everything but idle and iowait) of each CPU, from /proc/stat; empty when unreadable. */
+    static long[] coreBusyTicks() {
+        try {
+            List<Long> busy = new ArrayList<>();
+            for (String l : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (!l.startsWith("cpu") || l.startsWith("cpu ")) continue;
+                String[] f = l.trim().split("\\s+");
+                long b = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) if (i != 4 && i != 5) b += Long.parseLong(f[i]);
+                busy.add(b);
+            }
+            return busy.stream().mapToLong(Long::longValue).toArray();
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+    }
+
+    /** How busy CPU {@code cpu} was over the measured window (1.0 = fully), by anyone: us, the kernel, others. */
+    private double busy(long[][] cores, int cpu) {
+        if (cores[0] == null || cores[1] == null || cores[0].length <= cpu || cores[1].length <= cpu) return Double.NaN;
+        return (cores[1][cpu] - cores[0][cpu]) / (double) CLOCK_TICKS / duration;
+    }
+
+    // ---------------------------------------------------------------- reporting
+
+    static double median(List<Double> xs) {
+        if (xs.isEmpty()) return Double.NaN;
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+    }
+
+    private static List<Double> field(List<Sample> s, java.util.function.ToDoubleFunction<Sample> f) {
+        return s.stream().map(x -> f.applyAsDouble(x)).toList();
+    }
+
+    private String table(Map<String, Map<String, List<Sample>>> results) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-3s %-14s %10s %8s %8s %9s %11s %9s %11s %11s %7s %7s %8s %8s%n", "sc", "target",
+                "msg/s", "p50 us", "p99 us", "p99.9 us", "msg/s/Netty", "p99/Netty", "msg/CPU-s", "/Netty",
+                "srv CPU", "cli CPU", "srv core", "cli core"));
+        for (Scenario sc : scenarios) {
+            Map<String, List<Sample>> byTarget = results.get(sc.name());
+            List<Sample> base = byTarget.getOrDefault("netty", List.of());
+            double baseRate = median(field(base, Sample::msgPerSec));
+            double baseP99 = median(field(base, Sample::p99us));
+            double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
+            for (var e : byTarget.entrySet()) {
+                List<Sample> s = e.getValue();
+                if (s.isEmpty()) {
+                    b.append(String.format(Locale.ROOT, "%-3s %-14s %12s%n", sc.name(), e.getKey(), "skipped"));
+                    continue;
+                }
+                double rate = median(field(s, Sample::msgPerSec));
+                double p99 = median(field(s, Sample::p99us));
+                b.append(String.format(Locale.ROOT, "%-3s %-14s %10.0f %8.0f %8.0f %9.0f %11.2f %9.2f %11.0f %11.2f %7.2f %7.2f %8.2f %8.2f%n",
+                        sc.name(), e.getKey(), rate, median(field(s, Sample::p50us)), p99,
+                        median(field(s, Sample::p999us)), rate / baseRate, p99 / baseP99,
+                        median(field(s, Sample::msgPerServerCpuSecond)),
+                        median(field(s, Sample::msgPerServerCpuSecond)) / basePerCpu,
+                        median(field(s, Sample::serverCpu)), median(field(s, Sample::clientCpu)),
+                        median(field(s, Sample::serverCoreBusy)), median(field(s, Sample::clientCoreBusy))));
+            }
+        }
+        b.append("msg/CPU-s: msg/s divided by the server's CPU use, the noise-robust figure when others share the core\n");
+        b.append("srv/cli CPU: cores used by the server / load tool process; srv/cli core: how busy their pinned CPU was"
+                + " (by anyone: a gap between the two is the kernel or other processes)\n");
+        b.append(String.format(Locale.ROOT, "medians of %d rounds; %.0f s warm-up + %.0f s measured per run; server on"
+                + " CPU %s, load tool on CPU %s%n", rounds, warmup, duration, serverCpu, clientCpu));
+        for (Scenario sc : scenarios) b.append("  ").append(sc.name()).append(": ").append(sc.describe()).append('\n');
+        return b.toString();
+    }
+
+    private String json(Map<String, Map<String, List<Sample>>> results) {
+        StringBuilder b = new StringBuilder("{\n");
+        b.append("  \"date\": \"").append(Instant.now()).append("\",\n");
+        b.append(String.format(Locale.ROOT, "  \"rounds\": %d, \"warmupSeconds\": %s, \"durationSeconds\": %s,%n", rounds,
+                warmup, duration));
+        b.append("  \"serverCpu\": \"").append(serverCpu).append("\", \"clientCpu\": \"").append(clientCpu).append("\",\n");
+        b.append("  \"skipped\": {");
+        b.append(unavailable.entrySet().stream().map(e -> "\"" + e.getKey() + "\": \"" + esc(e.getValue()) + "\"")
+                .collect(Collectors.joining(", ")));
+        b.append("},\n  \"scenarios\": [\n");
+        List<String> scs = new ArrayList<>();
+        for (Scenario sc : scenarios) {
+            Map<String, List<Sample>> byTarget = results.get(sc.name());
+            List<Sample> base = byTarget.getOrDefault("netty", List.of());
+            double baseRate = median(field(base, Sample::msgPerSec));
+            double baseP99 = median(field(base, Sample::p99us));
+            double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"connections\": %d, \"window\": %d, \"size\": %d,"
+                    + " \"type\": \"%s\", \"targets\": {%n", sc.name(), sc.connections(), sc.window(), sc.size(), sc.type()));
+            List<String> ts = new ArrayList<>();
+            for (var e : byTarget.entrySet()) {
+                List<Sample> x = e.getValue();
+                if (x.isEmpty()) {
+                    ts.add("      \"" + e.getKey() + "\": null");
+                    continue;
+                }
+                double rate = median(field(x, Sample::msgPerSec));
+                double p99 = median(field(x, Sample::p99us));
+                ts.add(String.format(Locale.ROOT, "      \"%s\": {\"msgPerSec\": %.1f, \"p50us\": %.1f, \"p99us\": %.1f,"
+                                + " \"p999us\": %.1f, \"ratioMsgPerSec\": %s, \"ratioP99\": %s, \"serverCpu\": %.2f,"
+                                + " \"clientCpu\": %.2f, \"msgPerServerCpuSecond\": %.1f, \"ratioMsgPerServerCpuSecond\": %s,"
+                                + " \"rounds\": [%s]}",
+                        e.getKey(), rate, median(field(x, Sample::p50us)), p99, median(field(x, Sample::p999us)),
+                        num(rate / baseRate), num(p99 / baseP99), median(field(x, Sample::serverCpu)),
+                        median(field(x, Sample::clientCpu)), median(field(x, Sample::msgPerServerCpuSecond)),
+                        num(median(field(x, Sample::msgPerServerCpuSecond)) / basePerCpu),
+                        x.stream().map(r -> String.format(Locale.ROOT,
+                                "{\"msgPerSec\": %.1f, \"p99us\": %.1f, \"serverCpu\": %.2f, \"clientCpu\": %.2f,"
+                                        + " \"serverCoreBusy\": %s, \"clientCoreBusy\": %s, \"failures\": %d}",
+                                r.msgPerSec(), r.p99us(), r.serverCpu(), r.clientCpu(), num(r.serverCoreBusy()),
+                                num(r.clientCoreBusy()), r.failures()))
+                                .collect(Collectors.joining(", "))));
+            }
+            s.append(String.join(",\n", ts)).append("\n    }}");
+            scs.add(s.toString());
+        }
+        b.append(String.join(",\n", scs)).append("\n  ]\n}\n");
+        return b.toString();
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "null";
+    }
+
+    private static String esc(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
+    }
+
+    private static void log(String fmt, Object... args) {
+        System.out.println(String.format(Locale.ROOT, fmt, args));
+        System.out.flush();
+    }
+
+    // ---------------------------------------------------------------- child processes
+
+    /** A child process whose merged output is read line by line on a virtual thread. */
+    private static final class Proc {
+        final Process process;
+        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Deque<String> tail = new ArrayDeque<>();
+        private static final String EOF = new String("EOF");
+
+        private Proc(Process p) {
+            this.process = p;
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        if (l.startsWith("WARNING:")) continue; // the JDK's native-access notices
+                        synchronized (tail) {
+                            tail.addLast(l);
+                            if (tail.size() > 12) tail.removeFirst();
+                        }
+                        lines.add(l);
+                    }
+                } catch (IOException ignored) {
+                    // the process went away
+                }
+                lines.add(EOF);
+            });
+        }
+
+        static Proc start(List<String> cmd, Path dir) throws IOException {
+            return new Proc(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start());
+        }
+
+        /** The next line, or null at end of output or at the deadline. */
+        String nextLine(long deadlineNanos) throws InterruptedException {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) return null;
+            String l = lines.poll(left, TimeUnit.NANOSECONDS);
+            return l == null || l == EOF ? null : l;
+        }
+
+        /** Waits for a matching line; returns null when seen, else why not (exit, timeout) with the last output. */
+        String awaitLine(java.util.function.Predicate<String> p, int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            String l;
+            while ((l = nextLine(deadline)) != null) {
+                if (p.test(l)) return null;
+            }
+            String last = String.join(" | ", tail());
+            process.waitFor(2, TimeUnit.SECONDS); // the output ends a moment before the process is reaped
+            return process.isAlive() ? "no 'listening on' after " + seconds + " s: " + last : "exited: " + last;
+        }
+
+        List<String> tail() {
+            synchronized (tail) {
+                return List.copyOf(tail);
+            }
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("usage: EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
+                        + " [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window W]"
+                        + " [--server-cpu N] [--client-cpu N] [--out FILE]");
+                System.exit(2);
+            }
+            o.put(args[i].substring(2), args[++i]);
+        }
+        new EchoBenchmark(o).run();
+    }
+}
