@@ -70,6 +70,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     /** Read by the deflate encoder's filter, on this event loop. */
     private boolean deflate = true;
     private boolean active = true;
+    /** Inside a read batch: replies wait for {@link #channelReadComplete} to be flushed together. */
+    private boolean inRead;
     private Term shutdownReason;
 
     private long lastClientDataNanos;
@@ -129,8 +131,12 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         }
         phase = Phase.OPEN;
         if (dataSentWithUpgrade != null) {
-            if (dataSentWithUpgrade.isReadable()) channel.pipeline().fireChannelRead(dataSentWithUpgrade);
-            else dataSentWithUpgrade.release();
+            if (dataSentWithUpgrade.isReadable()) {
+                channel.pipeline().fireChannelRead(dataSentWithUpgrade);
+                channel.pipeline().fireChannelReadComplete();
+            } else {
+                dataSentWithUpgrade.release();
+            }
         }
         channel.config().setAutoRead(active);
     }
@@ -147,14 +153,17 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             if (phase == Phase.CLOSED) return;
             lastClientDataNanos = System.nanoTime();
             stats.frameIn(frame.content().readableBytes());
+            inRead = true;
             onFrame(frame);
         } finally {
             frame.release();
         }
     }
 
+    /** End of a read batch: one flush for every reply the batch produced, one send of every event it queued. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
         session.flush();
         ctx.flush();
     }
@@ -324,7 +333,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             }
         }
         if (hibernate) releaseFragmentsIfIdle();
-        channel.flush();
+        if (!inRead) channel.flush();
     }
 
     private void write(Frame frame) {
