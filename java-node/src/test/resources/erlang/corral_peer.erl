@@ -18,14 +18,16 @@ loop() ->
             loop()
     end.
 
-eval(Src, From, Args) ->
+%% Only Args is bound. The asking pid used to be bound as 'From' too, and a pre-bound variable silently turns
+%% every later use of that name in the expression into a match: `receive {'EXIT', From, R} -> ...' in a spawned fun
+%% then waits for an exit from the asking pid only and ignores the one the test is about (this made
+%% aLinkFromJavaCarriesTheBindingsExitReasonToErlang fail although the EXIT arrived). Pass pids in Args.
+eval(Src, _From, Args) ->
     try
         {ok, Toks, _} = erl_scan:string(binary_to_list(Src)),
         {ok, Exprs} = erl_parse:parse_exprs(Toks),
-        B0 = erl_eval:new_bindings(),
-        B1 = erl_eval:add_binding('From', From, B0),
-        B2 = erl_eval:add_binding('Args', Args, B1),
-        {value, V, _} = erl_eval:exprs(Exprs, B2),
+        B = erl_eval:add_binding('Args', Args, erl_eval:new_bindings()),
+        {value, V, _} = erl_eval:exprs(Exprs, B),
         {ok, V}
     catch C:E -> {error, {C, E}}
     end.

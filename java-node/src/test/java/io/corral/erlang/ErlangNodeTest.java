@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The hidden node against a real {@code erl} node. */
@@ -148,7 +147,6 @@ class ErlangNodeTest {
     }
 
     @Test
-    @Disabled("OTP 25 sends no MONITOR_P to this node although DFLAG_DIST_MONITOR is in our handshake flags; not solved yet")
     void aMonitorFromErlangGetsDownWithTheExitReason() throws Exception {
         ProcessBinding b = java.bind(new QueueSink());
         QueueSink reports = new QueueSink();
@@ -165,7 +163,6 @@ class ErlangNodeTest {
     }
 
     @Test
-    @Disabled("OTP 25 sends no MONITOR_P to this node although DFLAG_DIST_MONITOR is in our handshake flags; not solved yet")
     void aMonitorOfAnExitedBindingFiresNoprocAtOnce() throws Exception {
         ProcessBinding b = java.bind(new QueueSink());
         b.exit(ErlangNode.NORMAL);
@@ -175,23 +172,28 @@ class ErlangNodeTest {
     }
 
     @Test
-    @Disabled("OTP 25 sends no MONITOR_P to this node although DFLAG_DIST_MONITOR is in our handshake flags; not solved yet")
+    void aMonitorByNameOnTheJavaNodeFiresNoprocForAnUnknownName() throws Exception {
+        // With DFLAG_DIST_MONITOR_NAME negotiated, erts sends {MONITOR_P, Watcher, Name, Ref} for {Name, JavaNode}.
+        Term down = erl.eval(java, "[J] = Args, N = binary_to_atom(J), Ref = erlang:monitor(process, {no_such, N}),"
+                + " receive {'DOWN', Ref, process, {no_such, N}, R} -> R after 10000 -> timeout end.",
+                Term.binary(java.name()));
+        assertEquals(Term.atom("noproc"), down);
+    }
+
+    @Test
     void demonitorMeansNoDown() throws Exception {
         ProcessBinding b = java.bind(new QueueSink());
         QueueSink reports = new QueueSink();
         ProcessBinding observer = java.bind(reports);
-        erl.eval(java, "[Conn, O] = Args, spawn(fun() -> Ref = erlang:monitor(process, Conn), O ! monitoring,"
+        erl.eval(java, "[Conn, O] = Args, spawn(fun() -> Ref = erlang:monitor(process, Conn), O ! {monitoring, self()},"
                 + " receive go -> erlang:demonitor(Ref), O ! demonitored end,"
                 + " receive D -> O ! {got, D} after 1500 -> O ! nothing end end), ok.", pidArg(b), pidArg(observer));
-        assertEquals(Term.atom("monitoring"), reports.next(WAIT));
+        Term monitoring = reports.next(WAIT);
+        assertNotNull(monitoring);
+        assertEquals(Term.atom("monitoring"), monitoring.element(0));
         awaitMonitors(b, 1);
-        // ask it to demonitor (we do not know its pid: the monitoring process is told through a registered name)
-        erl.eval(java, "ok.");
-        Term pid = erl.eval(java, "hd([P || P <- processes(), {current_function, {prim_eval, _, _}} =:="
-                + " process_info(P, current_function) orelse element(2, process_info(P, current_function)) =:="
-                + " {erl_eval, receive_clauses, 6}]).");
-        assertNotNull(pid);
-        observer.send(pid.pidValue(), new OtpErlangAtom("go"));
+        // ask the monitoring process (it told us its pid) to demonitor: DEMONITOR_P must remove the monitor
+        observer.send(monitoring.element(1).pidValue(), new OtpErlangAtom("go"));
         assertEquals(Term.atom("demonitored"), reports.next(WAIT));
         awaitMonitors(b, 0);
         b.exit(Term.atom("kaboom").raw());
@@ -219,7 +221,6 @@ class ErlangNodeTest {
     }
 
     @Test
-    @Disabled("OTP 25 sends no MONITOR_P to this node although DFLAG_DIST_MONITOR is in our handshake flags; not solved yet")
     void genServerCallToAMissingServerFailsWithNoproc() throws Exception {
         var f = java.call("no_such_server", erl.name, Term.atom("hello"), WAIT);
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real {@code erl} node for tests: {@code erl -sname NAME -setcookie C -noshell -s corral_peer start}, with
  * {@code corral_peer} (src/test/resources/erlang) compiled once into a temp dir. {@link #eval} runs an Erlang
- * expression there (bindings: {@code From}, the asking pid, and {@code Args}) and returns its value.
+ * expression there (one binding: {@code Args}; any other variable is free, so {@code From} in a pattern binds) and
+ * returns its value.
  */
 final class ErlangPeer implements AutoCloseable {
 

@@ -77,6 +77,9 @@ class NodeFailureTest {
 
             erl.launch();
             awaitTrue(() -> java.connectedNodes().contains(erl.name), "the configured peer was reconnected");
+            // erl accepts distribution connections (kernel) before `-s corral_peer start` has registered ctl; an
+            // eval sent in between is dropped by erts (REG_SEND to an unregistered name), so wait for ctl.
+            erl.awaitReady(java);
             erl.eval(java, "[P] = Args, register(back, spawn(fun() -> receive M -> P ! {back, M} end end)), ok.",
                     Term.pid(b.pid()));
             b.send("back", erl.name, Term.atom("hello").raw());

@@ -42,9 +42,17 @@ public class CorralOtpNode extends OtpNode {
 
     public CorralOtpNode(String node, String cookie, OtpTransportFactory transportFactory) throws IOException {
         super(node, cookie, transportFactory);
-        // Ask peers to send MONITOR_P / DEMONITOR_P instead of refusing monitors of our pids; the control filter in
-        // the transport answers them (stock JInterface would drop the connection as "sending garbage").
-        flags |= dFlagDistMonitor;
+        // Ask peers to send MONITOR_P / DEMONITOR_P / MONITOR_P_EXIT; the control filter in the transport answers
+        // them (stock JInterface would drop the connection as "sending garbage"). erts needs BOTH bits:
+        // erts_dsig_send_monitor, erts_dsig_send_demonitor and erts_dsig_send_m_exit (erts/emulator/beam/dist.c)
+        // test `~dflags & (DFLAG_DIST_MONITOR | DFLAG_DIST_MONITOR_NAME)` and, when either is missing, return
+        // ERTS_DSIG_SEND_OK without sending anything: erlang:monitor/2 still succeeds but is reduced to watching
+        // the connection (meant for C nodes with one "process" per OS process). JInterface defines
+        // dFlagDistMonitorName as "NOT USED", so with DFLAG_DIST_MONITOR alone no monitor ever reached us and no
+        // 'DOWN' for a server we monitor ever came back. The flags are ANDed in the handshake (dist_util.erl
+        // adjust_flags/2); erts sets both, so the connection gets both. Monitors by name
+        // ({Name, JavaNode}) then arrive as MONITOR_P with an atom, which the control handler answers too.
+        flags |= dFlagDistMonitor | dFlagDistMonitorName;
     }
 
     public void register(OtpErlangPid pid, Receiver receiver) {
