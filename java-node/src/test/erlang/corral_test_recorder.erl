@@ -41,6 +41,10 @@ handle_call({monitor, Pid}, _From, S) ->
     spawn(fun() -> Ref = erlang:monitor(process, Pid), Self ! {monitoring, Ref},
                    receive {'DOWN', Ref, process, _, Reason} -> gen_server:cast(Self, {record, {down, Pid}, Reason}) end end),
     {reply, ok, S};
+handle_call({corral_call, JavaNode, Request}, From, S) ->
+    %% What any Erlang code in the cluster does to list a Java node's connections.
+    spawn(fun() -> gen_server:reply(From, gen_server:call({corral, JavaNode}, Request, 10000)) end),
+    {noreply, S};
 handle_call(_, _From, S) ->
     {reply, {error, unknown}, S}.
 

@@ -210,6 +210,42 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void anErlangMonitorOnAConnectionPidGetsDownWhenTheConnectionCloses() throws Exception {
+        Term pid;
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo")) {
+            c.sendText("x");
+            c.readFrame();
+            pid = Term.pid(corral.server().context().connections().stream()
+                    .filter(w -> w.stats().path.equals("/java/echo")).findFirst().orElseThrow().pid());
+            assertEquals(Term.atom("ok"), recorder(Term.tuple(Term.atom("monitor"), pid)));
+            Thread.sleep(200); // the monitor request travels before the close
+            c.sendClose(1000, "");
+            c.readUntilClose();
+        }
+        String downKey = "{down," + pid + "}";
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Term down = null;
+        while (down == null && System.nanoTime() < deadline) {
+            var evs = recorder(Term.tuple(Term.atom("events"), Term.tuple(Term.atom("down"), pid))).listValue();
+            if (!evs.isEmpty()) down = evs.getFirst();
+            else Thread.sleep(50);
+        }
+        assertEquals(Term.atom("normal"), down, "erlang:monitor/2 on the connection pid fired 'DOWN' with its exit reason " + downKey);
+    }
+
+    @Test
+    void theCorralServiceListsConnectionsToErlangCode() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo?svc=1")) {
+            c.sendText("x");
+            c.readFrame();
+            Term list = recorder(Term.tuple(Term.atom("corral_call"), Term.atom(corral.node().name()), Term.atom("connections")));
+            assertTrue(list.listValue().stream().anyMatch(m -> m.get("path") != null
+                    && m.get("path").stringValue().equals("/java/echo") && m.get("pid").isPid()),
+                    "gen_server:call({corral, JavaNode}, connections) lists the open connection with its pid: " + list);
+        }
+    }
+
+    @Test
     void javaAndErlangHandlersAreServedSideBySide() throws Exception {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo")) {
             c.sendText("java");
