@@ -24,6 +24,16 @@ public interface Connection {
     /** {@code {Name, Node} ! Message}. Never blocks the caller. */
     void send(String registeredName, String node, Term message);
 
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} without blocking the event loop. The stage completes on
+     * another thread; to act on the reply in the handler, post it back:
+     * {@code self.call(pid, req, t).whenComplete((r, e) -> self.post(Term.tuple(Term.atom("reply"), r)))}.
+     */
+    java.util.concurrent.CompletionStage<Term> call(OtpErlangPid server, Term request, Duration timeout);
+
+    /** {@code gen_server:call({Name, Node}, Request, Timeout)}, as {@link #call(OtpErlangPid, Term, Duration)}. */
+    java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout);
+
     interface Cancellable {
         boolean cancel();
     }

@@ -114,6 +114,16 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         public void send(String registeredName, String node, Term message) {
             binding.send(registeredName, node, message.raw());
         }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Term> call(OtpErlangPid server, Term request, Duration timeout) {
+            return binding.call(server, request, timeout);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout) {
+            return binding.call(name, node, request, timeout);
+        }
     }
 
     private void dispatch(Runnable r) {

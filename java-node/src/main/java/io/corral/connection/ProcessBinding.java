@@ -18,6 +18,17 @@ public interface ProcessBinding {
     /** {@code {Name, Node} ! Msg}, queued; never blocks. */
     void send(String name, String node, OtpErlangObject msg);
 
+    /**
+     * {@code gen_server:call(Server, Request, Timeout)} without blocking: the stage completes on a node thread with
+     * the reply, or fails on timeout, {@code noproc} or the node going down.
+     */
+    java.util.concurrent.CompletableFuture<io.corral.api.Term> call(OtpErlangPid server, io.corral.api.Term request,
+            java.time.Duration timeout);
+
+    /** {@code gen_server:call({Name, Node}, Request, Timeout)}, as {@link #call(OtpErlangPid, io.corral.api.Term, java.time.Duration)}. */
+    java.util.concurrent.CompletableFuture<io.corral.api.Term> call(String name, String node, io.corral.api.Term request,
+            java.time.Duration timeout);
+
     /** Links to an Erlang process (both ways, as {@code link/1}). */
     void link(OtpErlangPid other);
 
@@ -57,6 +68,19 @@ public interface ProcessBinding {
         @Override
         public void send(String name, String node, OtpErlangObject msg) {
             throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(OtpErlangPid server,
+                io.corral.api.Term request, java.time.Duration timeout) {
+            return java.util.concurrent.CompletableFuture.failedFuture(
+                    new IllegalStateException("Corral runs without an Erlang node (start it with --node)"));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(String name, String node,
+                io.corral.api.Term request, java.time.Duration timeout) {
+            return call((OtpErlangPid) null, request, timeout);
         }
 
         @Override

@@ -31,6 +31,18 @@ final class Binding implements ProcessBinding, LocalProcess {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(OtpErlangPid server,
+            io.corral.api.Term request, java.time.Duration timeout) {
+        return node.call(server, request, timeout);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(String name, String nodeName,
+            io.corral.api.Term request, java.time.Duration timeout) {
+        return node.call(name, nodeName, request, timeout);
+    }
+
+    @Override
     public OtpErlangPid pid() {
         return pid;
     }

@@ -28,7 +28,8 @@ public abstract class ErlangFixture {
                 {"/erl/script", ws_script, []},
                 {"/erl/tuple", ws_tuple, []},
                 {"/erl1/script", ws_script_v1, []},
-                {"/java/echo", 'io.corral.demo.EchoHandler', []}
+                {"/java/echo", 'io.corral.demo.EchoHandler', []},
+                {"/java/caller", 'io.corral.bridge.CallingHandler', []}
             ]}].
             """;
 

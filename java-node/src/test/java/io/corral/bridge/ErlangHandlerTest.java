@@ -246,6 +246,18 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void aJavaHandlerMakesAGenServerCallAndGetsTheReplyInWebsocketInfo() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/caller")) {
+            c.sendText("x"); // the recorder exists once some handler recorded; make sure one did
+            try (WireClient e = open("/erl/script", newId(), "")) {
+                e.readFrame();
+            }
+            c.sendText("call " + corral.handlerNode());
+            assertEquals("got {reply,[]}", c.readFrame().text(), "gen_server:call's reply, delivered on the event loop");
+        }
+    }
+
+    @Test
     void javaAndErlangHandlersAreServedSideBySide() throws Exception {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo")) {
             c.sendText("java");
