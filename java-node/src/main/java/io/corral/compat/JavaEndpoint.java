@@ -108,32 +108,12 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
             callTerminate(reason, request, state);
         }
 
-        private void run(SessionContext ctx, Callback<S> callback) {
-            Result<S> r;
-            try {
-                r = callback.call();
-            } catch (Throwable t) {
-                ctx.crash("error", t);
-                return;
-            }
-            if (r == null) {
-                ctx.die("invalid_return");
-                return;
-            }
+        private void run(SessionContext ctx, Callbacks.Callback<Result<S>> callback) {
+            Result<S> r = Callbacks.invoke(ctx, callback);
+            if (r == null) return;
             state = r.state();
-            try {
-                ctx.apply(r.commands(), r.hibernate());
-            } catch (IllegalArgumentException e) {
-                // A frame Cowboy could not send either (control payload over 125 bytes, close reason over 123).
-                // Cowboy encodes frames after the callback's try/catch, so cow_ws:frame/2's assertion kills the
-                // process: no close frame, no terminate/3 (COWBOY-SEMANTICS section 5), unlike a callback crash.
-                ctx.die("invalid_frame");
-            }
+            Callbacks.carryOut(ctx, r.commands(), r.hibernate());
         }
     }
 
-    @FunctionalInterface
-    private interface Callback<S> {
-        Result<S> call() throws Exception;
-    }
 }

@@ -105,32 +105,15 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
             }
         }
 
-        private void run(SessionContext ctx, Callback<S> callback) {
-            Result1<S> r;
-            try {
-                r = callback.call();
-            } catch (Throwable t) {
-                ctx.crash("error", t);
-                return;
-            }
-            if (r == null) {
-                ctx.die("invalid_return");
-                return;
-            }
+        private void run(SessionContext ctx, Callbacks.Callback<Result1<S>> callback) {
+            Result1<S> r = Callbacks.invoke(ctx, callback);
+            if (r == null) return;
             req = r.req();
             state = r.state();
             List<Command> commands = new ArrayList<>(r.frames());
             if (r.shutdown()) commands.add(Command.stop());
-            try {
-                ctx.apply(commands, r.hibernate());
-            } catch (IllegalArgumentException e) {
-                ctx.crash("error", e);
-            }
+            Callbacks.carryOut(ctx, commands, r.hibernate());
         }
     }
 
-    @FunctionalInterface
-    private interface Callback<S> {
-        Result1<S> call() throws Exception;
-    }
 }

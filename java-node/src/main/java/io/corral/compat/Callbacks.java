@@ -1,0 +1,42 @@
+package io.corral.compat;
+
+import io.corral.api.Command;
+import io.corral.connection.SessionContext;
+import java.util.List;
+
+/** How both Java handler shapes run a websocket callback and carry out its result, the way Cowboy's loop does. */
+final class Callbacks {
+    private Callbacks() {}
+
+    @FunctionalInterface
+    interface Callback<R> {
+        R call() throws Exception;
+    }
+
+    /**
+     * Runs a callback. A throw is Cowboy's callback crash (close 1011, terminate with the crash); a null result is an
+     * invalid return (the process dies: no close frame, no terminate). Returns null when the session is over.
+     */
+    static <R> R invoke(SessionContext ctx, Callback<R> callback) {
+        R r;
+        try {
+            r = callback.call();
+        } catch (Throwable t) {
+            ctx.crash("error", t);
+            return null;
+        }
+        if (r == null) ctx.die("invalid_return");
+        return r;
+    }
+
+    static void carryOut(SessionContext ctx, List<Command> commands, boolean hibernate) {
+        try {
+            ctx.apply(commands, hibernate);
+        } catch (IllegalArgumentException e) {
+            // A frame Cowboy could not send either (control payload over 125 bytes, close reason over 123).
+            // Cowboy encodes frames after the callback's try/catch, so cow_ws:frame/2's assertion kills the
+            // process: no close frame, no terminate (COWBOY-SEMANTICS section 5), unlike a callback crash.
+            ctx.die("invalid_frame");
+        }
+    }
+}
