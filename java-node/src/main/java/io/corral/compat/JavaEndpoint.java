@@ -115,5 +115,4 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
             Callbacks.carryOut(ctx, r.commands(), r.hibernate());
         }
     }
-
 }

@@ -115,5 +115,4 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
             Callbacks.carryOut(ctx, commands, r.hibernate());
         }
     }
-
 }
