@@ -178,10 +178,15 @@ events([websocket_init | Rest], D = #data{pending = Pending}, Acc, _) ->
     %% Messages that reached this process before the session started come next, in arrival order.
     Infos = [{info, Msg} || Msg <- lists:reverse(Pending)],
     D2 = D#data{pending = []},
+    %% init_done answers this batch even when nothing was returned: java-node keeps the socket unread until
+    %% websocket_init's commands are in force, as Cowboy applies them before it first reads (2L/ws:359-367).
     case D#data.gen =/= '1.x' andalso erlang:function_exported(D#data.module, websocket_init, 1) of
-        true -> handler_call(websocket_init, [], Infos ++ Rest, D2, Acc);
-        false -> events(Infos ++ Rest, D2, Acc, false)
+        true -> handler_call(websocket_init, [], Infos ++ Rest ++ [init_done], D2, Acc);
+        false -> events(Infos ++ Rest ++ [init_done], D2, Acc, false)
     end;
+events([init_done | Rest], D = #data{conn = Conn}, Acc, Hibernate) ->
+    Conn ! ?CORRAL_COMMANDS(self(), lists:reverse(Acc)),
+    events(Rest, D, [], Hibernate);
 events([{frame, Frame} | Rest], D = #data{gen = Gen}, Acc, _) ->
     handler_call(websocket_handle, [corral_bridge_reason:frame_in(Gen, Frame)], Rest, D, Acc);
 events([{info, Msg} | Rest], D, Acc, _) ->

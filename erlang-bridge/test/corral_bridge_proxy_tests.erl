@@ -198,6 +198,7 @@ close_in_list_drops_later_commands_and_terminates_with_stop() ->
 stop_uses_shutdown_reason_as_exit_reason() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
     Proxy ! {set_shutdown_reason, bye},
     ?assertEqual([{shutdown_reason, bye}], commands(Proxy)),
     events(Proxy, [{frame, {text, <<"stop">>}}]),
@@ -215,6 +216,7 @@ crash_in_websocket_handle_sends_crash_and_terminates() ->
 throw_in_websocket_info_sends_crash_and_terminates() ->
     Proxy = upgrade(ws_crash_h, #{test => self(), crash_in => websocket_info}),
     events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
     Proxy ! hello,
     ?assertEqual([{crash, throw, info_boom}], commands(Proxy)),
     ?assertEqual({crash, throw, info_boom}, recorded(terminate)),
@@ -251,6 +253,7 @@ subprotocol_chosen_in_init_is_in_the_upgrade_headers() ->
 timer_started_in_websocket_init_reaches_websocket_info() ->
     Proxy = upgrade(ws_timer_h, #{}),
     events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
     ?assertEqual([{text, <<"tick">>}], commands(Proxy)).
 
 message_to_the_proxy_pid_reaches_websocket_info() ->

@@ -28,6 +28,7 @@ public abstract class ErlangFixture {
                 {"/erl/script", ws_script, []},
                 {"/erl/tuple", ws_tuple, []},
                 {"/erl1/script", ws_script_v1, []},
+                {"/erl/demo_echo", demo_echo, []},
                 {"/java/echo", 'io.corral.demo.EchoHandler', []},
                 {"/java/caller", 'io.corral.bridge.CallingHandler', []}
             ]}].
@@ -45,7 +46,7 @@ public abstract class ErlangFixture {
         Process erlc = new ProcessBuilder(cmd).inheritIO().start();
         if (!erlc.waitFor(60, TimeUnit.SECONDS) || erlc.exitValue() != 0) throw new IOException("erlc failed: " + cmd);
         corral = Corral.start(Settings.builder().port(0).routesText("erlang test routes", ROUTES)
-                .codePaths(List.of(out)).build());
+                .codePaths(List.of(out, io.corral.erlang.LocalErlangNode.bridgeHome().resolve("examples-ebin"))).build());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> corral.close()));
     }
 

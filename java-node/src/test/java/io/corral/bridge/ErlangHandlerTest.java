@@ -29,6 +29,14 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void aHandlerWhoseWebsocketInitReturnsNothingStillStartsReading() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/erl/demo_echo")) {
+            c.sendText("echo me");
+            assertEquals("echo me", c.readFrame().text(), "reading starts once websocket_init/1 answered, even with []");
+        }
+    }
+
+    @Test
     void aTimerSetInWebsocketInitReachesWebsocketInfo() throws Exception {
         try (WireClient c = open("/erl/script", newId(), "timer=50")) {
             assertEquals("info {timeout,", c.readFrame().text().substring(0, 14), "erlang:start_timer/3 to self()");
