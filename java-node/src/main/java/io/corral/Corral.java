@@ -148,8 +148,12 @@ public final class Corral implements AutoCloseable {
         return server;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Stops listening, closes every connection, leaves the cluster and stops the local Erlang node. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         server.close();
         closeAll(resources);
     }

@@ -74,7 +74,17 @@ public final class Main {
             out.print(HELP);
             return 0;
         }
-        try (Corral corral = Corral.start(settings)) {
+        Corral started;
+        try {
+            started = Corral.start(settings);
+        } catch (Corral.StartException e) {
+            err.println("corral: " + e.getMessage());
+            return 1;
+        }
+        // On SIGTERM/SIGINT the hook itself closes Corral (and the local Erlang node it started) before the JVM
+        // halts; closing from the main thread would race the halt.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "corral-shutdown"));
+        try (Corral corral = started) {
             String base = "ws://" + hostForUrl(settings.bind()) + ":" + corral.port();
             out.println("corral: listening on " + base);
             if (command.equals("demo")) {
@@ -86,13 +96,8 @@ public final class Main {
                 if (corral.node() != null) out.println("corral: hidden Erlang node " + corral.node().name());
             }
             out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            new CountDownLatch(1).await(); // serves until the process is told to stop
             return 0;
-        } catch (Corral.StartException e) {
-            err.println("corral: " + e.getMessage());
-            return 1;
         } catch (InterruptedException e) {
             return 0;
         }

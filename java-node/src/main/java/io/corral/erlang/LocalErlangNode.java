@@ -73,8 +73,10 @@ public final class LocalErlangNode implements AutoCloseable {
         return "case code:which(cowboy_req) of non_existing -> code:add_patha(\"" + compat + "\"); _ -> ok end, "
                 + "{ok, _} = application:ensure_all_started(corral_bridge), "
                 + "Owner = '" + owner + "', "
-                + "spawn(fun() -> ok = net_kernel:monitor_nodes(true), "
-                + "  Wait = fun W() -> receive {nodeup, Owner} -> ok; _ -> W() end end, Wait(), "
+                + "spawn(fun() -> ok = net_kernel:monitor_nodes(true, [{node_type, all}]), "
+                // The owner may have connected before this runs: look first, then wait (at most a minute).
+                + "  Up = fun W() -> case lists:member(Owner, nodes(connected)) of true -> ok; false -> "
+                + "    receive {nodeup, Owner, _} -> ok; _ -> W() after 60000 -> erlang:halt(1) end end end, Up(), "
                 + "  erlang:monitor_node(Owner, true), "
                 + "  receive {nodedown, Owner} -> erlang:halt(0) end end).";
     }
