@@ -116,7 +116,7 @@ public final class ScaleBenchmark {
                 "--node", "corral_scale", "--cookie", cookie));
         if (!threads.isEmpty()) cmd.addAll(List.of("--threads", threads));
         log("server: %s", String.join(" ", cmd).replace(cookie, "<cookie>"));
-        Proc server = Proc.start(cmd, root, false);
+        Proc server = Proc.start(cmd, root);
         Proc driver = null;
         List<Snapshot> snaps = new ArrayList<>();
         List<Round> results = new ArrayList<>();
@@ -130,7 +130,7 @@ public final class ScaleBenchmark {
             List<String> erl = pinned(clientCpu);
             erl.addAll(List.of("erl", "-sname", "scale_driver", "-setcookie", cookie, "-noshell", "-pa",
                     root.resolve("bench/erlang/ebin").toString(), "-run", "corral_scale_driver", "main", javaNode));
-            driver = Proc.start(erl, root, true);
+            driver = Proc.start(erl, root);
             driver.send("count");
             driver.await(l -> l.startsWith("COUNT "), 60, "driver: first call to the corral service");
 
@@ -206,7 +206,7 @@ public final class ScaleBenchmark {
         c.addAll(List.of(java(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", benchClassPath(),
                 "io.corral.bench.ScaleClient", "--url", url, "--connections", String.valueOf(n),
                 "--wave", String.valueOf(wave)));
-        return Proc.start(c, root, true);
+        return Proc.start(c, root);
     }
 
     /** One round: arm the client, have the driver send, wait for the client's last frame. */
@@ -248,7 +248,8 @@ public final class ScaleBenchmark {
     // ---------------------------------------------------------------- measuring the server
 
     private static final Pattern HISTO_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)");
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** A heap (G1) or generation (Serial, Parallel) line of GC.heap_info; Metaspace lines are excluded by name. */
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*([^\\n]*?)\\s+total \\d+K, used (\\d+)K");
 
     private Snapshot snapshot(long pid, String label, int conns) throws Exception {
         // GC.class_histogram counts live objects only, after a full GC (System.gc()-equivalent, synchronous).
@@ -258,7 +259,11 @@ public final class ScaleBenchmark {
         // Heap used right after that GC: the live set plus whatever the collector keeps (G1 regions, TLABs).
         String info = jcmd(pid, "GC.heap_info");
         Matcher u = HEAP_USED.matcher(info);
-        long used = u.find() ? Long.parseLong(u.group(1)) * 1024 : -1;
+        long used = -1;
+        while (u.find()) {
+            if (u.group(1).contains("Metaspace") || u.group(1).contains("class space")) continue;
+            used = Math.max(used, 0) + Long.parseLong(u.group(2)) * 1024;
+        }
         Thread.sleep(500); // let the GC's freeing settle before reading RSS
         Map<String, String> status = procStatus(pid);
         long rss = status.containsKey("VmRSS") ? Long.parseLong(status.get("VmRSS").replace("kB", "").trim()) * 1024 : -1;
@@ -433,7 +438,7 @@ public final class ScaleBenchmark {
         private final Writer stdin;
         private static final String EOF = new String("EOF");
 
-        private Proc(Process p, String name, boolean keepLines) {
+        private Proc(Process p, String name) {
             this.process = p;
             this.name = name;
             this.stdin = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
@@ -455,10 +460,9 @@ public final class ScaleBenchmark {
             });
         }
 
-        static Proc start(List<String> cmd, Path dir, boolean keepLines) throws IOException {
+        static Proc start(List<String> cmd, Path dir) throws IOException {
             String name = cmd.stream().filter(s -> s.startsWith("io.corral") || s.equals("erl")).findFirst().orElse(cmd.get(0));
-            return new Proc(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start(), name,
-                    keepLines);
+            return new Proc(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start(), name);
         }
 
         void send(String line) throws IOException {
