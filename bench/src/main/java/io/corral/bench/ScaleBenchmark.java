@@ -49,17 +49,19 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java io.corral.bench.ScaleBenchmark --root DIR [--connections 10000] [--rounds 3] [--wave 500]
- *     [--server-cpu 0] [--client-cpu 1] [--server-heap 2g] [--threads T] [--out bench/results/scale.json]
+ *     [--server-cpu 0] [--client-cpu 1] [--server-heap 2g] [--server-jvm 'EXTRA FLAGS'] [--threads T] [--out bench/results/scale.json]
  * </pre>
  * {@code --server-cpu ''} / {@code --client-cpu ''} run unpinned.
  */
 public final class ScaleBenchmark {
 
     /** What the server process holds at one moment. Bytes; -1 when unknown. */
-    record Snapshot(String label, int connections, long liveHeap, long heapUsed, long rss, int threads) {}
+    record Snapshot(String label, int connections, long liveHeap, long heapUsed, long heapCommitted, long rss,
+            int threads) {}
 
     /** One broadcast round, wall-clock microseconds. */
-    record Round(int round, long sendStart, long sendEnd, long firstFrame, long lastFrame, int frames, int failures) {
+    record Round(int round, long sendStart, long sendEnd, long firstFrame, long lastFrame, int frames, int failures,
+            double serverCpuMs, double clientCpuMs, double driverCpuMs) {
         double totalMs() {
             return (lastFrame - sendStart) / 1000.0;
         }
@@ -84,7 +86,9 @@ public final class ScaleBenchmark {
     private final String clientCpu;
     private final String serverHeap;
     private final String threads;
+    private final List<String> serverJvm;
     private final Path out;
+    private long serverPid;
     private final String cookie = "scale" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     ScaleBenchmark(Map<String, String> o) {
@@ -98,6 +102,8 @@ public final class ScaleBenchmark {
         clientCpu = o.getOrDefault("client-cpu", "1");
         serverHeap = o.getOrDefault("server-heap", "2g");
         threads = o.getOrDefault("threads", "");
+        String extra = o.getOrDefault("server-jvm", "").trim();
+        serverJvm = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         out = root.resolve(o.getOrDefault("out", "bench/results/scale.json"));
     }
 
@@ -110,8 +116,9 @@ public final class ScaleBenchmark {
         String url = "ws://127.0.0.1:" + port + "/scale";
 
         List<String> cmd = pinned(serverCpu);
-        cmd.addAll(List.of(java(), "-Xmx" + serverHeap, "--enable-native-access=ALL-UNNAMED",
-                "-Dcorral.home=" + root, "-cp", serverClassPath(), "io.corral.cli.Main", "serve",
+        cmd.addAll(List.of(java(), "-Xmx" + serverHeap, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(serverJvm);
+        cmd.addAll(List.of("-Dcorral.home=" + root, "-cp", serverClassPath(), "io.corral.cli.Main", "serve",
                 "--port", String.valueOf(port), "--routes", routes.toString(),
                 "--node", "corral_scale", "--cookie", cookie));
         if (!threads.isEmpty()) cmd.addAll(List.of("--threads", threads));
@@ -125,10 +132,14 @@ public final class ScaleBenchmark {
         try {
             server.await(l -> l.contains("listening on"), 60, "server start");
             long pid = server.process.pid();
+            serverPid = pid;
             log("server pid %d, node %s, %s", pid, javaNode, url);
 
             List<String> erl = pinned(clientCpu);
-            erl.addAll(List.of("erl", "-sname", "scale_driver", "-setcookie", cookie, "-noshell", "-pa",
+            // No scheduler busy-waiting: erl shares its CPU with the client, and a spinning scheduler would take the
+            // client's time while it reads the broadcast's frames.
+            erl.addAll(List.of("erl", "-sname", "scale_driver", "-setcookie", cookie, "-noshell",
+                    "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none", "-pa",
                     root.resolve("bench/erlang/ebin").toString(), "-run", "corral_scale_driver", "main", javaNode));
             driver = Proc.start(erl, root);
             driver.send("count");
@@ -170,7 +181,8 @@ public final class ScaleBenchmark {
                 Round x = broadcast(driver, client, r);
                 results.add(x);
                 log("  round %d: %.1f ms to the last frame (send loop %.1f ms, first frame after %.1f ms), %d frames,"
-                        + " %d failures", r, x.totalMs(), x.sendLoopMs(), x.firstFrameMs(), x.frames(), x.failures());
+                        + " %d failures; CPU ms: server %.0f, client %.0f", r, x.totalMs(), x.sendLoopMs(),
+                        x.firstFrameMs(), x.frames(), x.failures(), x.serverCpuMs(), x.clientCpuMs());
                 if (x.frames() != connections || x.failures() > 0) {
                     problems.add("round " + r + ": " + x.frames() + " frames, " + x.failures() + " failures");
                 }
@@ -211,6 +223,8 @@ public final class ScaleBenchmark {
 
     /** One round: arm the client, have the driver send, wait for the client's last frame. */
     private Round broadcast(Proc driver, Proc client, int r) throws Exception {
+        long server0 = EchoBenchmark.cpuTicks(serverPid), client0 = EchoBenchmark.cpuTicks(client.process.pid());
+        long driver0 = EchoBenchmark.cpuTicks(driver.process.pid());
         client.send("ARM " + r);
         client.await(l -> l.equals("ARMED " + r), 30, "client arm");
         driver.send("send " + r);
@@ -224,10 +238,14 @@ public final class ScaleBenchmark {
             String st = client.await(l -> l.startsWith("STATUS "), 10, "client status");
             throw new IllegalStateException(e.getMessage() + "; client " + st + " (got open failures)");
         }
+        // CPU used by each process over the round (10 ms ticks; includes the arm/send/done messaging, which is tiny).
+        double serverCpu = (EchoBenchmark.cpuTicks(serverPid) - server0) * 10.0;
+        double clientCpu = (EchoBenchmark.cpuTicks(client.process.pid()) - client0) * 10.0;
+        double driverCpu = (EchoBenchmark.cpuTicks(driver.process.pid()) - driver0) * 10.0;
         String[] s = sent.split(" ");
         String[] d = done.split(" ");
         return new Round(r, Long.parseLong(s[2]), Long.parseLong(s[3]), Long.parseLong(d[2]), Long.parseLong(d[3]),
-                Integer.parseInt(d[4]), Integer.parseInt(d[5]));
+                Integer.parseInt(d[4]), Integer.parseInt(d[5]), serverCpu, clientCpu, driverCpu);
     }
 
     /** Polls the corral service until the listener has {@code n} live connections (closing is asynchronous). */
@@ -249,7 +267,7 @@ public final class ScaleBenchmark {
 
     private static final Pattern HISTO_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)");
     /** A heap (G1) or generation (Serial, Parallel) line of GC.heap_info; Metaspace lines are excluded by name. */
-    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*([^\\n]*?)\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*([^\\n]*?)\\s+total (\\d+)K, used (\\d+)K");
 
     private Snapshot snapshot(long pid, String label, int conns) throws Exception {
         // GC.class_histogram counts live objects only, after a full GC (System.gc()-equivalent, synchronous).
@@ -259,16 +277,17 @@ public final class ScaleBenchmark {
         // Heap used right after that GC: the live set plus whatever the collector keeps (G1 regions, TLABs).
         String info = jcmd(pid, "GC.heap_info");
         Matcher u = HEAP_USED.matcher(info);
-        long used = -1;
+        long used = -1, committed = -1;
         while (u.find()) {
             if (u.group(1).contains("Metaspace") || u.group(1).contains("class space")) continue;
-            used = Math.max(used, 0) + Long.parseLong(u.group(2)) * 1024;
+            committed = Math.max(committed, 0) + Long.parseLong(u.group(2)) * 1024;
+            used = Math.max(used, 0) + Long.parseLong(u.group(3)) * 1024;
         }
         Thread.sleep(500); // let the GC's freeing settle before reading RSS
         Map<String, String> status = procStatus(pid);
         long rss = status.containsKey("VmRSS") ? Long.parseLong(status.get("VmRSS").replace("kB", "").trim()) * 1024 : -1;
         int thr = status.containsKey("Threads") ? Integer.parseInt(status.get("Threads").trim()) : -1;
-        return new Snapshot(label, conns, live, used, rss, thr);
+        return new Snapshot(label, conns, live, used, committed, rss, thr);
     }
 
     private String jcmd(long pid, String what) throws Exception {
@@ -301,8 +320,9 @@ public final class ScaleBenchmark {
     }
 
     private static String describe(Snapshot s) {
-        return String.format(Locale.ROOT, "%s: live heap %s MB, heap used %s MB, RSS %s MB, %d threads", s.label(),
-                mb(s.liveHeap()), mb(s.heapUsed()), mb(s.rss()), s.threads());
+        return String.format(Locale.ROOT, "%s: live heap %s MB, heap used %s MB, heap committed %s MB, RSS %s MB,"
+                + " %d threads", s.label(), mb(s.liveHeap()), mb(s.heapUsed()), mb(s.heapCommitted()), mb(s.rss()),
+                s.threads());
     }
 
     /** (with N - with 0) / N, in bytes. */
@@ -314,16 +334,17 @@ public final class ScaleBenchmark {
 
     private String table(List<Snapshot> snaps, List<Round> rounds, String pidsLine, List<String> problems) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-18s %11s %12s %12s %9s %8s%n", "server", "connections",
-                "live heap MB", "heap used MB", "RSS MB", "threads"));
+        b.append(String.format(Locale.ROOT, "%-18s %11s %12s %12s %12s %9s %8s%n", "server", "connections",
+                "live heap MB", "heap used MB", "committed MB", "RSS MB", "threads"));
         for (Snapshot s : snaps) {
-            b.append(String.format(Locale.ROOT, "%-18s %11d %12s %12s %9s %8d%n", s.label(), s.connections(),
-                    mb(s.liveHeap()), mb(s.heapUsed()), mb(s.rss()), s.threads()));
+            b.append(String.format(Locale.ROOT, "%-18s %11d %12s %12s %12s %9s %8d%n", s.label(), s.connections(),
+                    mb(s.liveHeap()), mb(s.heapUsed()), mb(s.heapCommitted()), mb(s.rss()), s.threads()));
         }
         if (snaps.size() >= 2) {
             b.append(String.format(Locale.ROOT, "per connection ((%d conns - 0) / %d): live heap %.0f B, heap used %.0f B,"
-                    + " RSS %.0f B; threads %d -> %d%n", connections, connections, perConnection(snaps, Snapshot::liveHeap),
-                    perConnection(snaps, Snapshot::heapUsed), perConnection(snaps, Snapshot::rss),
+                    + " heap committed %.0f B, RSS %.0f B; threads %d -> %d%n", connections, connections,
+                    perConnection(snaps, Snapshot::liveHeap), perConnection(snaps, Snapshot::heapUsed),
+                    perConnection(snaps, Snapshot::heapCommitted), perConnection(snaps, Snapshot::rss),
                     snaps.get(0).threads(), snaps.get(1).threads()));
         }
         if (pidsLine != null) {
@@ -332,11 +353,12 @@ public final class ScaleBenchmark {
                     + " in %s ms%n", p[1], p[2]));
         }
         if (!rounds.isEmpty()) {
-            b.append(String.format(Locale.ROOT, "%-6s %12s %12s %14s %8s %9s%n", "round", "to last ms", "send loop ms",
-                    "first frame ms", "frames", "failures"));
+            b.append(String.format(Locale.ROOT, "%-6s %12s %12s %14s %8s %9s %11s %11s %11s%n", "round", "to last ms",
+                    "send loop ms", "first frame ms", "frames", "failures", "srv CPU ms", "cli CPU ms", "erl CPU ms"));
             for (Round r : rounds) {
-                b.append(String.format(Locale.ROOT, "%-6d %12.1f %12.1f %14.1f %8d %9d%n", r.round(), r.totalMs(),
-                        r.sendLoopMs(), r.firstFrameMs(), r.frames(), r.failures()));
+                b.append(String.format(Locale.ROOT, "%-6d %12.1f %12.1f %14.1f %8d %9d %11.0f %11.0f %11.0f%n", r.round(),
+                        r.totalMs(), r.sendLoopMs(), r.firstFrameMs(), r.frames(), r.failures(), r.serverCpuMs(),
+                        r.clientCpuMs(), r.driverCpuMs()));
             }
             b.append(String.format(Locale.ROOT, "broadcast to %d connections: median %.1f ms from the first send to the"
                     + " last frame read by the client (%d rounds)%n", connections,
@@ -356,13 +378,15 @@ public final class ScaleBenchmark {
                 clientCpu, serverHeap));
         b.append("  \"snapshots\": [\n");
         b.append(snaps.stream().map(s -> String.format(Locale.ROOT, "    {\"label\": \"%s\", \"connections\": %d,"
-                + " \"liveHeapBytes\": %d, \"heapUsedBytes\": %d, \"rssBytes\": %d, \"threads\": %d}", s.label(),
-                s.connections(), s.liveHeap(), s.heapUsed(), s.rss(), s.threads())).collect(Collectors.joining(",\n")));
+                + " \"liveHeapBytes\": %d, \"heapUsedBytes\": %d, \"heapCommittedBytes\": %d, \"rssBytes\": %d,"
+                + " \"threads\": %d}", s.label(), s.connections(), s.liveHeap(), s.heapUsed(), s.heapCommitted(),
+                s.rss(), s.threads())).collect(Collectors.joining(",\n")));
         b.append("\n  ],\n");
         if (snaps.size() >= 2) {
             b.append(String.format(Locale.ROOT, "  \"perConnection\": {\"liveHeapBytes\": %.1f, \"heapUsedBytes\": %.1f,"
-                    + " \"rssBytes\": %.1f},%n", perConnection(snaps, Snapshot::liveHeap),
-                    perConnection(snaps, Snapshot::heapUsed), perConnection(snaps, Snapshot::rss)));
+                    + " \"heapCommittedBytes\": %.1f, \"rssBytes\": %.1f},%n", perConnection(snaps, Snapshot::liveHeap),
+                    perConnection(snaps, Snapshot::heapUsed), perConnection(snaps, Snapshot::heapCommitted),
+                    perConnection(snaps, Snapshot::rss)));
             b.append(String.format(Locale.ROOT, "  \"threads\": {\"zero\": %d, \"loaded\": %d},%n",
                     snaps.get(0).threads(), snaps.get(1).threads()));
         }
@@ -375,8 +399,10 @@ public final class ScaleBenchmark {
                         median(rounds.stream().map(Round::totalMs).toList())))
                 .append(", \"rounds\": [");
         b.append(rounds.stream().map(r -> String.format(Locale.ROOT, "{\"round\": %d, \"toLastFrameMillis\": %.1f,"
-                + " \"sendLoopMillis\": %.1f, \"firstFrameMillis\": %.1f, \"frames\": %d, \"failures\": %d}", r.round(),
-                r.totalMs(), r.sendLoopMs(), r.firstFrameMs(), r.frames(), r.failures())).collect(Collectors.joining(", ")));
+                + " \"sendLoopMillis\": %.1f, \"firstFrameMillis\": %.1f, \"frames\": %d, \"failures\": %d,"
+                + " \"serverCpuMillis\": %.0f, \"clientCpuMillis\": %.0f, \"driverCpuMillis\": %.0f}", r.round(),
+                r.totalMs(), r.sendLoopMs(), r.firstFrameMs(), r.frames(), r.failures(), r.serverCpuMs(),
+                r.clientCpuMs(), r.driverCpuMs())).collect(Collectors.joining(", ")));
         b.append("]},\n");
         b.append("  \"problems\": [").append(problems.stream().map(p -> "\"" + p.replace("\"", "'") + "\"")
                 .collect(Collectors.joining(", "))).append("]\n}\n");
@@ -506,7 +532,7 @@ public final class ScaleBenchmark {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 System.err.println("usage: ScaleBenchmark --root DIR [--connections N] [--rounds R] [--wave W]"
                         + " [--warmup-connections N] [--server-cpu N|''] [--client-cpu N|''] [--server-heap 2g]"
-                        + " [--threads T] [--out FILE]");
+                        + " [--server-jvm 'FLAGS'] [--threads T] [--out FILE]");
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
