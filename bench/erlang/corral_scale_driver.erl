@@ -1,7 +1,7 @@
 %% The scale benchmark's Erlang side (bench/scale.sh, io.corral.bench.ScaleBenchmark).
 %%   erl -sname scale_driver -setcookie C -noshell -pa bench/erlang/ebin -run corral_scale_driver main JavaNode
 %% Reads commands on stdin, one per line, answers on stdout:
-%%   pids    -> PIDS N Millis           gen_server:call({corral, JavaNode}, connections, 60000); keeps the pids
+%%   pids    -> PIDS N Millis Bytes          gen_server:call({corral, JavaNode}, connections, 60000); keeps the pids
 %%   count   -> COUNT Active            the listener's active_connections (gen_server:call ... listeners)
 %%   send R  -> SENT R T0 T1            this process sends {bcast, R} to every pid kept by `pids`; T0/T1: wall clock
 %%                                      (os:system_time(microsecond)) just before the first and after the last send
@@ -28,7 +28,8 @@ command(["pids"], Node, _) ->
     T0 = erlang:monotonic_time(millisecond),
     Conns = gen_server:call({corral, Node}, connections, 60000),
     Ps = [P || #{pid := P} <- Conns, is_pid(P)],
-    say("PIDS ~b ~b", [length(Ps), erlang:monotonic_time(millisecond) - T0]),
+    Ms = erlang:monotonic_time(millisecond) - T0,
+    say("PIDS ~b ~b ~b", [length(Ps), Ms, byte_size(term_to_binary(Conns))]),
     Ps;
 command(["count"], Node, Pids) ->
     Ls = gen_server:call({corral, Node}, listeners, 60000),

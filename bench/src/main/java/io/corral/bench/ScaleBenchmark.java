@@ -349,8 +349,8 @@ public final class ScaleBenchmark {
         }
         if (pidsLine != null) {
             String[] p = pidsLine.split(" ");
-            if (p.length >= 3) b.append(String.format(Locale.ROOT, "gen_server:call({corral, Node}, connections): %s pids"
-                    + " in %s ms%n", p[1], p[2]));
+            if (p.length >= 4) b.append(String.format(Locale.ROOT, "gen_server:call({corral, Node}, connections): %s pids"
+                    + " in %s ms, %s bytes%n", p[1], p[2], p[3]));
         }
         if (!rounds.isEmpty()) {
             b.append(String.format(Locale.ROOT, "%-6s %12s %12s %14s %8s %9s %11s %11s %11s%n", "round", "to last ms",
@@ -392,7 +392,8 @@ public final class ScaleBenchmark {
         }
         if (pidsLine != null && pidsLine.startsWith("PIDS ")) {
             String[] p = pidsLine.split(" ");
-            b.append(String.format(Locale.ROOT, "  \"connectionsCall\": {\"pids\": %s, \"millis\": %s},%n", p[1], p[2]));
+            b.append(String.format(Locale.ROOT, "  \"connectionsCall\": {\"pids\": %s, \"millis\": %s, \"bytes\": %s},%n",
+                    p[1], p[2], p[3]));
         }
         b.append("  \"broadcast\": {\"medianMillis\": ")
                 .append(rounds.isEmpty() ? "null" : String.format(Locale.ROOT, "%.1f",
