@@ -22,6 +22,8 @@ public final class Main {
             Usage:
               corral serve --routes FILE [--port P] [--bind ADDR] [options]
               corral demo [--port P] [--bind ADDR]
+              corral compat --target ws://HOST:PORT --generation 1.x|2.x [--prefix /erl25]
+                            [--only PATTERN] [--out DIR]
               corral test                (the launcher script: the whole test suite)
               corral --help
 
@@ -29,6 +31,11 @@ public final class Main {
                     [{HostMatch, [{PathMatch, Handler, Opts}]}]. A Java handler is named by its class
                     ('com.example.ChatHandler'), an Erlang module by its name (chat_handler).
             demo    Serves the built-in example handlers and prints their URLs.
+            compat  Runs the Cowboy compatibility catalogue (compat-tests) against a running server that
+                    serves the compat handlers under PREFIX (Corral: compat-tests/routes/corral.routes;
+                    Cowboy: the modules of compat-tests/src/main/erlang). Prints expected / observed /
+                    pass-fail per scenario, writes junit.xml and report.json to DIR (default
+                    ./compat-report), exits 1 when a scenario fails. 'corral compat --help' for more.
 
             Options:
               --port P               TCP port (default 8080; 0 picks a free one)
@@ -62,6 +69,7 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         String command = args[0];
+        if (command.equals("compat")) return compat(List.of(args).subList(1, args.length), out, err);
         Settings settings;
         try {
             settings = parse(command, List.of(args).subList(1, args.length));
@@ -100,6 +108,24 @@ public final class Main {
             return 0;
         } catch (InterruptedException e) {
             return 0;
+        }
+    }
+
+    /**
+     * {@code corral compat} lives in the compat-tests module, which depends on java-node: it is found on the class
+     * path (./corral adds compat-tests/target/classes) and called by reflection.
+     */
+    static int compat(List<String> args, PrintStream out, PrintStream err) {
+        try {
+            Class<?> c = Class.forName("io.corral.compat.CompatCommand");
+            return (int) c.getMethod("run", List.class, PrintStream.class, PrintStream.class).invoke(null, args, out, err);
+        } catch (ClassNotFoundException e) {
+            err.println("corral: 'compat' needs the compat-tests module on the class path (./corral build)");
+            return 2;
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            err.println("corral compat: " + cause);
+            return 1;
         }
     }
 
