@@ -46,10 +46,42 @@ public final class ErlangHandlers {
         return out;
     }
 
+    /**
+     * A node registers with epmd before its boot script has started erlang-bridge, so the first calls may find no
+     * {@code corral_bridge}: ask {@code ping} until it answers.
+     */
+    private static void awaitBridge(ErlangNode node, String handlerNode) throws MissingModuleException {
+        long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                Term pong = node.call(BridgeContract.BRIDGE, handlerNode, Term.atom("ping"), java.time.Duration.ofSeconds(2))
+                        .get(3, TimeUnit.SECONDS);
+                if (pong.isTagged("pong", 2) && pong.element(1).longValue() == BridgeContract.VERSION) return;
+                throw new MissingModuleException("erlang-bridge on " + handlerNode + " speaks contract " + pong
+                        + ", java-node speaks " + BridgeContract.VERSION);
+            } catch (ExecutionException | TimeoutException e) {
+                last = e instanceof ExecutionException ? e.getCause() : e;
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new MissingModuleException("erlang-bridge on node " + handlerNode + " did not answer within "
+                + CHECK_TIMEOUT.toSeconds() + " s (" + last + "): is corral_bridge started there, with the same cookie?");
+    }
+
     private static Map<String, VersionProfile> generations(ErlangNode node, String handlerNode, Set<String> modules)
             throws MissingModuleException {
         List<Term> mods = new ArrayList<>();
         for (String m : modules) mods.add(Term.atom(m));
+        awaitBridge(node, handlerNode);
         Term answer;
         try {
             answer = node.call(BridgeContract.BRIDGE, handlerNode, Term.tuple(Term.atom("generations"), Term.list(mods)),
