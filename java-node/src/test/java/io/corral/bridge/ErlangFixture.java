@@ -29,6 +29,7 @@ public abstract class ErlangFixture {
                 {"/erl/tuple", ws_tuple, []},
                 {"/erl1/script", ws_script_v1, []},
                 {"/erl/demo_echo", demo_echo, []},
+                {"/erl08/old", old_ws_handler, []},
                 {"/java/echo", 'io.corral.demo.EchoHandler', []},
                 {"/java/caller", 'io.corral.bridge.CallingHandler', []}
             ]}].

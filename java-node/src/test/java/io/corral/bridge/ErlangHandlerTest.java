@@ -211,6 +211,27 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void aCowboy08EraHandlerFromTheSeedsRunsUnmodified() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/erl08/old")) {
+            assertEquals(101, c.handshake().status(), "init({tcp, http}, ...) matched: the transport is named tcp");
+            assertEquals(null, c.handshake().header("server"), "a 1.x-generation module gets the 1.x 101");
+            assertEquals("Hello!", c.readFrame().text(), "the timer from websocket_init/3 fired in the session");
+            c.sendText("hi");
+            assertEquals("You said: hi", c.readFrame().text());
+            c.sendPing(new byte[0]);
+            assertEquals(Frame.PONG, c.readFrame().opcode());
+        }
+    }
+
+    @Test
+    void aPlainGetToA1xModuleIs400() throws Exception {
+        try (WireClient c = WireClient.connectRaw("127.0.0.1", port())) {
+            c.sendRaw("GET /erl08/old HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            assertEquals(400, c.readHttpResponse().status(), "1.x answers 400, not 426");
+        }
+    }
+
+    @Test
     void aCowboy1xShutdownFromWebsocketInitIs400() throws Exception {
         try (WireClient c = open("/erl1/script", newId(), "shutdown=1")) {
             assertEquals(400, c.handshake().status());
