@@ -44,8 +44,9 @@ public final class ServerContext {
         return endpoints.get(route);
     }
 
-    /** The listener's profile if it names one, else the handler's generation. */
-    public VersionProfile profileFor(HandlerEndpoint endpoint) {
+    /** The route's Cowboy version if it names one, else the listener's, else the handler's generation. */
+    public VersionProfile profileFor(Route route, HandlerEndpoint endpoint) {
+        if (route.cowboyVersion() != null) return route.cowboyVersion();
         return profile != null ? profile : endpoint.defaultProfile();
     }
 

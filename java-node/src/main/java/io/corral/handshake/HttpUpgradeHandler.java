@@ -107,7 +107,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         }
         Match match = (Match) lookup;
         HandlerEndpoint endpoint = server.endpoint(match.route());
-        VersionProfile profile = server.profileFor(endpoint);
+        VersionProfile profile = server.profileFor(match.route(), endpoint);
         HttpHeaders h = req.headers();
 
         if (!h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)

@@ -1,5 +1,6 @@
 package io.corral.routing;
 
+import io.corral.config.VersionProfile;
 import io.corral.api.Term;
 import java.util.Objects;
 
@@ -11,8 +12,15 @@ import java.util.Objects;
  * @param handlerName the handler atom: a Java class name when it contains a '.', else an Erlang module
  * @param options     the handler's initial state, passed to {@code init} untouched
  * @param line        the line of the route tuple in the routes file
+ * @param cowboyVersion the Cowboy version this route reproduces, or null (Corral's extension: the handler written as
+ *                    {@code {Handler, #{cowboy_version => '1.0'}}})
  */
-public record Route(String hostPattern, String pathPattern, String handlerName, Term options, int line) {
+public record Route(String hostPattern, String pathPattern, String handlerName, Term options, int line,
+        VersionProfile cowboyVersion) {
+
+    public Route(String hostPattern, String pathPattern, String handlerName, Term options, int line) {
+        this(hostPattern, pathPattern, handlerName, options, line, null);
+    }
 
     public Route {
         Objects.requireNonNull(hostPattern);

@@ -1,5 +1,6 @@
 package io.corral.routing;
 
+import io.corral.config.VersionProfile;
 import com.ericsson.otp.erlang.OtpErlangBinary;
 import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangString;
@@ -97,8 +98,13 @@ public final class RoutesFile {
             Term match = entry.element(0);
             List<Constraint> constraints = n == 4 ? constraints(entry.element(1), at) : List.of();
             Term handler = entry.element(n - 2);
+            VersionProfile version = null;
+            if (handler.isTuple(2)) { // {Handler, #{cowboy_version => V}}: the route names the Cowboy it reproduces
+                version = cowboyVersion(handler.element(1), lineOf(handler, at));
+                handler = handler.element(0);
+            }
             Route route = new Route(hostText, matchText(match, "path", at), handlerName(handler, at),
-                    entry.element(n - 1), at);
+                    entry.element(n - 1), at, version);
             if (match.isAtom("_")) {
                 out.add(new Router.PathRule(Router.PathKind.ANY, null, constraints, route));
                 continue;
@@ -117,6 +123,19 @@ public final class RoutesFile {
             }
         }
         return out;
+    }
+
+    private VersionProfile cowboyVersion(Term settings, int line) throws RoutesFileException {
+        Term v = settings.isMap() ? settings.get("cowboy_version") : null;
+        if (v == null || !(v.isAtom() || v.isBinary() || v.isList())) {
+            throw error(line, "expected {Handler, #{cowboy_version => '1.0' | '1.1' | '2.0' | '2.latest'}} but found "
+                    + describe(settings));
+        }
+        try {
+            return VersionProfile.parse(v.isAtom() ? v.atomValue() : v.stringValue());
+        } catch (IllegalArgumentException e) {
+            throw error(line, e.getMessage());
+        }
     }
 
     private String handlerName(Term handler, int line) throws RoutesFileException {

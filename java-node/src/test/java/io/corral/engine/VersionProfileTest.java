@@ -99,6 +99,21 @@ class VersionProfileTest {
     }
 
     @Test
+    void aRouteCanNameTheCowboyVersionItReproduces() throws Exception {
+        try (Corral c = Corral.start(Settings.builder().port(0).routesText("route profiles", """
+                [{'_', [{"/old", {'io.corral.demo.EchoHandler', #{cowboy_version => '2.0'}}, []},
+                        {"/new", 'io.corral.demo.EchoHandler', []}]}].
+                """).build())) {
+            for (String[] pathAndStatus : new String[][] {{"/old", "400"}, {"/new", "426"}}) {
+                try (WireClient w = WireClient.connectRaw("127.0.0.1", c.port())) {
+                    w.sendRaw(("GET " + pathAndStatus[0] + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes());
+                    assertEquals(Integer.parseInt(pathAndStatus[1]), w.readHttpResponse().status(), pathAndStatus[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void theIdleTimeoutDefaultIsInfinityIn1x() throws Exception {
         assertEquals(io.corral.api.HandlerOptions.INFINITY, VersionProfile.V1_0.defaults().idleTimeoutMillis());
         assertEquals(60_000, VersionProfile.V2_0.defaults().idleTimeoutMillis());

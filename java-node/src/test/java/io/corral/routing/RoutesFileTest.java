@@ -30,6 +30,15 @@ class RoutesFileTest {
     }
 
     @Test
+    void aRouteNamesTheCowboyVersionItReproducesAndAnUnknownVersionNamesItsLine() throws Exception {
+        Router r = RoutesFile.parse("[{'_', [{\"/a\", {m, #{cowboy_version => '1.0'}}, []}]}].", "routes.conf");
+        assertEquals(io.corral.config.VersionProfile.V1_0, r.routes().getFirst().cowboyVersion());
+        assertEquals("m", r.routes().getFirst().handlerName());
+        assertTrue(error("[{'_', [\n{\"/a\", {m, #{cowboy_version => '3.0'}}, []}]}].")
+                .startsWith("routes.conf:2: unknown Cowboy version profile '3.0'"));
+    }
+
+    @Test
     void pathNotStartingWithSlashNamesItsLine() {
         assertEquals("routes.conf:3: path pattern \"echo\" must begin with '/'",
                 error("[{'_', [\n {\"/ok\", h, []},\n {\"echo\", h, []}\n]}]."));
