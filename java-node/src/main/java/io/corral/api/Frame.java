@@ -21,6 +21,16 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
         public String toString() {
             return "Text[" + text() + "]";
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Text f && Arrays.equals(f.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 
     record Binary(byte[] bytes) implements Frame {
@@ -28,12 +38,52 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
         public String toString() {
             return "Binary[" + bytes.length + " bytes]";
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Binary f && Arrays.equals(f.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 
     /** A ping. An empty payload is what Cowboy 2.x hands over as the bare atom {@code ping}. */
-    record Ping(byte[] bytes) implements Frame {}
+    record Ping(byte[] bytes) implements Frame {
+        @Override
+        public String toString() {
+            return "Ping[" + bytes.length + " bytes]";
+        }
 
-    record Pong(byte[] bytes) implements Frame {}
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ping f && Arrays.equals(f.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
+    record Pong(byte[] bytes) implements Frame {
+        @Override
+        public String toString() {
+            return "Pong[" + bytes.length + " bytes]";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Pong f && Arrays.equals(f.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
 
     /**
      * A close frame. {@code code} is {@link #NO_CODE} for an empty close payload ({@code close} in Cowboy);

@@ -1,0 +1,114 @@
+package io.corral.erlang;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ericsson.otp.erlang.OtpErlangPid;
+import io.corral.api.Command;
+import io.corral.api.Frame;
+import io.corral.api.HandlerOptions;
+import io.corral.api.TerminateReason;
+import io.corral.api.Term;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Java half of contract v1, without a node: every term shape erlang-bridge/CONTRACT.md names. */
+class BridgeContractTest {
+    static final OtpErlangPid PROXY = new OtpErlangPid("bridge@localhost", 7, 0, 1);
+
+    static Term msg(String kind, Term... rest) {
+        Term[] all = new Term[3 + rest.length];
+        all[0] = Term.atom("$corral");
+        all[1] = Term.integer(1);
+        all[2] = Term.atom(kind);
+        System.arraycopy(rest, 0, all, 3, rest.length);
+        return Term.tuple(all);
+    }
+
+    @Test
+    void aUserMessageIsNotABridgeMessage() {
+        assertNull(BridgeContract.decode(Term.tuple(Term.atom("hello"), Term.integer(1)).raw()));
+        assertNull(BridgeContract.decode(Term.atom("$corral").raw()));
+    }
+
+    @Test
+    void anotherContractVersionIsRefusedLoudly() {
+        Term v2 = Term.tuple(Term.atom("$corral"), Term.integer(2), Term.atom("commands"), Term.pid(PROXY), Term.list());
+        assertThrows(IllegalArgumentException.class, () -> BridgeContract.decode(v2.raw()));
+    }
+
+    @Test
+    void anUpgradeDecisionCarriesHeadersAndCompleteOptions() {
+        Term opts = Term.map(java.util.Map.of(Term.atom("idle_timeout"), Term.atom("infinity"),
+                Term.atom("max_frame_size"), Term.integer(5000), Term.atom("compress"), Term.atom("true"),
+                Term.atom("validate_utf8"), Term.atom("false")));
+        Term decision = Term.tuple(Term.atom("upgrade"),
+                Term.list(Term.tuple(Term.binary("Sec-WebSocket-Protocol"), Term.binary("mqtt"))), opts);
+        var in = (BridgeContract.InitResult) BridgeContract.decode(msg("init_result", Term.pid(PROXY), decision).raw());
+        assertEquals(PROXY, in.proxy());
+        var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
+        assertEquals("mqtt", up.headers().get("sec-websocket-protocol"), "header names are lower-cased");
+        assertEquals(new HandlerOptions(HandlerOptions.INFINITY, 5000, true, false), up.options());
+    }
+
+    @Test
+    void replyNoReplyAndCrashDecisions() {
+        Term reply = Term.tuple(Term.atom("reply"), Term.integer(403), Term.list(), Term.binary("no"));
+        var r = (BridgeContract.Reply) ((BridgeContract.InitResult) BridgeContract.decode(
+                msg("init_result", Term.pid(PROXY), reply).raw())).decision();
+        assertEquals(403, r.status());
+        assertEquals("no", new String(r.body()));
+        assertInstanceOf(BridgeContract.NoReply.class, ((BridgeContract.InitResult) BridgeContract.decode(
+                msg("init_result", Term.pid(PROXY), Term.atom("no_reply")).raw())).decision());
+        var c = (BridgeContract.Crash) ((BridgeContract.InitResult) BridgeContract.decode(msg("init_result",
+                Term.pid(PROXY), Term.tuple(Term.atom("crash"), Term.atom("error"), Term.atom("boom"))).raw())).decision();
+        assertEquals("error", c.cls());
+    }
+
+    @Test
+    void commandsDecodeToTheEnginesCommandsInOrder() {
+        Term list = Term.list(Term.tuple(Term.atom("text"), Term.binary("a")), Term.tuple(Term.atom("binary"), Term.binary("b")),
+                Term.tuple(Term.atom("ping"), Term.binary("")), Term.atom("close"),
+                Term.tuple(Term.atom("close"), Term.binary("bye")),
+                Term.tuple(Term.atom("close"), Term.integer(4000), Term.binary("x")),
+                Term.tuple(Term.atom("active"), Term.atom("false")), Term.tuple(Term.atom("deflate"), Term.atom("true")),
+                Term.tuple(Term.atom("set_options"), Term.map(java.util.Map.of(Term.atom("idle_timeout"), Term.integer(10)))),
+                Term.tuple(Term.atom("shutdown_reason"), Term.atom("custom")), Term.atom("stop"), Term.atom("hibernate"));
+        var c = (BridgeContract.Commands) BridgeContract.decode(msg("commands", Term.pid(PROXY), list).raw());
+        assertEquals(List.of(Frame.text("a"), Frame.binary("b".getBytes()), Frame.ping(), Frame.close(),
+                Frame.close(1000, "bye"), Frame.close(4000, "x"), Command.active(false), Command.deflate(true),
+                new Command.SetOptions(10L, null), Command.shutdownReason(Term.atom("custom")), Command.stop()),
+                c.commands());
+        assertTrue(c.hibernate(), "hibernate is a flag, not a command");
+        assertNull(c.crash());
+    }
+
+    @Test
+    void aCrashCommandIsReportedApart() {
+        Term list = Term.list(Term.tuple(Term.atom("text"), Term.binary("last")),
+                Term.tuple(Term.atom("crash"), Term.atom("error"), Term.atom("boom")));
+        var c = (BridgeContract.Commands) BridgeContract.decode(msg("commands", Term.pid(PROXY), list).raw());
+        assertEquals(1, c.commands().size());
+        assertEquals("error", c.crash().cls());
+    }
+
+    @Test
+    void terminateReasonsTravelInTheNeutralShape() {
+        assertEquals("{terminate,stop}", Term.of(BridgeContract.terminateEvent(TerminateReason.STOP)).toString());
+        assertEquals("{terminate,timeout}", Term.of(BridgeContract.terminateEvent(TerminateReason.TIMEOUT)).toString());
+        assertEquals("{terminate,remote}", Term.of(BridgeContract.terminateEvent(TerminateReason.REMOTE)).toString());
+        assertEquals("{terminate,{error,badsize}}", Term.of(BridgeContract.terminateEvent(TerminateReason.BADSIZE)).toString());
+        assertEquals(Term.tuple(Term.atom("terminate"), Term.tuple(Term.atom("remote"), Term.integer(4000), Term.binary("bye"))),
+                Term.of(BridgeContract.terminateEvent(new TerminateReason.RemoteClose(4000, "bye".getBytes()))));
+    }
+
+    @Test
+    void framesTravelInTheNeutralShape() {
+        assertEquals(Term.tuple(Term.atom("frame"), Term.tuple(Term.atom("ping"), Term.binary(""))),
+                Term.of(BridgeContract.frameEvent(Frame.ping())), "an empty ping is a tuple; the proxy shapes it per generation");
+        assertThrows(IllegalArgumentException.class, () -> BridgeContract.frameEvent(Frame.close()));
+    }
+}
