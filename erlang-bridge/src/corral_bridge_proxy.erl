@@ -38,7 +38,10 @@
     state = undefined :: term(),
     shutdown_reason = undefined :: undefined | {ok, term()},
     %% Messages that arrived before websocket_init, newest first.
-    pending = [] :: [term()]
+    pending = [] :: [term()],
+    %% The batch being handled carries websocket_init: Java keeps reading off until that batch is answered, so it is
+    %% answered even when it produced no command (an empty commands list; CONTRACT.md section 4).
+    init_ack = false :: boolean()
 }).
 
 -spec start_link(pid(), map()) -> {ok, pid()} | {error, term()}.
@@ -173,11 +176,11 @@ events(Events, D) ->
 
 events([], D, Acc, Hibernate) ->
     flush(Acc, D),
-    {next_state, running, D, [hibernate || Hibernate]};
+    {next_state, running, D#data{init_ack = false}, [hibernate || Hibernate]};
 events([websocket_init | Rest], D = #data{pending = Pending}, Acc, _) ->
     %% Messages that reached this process before the session started come next, in arrival order.
     Infos = [{info, Msg} || Msg <- lists:reverse(Pending)],
-    D2 = D#data{pending = []},
+    D2 = D#data{pending = [], init_ack = true},
     case D#data.gen =/= '1.x' andalso erlang:function_exported(D#data.module, websocket_init, 1) of
         true -> handler_call(websocket_init, [], Infos ++ Rest, D2, Acc);
         false -> events(Infos ++ Rest, D2, Acc, false)
@@ -259,7 +262,7 @@ call_terminate(Module, Reason, Req, State) ->
         false -> ok
     end.
 
-flush([], _) -> ok;
+flush([], #data{init_ack = false}) -> ok;
 flush(Acc, #data{conn = Conn}) ->
     Conn ! ?CORRAL_COMMANDS(self(), lists:reverse(Acc)),
     ok.

@@ -31,6 +31,7 @@ tests() ->
      init_2_runs_outside_the_proxy_process,
      frames_are_echoed_in_one_batch_with_empty_ping_as_atom,
      websocket_init_commands_are_sent,
+     websocket_init_batch_is_answered_even_without_commands,
      commands_are_normalized,
      old_tuples_still_work_in_2_latest,
      close_in_list_drops_later_commands_and_terminates_with_stop,
@@ -198,6 +199,7 @@ close_in_list_drops_later_commands_and_terminates_with_stop() ->
 stop_uses_shutdown_reason_as_exit_reason() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
     Proxy ! {set_shutdown_reason, bye},
     ?assertEqual([{shutdown_reason, bye}], commands(Proxy)),
     events(Proxy, [{frame, {text, <<"stop">>}}]),
@@ -215,6 +217,7 @@ crash_in_websocket_handle_sends_crash_and_terminates() ->
 throw_in_websocket_info_sends_crash_and_terminates() ->
     Proxy = upgrade(ws_crash_h, #{test => self(), crash_in => websocket_info}),
     events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)),
     Proxy ! hello,
     ?assertEqual([{crash, throw, info_boom}], commands(Proxy)),
     ?assertEqual({crash, throw, info_boom}, recorded(terminate)),
@@ -251,7 +254,18 @@ subprotocol_chosen_in_init_is_in_the_upgrade_headers() ->
 timer_started_in_websocket_init_reaches_websocket_info() ->
     Proxy = upgrade(ws_timer_h, #{}),
     events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)),
     ?assertEqual([{text, <<"tick">>}], commands(Proxy)).
+
+%% Java keeps reading off until the websocket_init batch is answered (Cowboy applies websocket_init's commands
+%% before reading): a handler without websocket_init, or one returning no command, still gets an (empty) answer;
+%% later batches without commands get none.
+websocket_init_batch_is_answered_even_without_commands() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init]),
+    ?assertEqual([], commands(Proxy)),
+    Proxy ! {send, []},
+    no_commands(Proxy).
 
 message_to_the_proxy_pid_reaches_websocket_info() ->
     Proxy = upgrade(ws_echo_h, opts()),
