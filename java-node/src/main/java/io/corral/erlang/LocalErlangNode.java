@@ -88,8 +88,12 @@ public final class LocalErlangNode implements AutoCloseable {
         return "case code:which(cowboy_req) of non_existing -> code:add_patha(\"" + compat + "\"); _ -> ok end, "
                 + "{ok, _} = application:ensure_all_started(corral_bridge), "
                 + "Owner = '" + owner + "', "
-                + "spawn(fun() -> ok = net_kernel:monitor_nodes(true), "
-                + "  Wait = fun W() -> receive {nodeup, Owner} -> ok; _ -> W() end end, Wait(), "
+                // node_type all: the Java node is hidden, and plain monitor_nodes(true) reports visible nodes only
+                // (the watcher then never saw the owner and the node outlived a killed JVM).
+                + "spawn(fun() -> ok = net_kernel:monitor_nodes(true, [{node_type, all}]), "
+                // The owner may have connected before the subscription: check nodes(hidden) too.
+                + "  Wait = fun W() -> case lists:member(Owner, nodes(hidden)) of true -> ok; false -> "
+                + "    receive {nodeup, Owner, _} -> ok after 1000 -> W() end end end, Wait(), "
                 + "  erlang:monitor_node(Owner, true), "
                 + "  receive {nodedown, Owner} -> erlang:halt(0) end end).";
     }
