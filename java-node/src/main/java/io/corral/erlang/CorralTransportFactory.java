@@ -136,6 +136,11 @@ final class CorralTransportFactory implements OtpTransportFactory {
         private byte[] body = new byte[0];
         private int pos; // over head then body
         private int lim;
+        /** Bytes of the current distribution packet still unread in {@link #in}: passed through without a copy. */
+        private int streaming;
+        /** Length prefix + the first bytes of a packet, enough to tell a monitor control message (reused). */
+        private final byte[] peek = new byte[4 + PEEK];
+        private static final int PEEK = 6;
 
         FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors) {
             this.in = new DataInputStream(in);
@@ -152,7 +157,13 @@ final class CorralTransportFactory implements OtpTransportFactory {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
-            if (pos >= lim && !next()) return -1;
+            if (pos >= lim && streaming == 0 && !next()) return -1;
+            if (pos >= lim) { // the rest of a packet that is passed through: straight from the buffered socket
+                int n = in.read(b, off, Math.min(len, streaming));
+                if (n < 0) return -1;
+                streaming -= n;
+                return n;
+            }
             int n = 0;
             while (n < len && pos < lim) {
                 if (pos < head.length) {
@@ -172,8 +183,8 @@ final class CorralTransportFactory implements OtpTransportFactory {
         }
 
         @Override
-        public int available() {
-            return lim - pos;
+        public int available() throws IOException {
+            return lim - pos + Math.min(streaming, in.available());
         }
 
         /** Reads the next packet that is not swallowed; false at end of stream. */
@@ -186,20 +197,39 @@ final class CorralTransportFactory implements OtpTransportFactory {
                         in.readFully(head);
                         len = ((head[0] & 0xff) << 8) | (head[1] & 0xff);
                     } else {
-                        head = new byte[4];
-                        in.readFully(head);
-                        len = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8)
-                                | (head[3] & 0xff);
+                        in.readFully(peek, 0, 4);
+                        len = ((peek[0] & 0xff) << 24) | ((peek[1] & 0xff) << 16) | ((peek[2] & 0xff) << 8)
+                                | (peek[3] & 0xff);
+                        if (len > PEEK) {
+                            // Only the first bytes decide; a message is handed on from the socket buffer without
+                            // being copied into a packet array first (JInterface copies it into its own anyway).
+                            in.readFully(peek, 4, PEEK);
+                            if (!isMonitorControl(peek, 4)) {
+                                head = peek;
+                                body = EMPTY;
+                                pos = 0;
+                                lim = peek.length;
+                                streaming = len - PEEK;
+                                return true;
+                            }
+                            body = new byte[len];
+                            System.arraycopy(peek, 4, body, 0, PEEK);
+                            in.readFully(body, PEEK, len - PEEK);
+                        } else {
+                            body = new byte[len];
+                            in.readFully(body);
+                        }
+                        head = java.util.Arrays.copyOf(peek, 4);
                     }
                 } catch (java.io.EOFException e) {
                     if (handshake && sawChallenge) throw new CookieRejected(peerName);
                     return false;
                 }
-                body = new byte[len];
-                in.readFully(body);
                 if (handshake) {
+                    body = new byte[len];
+                    in.readFully(body);
                     handshakePacket(body);
-                } else if (isMonitorControl(body)) {
+                } else if (isMonitorControl(body, 0)) {
                     try {
                         OtpInputStream is = new OtpInputStream(body, 1, len - 1, 0);
                         OtpErlangObject ctl = is.read_any();
@@ -243,10 +273,12 @@ final class CorralTransportFactory implements OtpTransportFactory {
             }
         }
 
-        private static boolean isMonitorControl(byte[] b) {
+        private static final byte[] EMPTY = new byte[0];
+
+        private static boolean isMonitorControl(byte[] b, int at) {
             // 'p' (pass through), 131 (version), SMALL_TUPLE_EXT arity, SMALL_INTEGER_EXT tag
-            return b.length > 5 && b[0] == 112 && (b[1] & 0xff) == 131 && b[2] == 104 && b[4] == 97
-                    && b[5] >= CorralOtpNode.MONITOR_P && b[5] <= CorralOtpNode.MONITOR_P_EXIT;
+            return b.length > at + 5 && b[at] == 112 && (b[at + 1] & 0xff) == 131 && b[at + 2] == 104
+                    && b[at + 4] == 97 && b[at + 5] >= CorralOtpNode.MONITOR_P && b[at + 5] <= CorralOtpNode.MONITOR_P_EXIT;
         }
     }
 

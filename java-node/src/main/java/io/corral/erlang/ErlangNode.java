@@ -267,7 +267,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         if (to.node().equals(name())) {
             node.deliverLocal(from, to, msg);
         } else {
-            outbox.submit(to.node(), c -> CorralOtpNode.send(c, from, to, msg));
+            outbox.submit(to.node(), new Outbox.Send(to, msg)); // SEND carries no sender, as in JInterface
         }
     }
 

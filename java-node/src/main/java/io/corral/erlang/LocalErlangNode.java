@@ -38,6 +38,20 @@ public final class LocalErlangNode implements AutoCloseable {
     }
 
     /**
+     * Emulator flags of the embedded node. It shares the machine, often the very cores (it inherits the JVM's CPU
+     * affinity: {@code taskset -c 0 corral serve} pins both), with the JVM's event loops, and its work is a reply to
+     * every distribution message the JVM sends, so a scheduler that spins waiting for the next one takes the CPU the
+     * JVM needs to produce it:
+     * <ul>
+     *   <li>{@code +sbwt none}: normal schedulers sleep at once when out of work instead of busy-waiting (default
+     *       {@code medium} spins for a while before sleeping);
+     *   <li>{@code +sbwtdcpu none} / {@code +sbwtdio none}: the same for the dirty CPU and dirty I/O schedulers.
+     * </ul>
+     * Scheduler counts are left to erts: it starts one scheduler per core in its affinity mask.
+     */
+    static final List<String> SCHEDULER_FLAGS = List.of("+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none");
+
+    /**
      * Starts {@code erl -sname corral_handlers_N@localhost}. {@code owner} is the Java node's full name: the Erlang
      * node halts when its connection to the owner drops after having been up.
      */
@@ -53,6 +67,7 @@ public final class LocalErlangNode implements AutoCloseable {
         String full = name + "@localhost";
         List<String> cmd = new ArrayList<>(List.of("erl", "-noshell", "-noinput", "-sname", full, "-setcookie", cookie,
                 "-kernel", "inet_dist_use_interface", "{127,0,0,1}", "-pa", ebin.toString()));
+        cmd.addAll(SCHEDULER_FLAGS);
         for (Path p : codePaths) {
             cmd.add("-pa");
             cmd.add(p.toAbsolutePath().toString());
@@ -73,6 +88,7 @@ public final class LocalErlangNode implements AutoCloseable {
         return "case code:which(cowboy_req) of non_existing -> code:add_patha(\"" + compat + "\"); _ -> ok end, "
                 + "{ok, _} = application:ensure_all_started(corral_bridge), "
                 + "Owner = '" + owner + "', "
+                // node_type all: the Java node is hidden, and plain monitor_nodes(true) reports visible nodes only.
                 + "spawn(fun() -> ok = net_kernel:monitor_nodes(true, [{node_type, all}]), "
                 // The owner may have connected before this runs: look first, then wait (at most a minute).
                 + "  Up = fun W() -> case lists:member(Owner, nodes(connected)) of true -> ok; false -> "

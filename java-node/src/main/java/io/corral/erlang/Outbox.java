@@ -2,6 +2,9 @@ package io.corral.erlang;
 
 import com.ericsson.otp.erlang.CorralOtpNode;
 import com.ericsson.otp.erlang.OtpCookedConnection;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Queue;
@@ -21,8 +24,29 @@ final class Outbox {
     interface Op {
         void run(OtpCookedConnection c) throws IOException;
 
+        /** With the writer's encode buffer, for ops that can reuse it; the writer runs one op at a time. */
+        default void run(OtpCookedConnection c, OtpOutputStream scratch) throws IOException {
+            run(c);
+        }
+
         default void failed() {}
     }
+
+    /** {@code To ! Msg}: the message is encoded into the writer's reused buffer (no per-message buffers). */
+    record Send(OtpErlangPid to, OtpErlangObject msg) implements Op {
+        @Override
+        public void run(OtpCookedConnection c) throws IOException {
+            run(c, new OtpOutputStream());
+        }
+
+        @Override
+        public void run(OtpCookedConnection c, OtpOutputStream scratch) throws IOException {
+            CorralOtpNode.send(c, scratch, to, msg);
+        }
+    }
+
+    /** The encode buffer grows to the largest message sent; past this it is dropped after use, not kept. */
+    private static final int SCRATCH_KEEP = 256 * 1024;
 
     private static final long BACKOFF_NANOS = 300_000_000L;
 
@@ -49,6 +73,8 @@ final class Outbox {
         private final String peer;
         private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean running = new AtomicBoolean();
+        /** Used by the one drain that holds {@link #running}. */
+        private OtpOutputStream scratch = new OtpOutputStream(4096);
         volatile long downSince;
 
         Writer(String peer) {
@@ -84,7 +110,8 @@ final class Outbox {
                 }
                 queue.poll();
                 try {
-                    op.run(c);
+                    op.run(c, scratch);
+                    if (scratch.size() > SCRATCH_KEEP) scratch = new OtpOutputStream(4096);
                 } catch (IOException | RuntimeException e) {
                     op.failed();
                     CorralOtpNode.cork(c, false);
