@@ -36,6 +36,10 @@ handle_call({send, Pid, Msg}, _From, S) ->
     %% Sent from a fresh Erlang process, as any other process in the cluster would.
     spawn(fun() -> Pid ! Msg end),
     {reply, ok, S};
+handle_call({link_and_exit, Pid, Reason}, _From, S) ->
+    %% A process linked to a connection that then dies: the connection goes with it (Cowboy 2.11+ does not trap).
+    spawn(fun() -> link(Pid), timer:sleep(100), exit(Reason) end),
+    {reply, ok, S};
 handle_call({monitor, Pid}, _From, S) ->
     Self = self(),
     spawn(fun() -> Ref = erlang:monitor(process, Pid), Self ! {monitoring, Ref},

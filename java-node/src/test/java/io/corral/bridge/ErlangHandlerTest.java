@@ -263,6 +263,32 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void aLinkedErlangProcessExitingAbnormallyEndsTheConnectionWithoutACloseFrame() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo?link=1")) {
+            c.sendText("x");
+            c.readFrame();
+            Term pid = Term.pid(corral.server().context().connections().stream()
+                    .filter(w -> w.stats().path.equals("/java/echo")).findFirst().orElseThrow().pid());
+            recorder(Term.tuple(Term.atom("link_and_exit"), pid, Term.atom("kaboom")));
+            assertTrue(c.isClosedByServer(), "the exit signal killed the connection's process: TCP closed, no close frame");
+        }
+    }
+
+    @Test
+    void aLinkedErlangProcessExitingNormallyLeavesTheConnectionAlone() throws Exception {
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo?link=2")) {
+            c.sendText("x");
+            c.readFrame();
+            Term pid = Term.pid(corral.server().context().connections().stream()
+                    .filter(w -> w.stats().path.equals("/java/echo")).findFirst().orElseThrow().pid());
+            recorder(Term.tuple(Term.atom("link_and_exit"), pid, Term.atom("normal")));
+            Thread.sleep(400);
+            c.sendText("still here");
+            assertEquals("still here", c.readFrame().text(), "a normal exit signal does not kill a non-trapping process");
+        }
+    }
+
+    @Test
     void theCorralServiceListsConnectionsToErlangCode() throws Exception {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo?svc=1")) {
             c.sendText("x");
