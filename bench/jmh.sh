@@ -9,13 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/env.sh"
 corral_setup
 
+corral_ensure_built
 stamp="$ROOT/bench/target/classpath.txt"
-if [ ! -f "$stamp" ] || [ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
-    \( -name '*.java' -o -name pom.xml \) -newer "$stamp" -print 2>/dev/null | head -n1)" ]; then
-  echo "bench: building (mvn package)" >&2
-  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
-  touch "$stamp"
-fi
 
 CP="$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR"
 mkdir -p "$ROOT/bench/results"

@@ -11,17 +11,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/env.sh"
 corral_setup
 
+corral_ensure_built
 stamp="$ROOT/bench/target/classpath.txt"
-stale() {
-  [ -f "$stamp" ] || { echo missing; return; }
-  find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
-    \( -name '*.java' -o -name pom.xml \) -newer "$stamp" -print 2>/dev/null | head -n1
-}
-if [ -n "$(stale)" ]; then
-  echo "bench: building (mvn package)" >&2
-  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
-  touch "$stamp" # build-classpath leaves an unchanged file alone; this marks the build as fresh
-fi
 
 mkdir -p "$ROOT/bench/erlang/ebin"
 erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_scale_driver.erl"

@@ -29,14 +29,23 @@ corral_setup() {
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 }
 
-# Prints something when a source is newer than the last build.
+# The last successful build; every module's target/classpath.txt exists once it has run.
+corral_stamp="$ROOT/target/corral-build.stamp"
+
+# Prints something when the build is missing or a source is newer than the last build.
 corral_stale() {
-  find "$ROOT" -path "$ROOT/.git" -prune -o \( -name '*.java' -o -name '*.erl' -o -name '*.hrl' -o -name pom.xml \) \
-    -newer "$ROOT/java-node/target/classpath.txt" -print 2>/dev/null | head -n1
+  [ -f "$corral_stamp" ] || { echo missing; return; }
+  find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
+    \( -name '*.java' -o -name '*.erl' -o -name '*.hrl' -o -name pom.xml \) -newer "$corral_stamp" -print 2>/dev/null | head -n1
 }
 
 corral_build() {
   echo "corral: building (mvn package)" >&2
   (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
-  touch "$ROOT/java-node/target/classpath.txt"
+  mkdir -p "$ROOT/target" && touch "$corral_stamp"
+}
+
+# Builds only when something changed since the last build (the launcher and the benchmark scripts use this).
+corral_ensure_built() {
+  [ -z "$(corral_stale)" ] || corral_build
 }

@@ -146,7 +146,7 @@ public final class EchoBenchmark {
             }
             default -> throw new IllegalStateException(target);
         }
-        Proc server = Proc.start(cmd, root);
+        ChildProcess server = ChildProcess.start(cmd, root);
         try {
             String why = server.awaitLine(l -> l.contains("listening on"), 60);
             if (why != null) {
@@ -164,7 +164,7 @@ public final class EchoBenchmark {
                     "--connections", String.valueOf(sc.connections()), "--window", String.valueOf(sc.window()),
                     "--size", String.valueOf(sc.size()), "--type", sc.type(),
                     "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration)));
-            Proc load = Proc.start(client, root);
+            ChildProcess load = ChildProcess.start(client, root);
             long[] serverTicks = new long[2];
             long[][] cores = new long[2][];
             String result = null;
@@ -387,67 +387,6 @@ public final class EchoBenchmark {
     // ---------------------------------------------------------------- child processes
 
     /** A child process whose merged output is read line by line on a virtual thread. */
-    private static final class Proc {
-        final Process process;
-        private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
-        private final Deque<String> tail = new ArrayDeque<>();
-        private static final String EOF = new String("EOF");
-
-        private Proc(Process p) {
-            this.process = p;
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        if (l.startsWith("WARNING:")) continue; // the JDK's native-access notices
-                        synchronized (tail) {
-                            tail.addLast(l);
-                            if (tail.size() > 12) tail.removeFirst();
-                        }
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the process went away
-                }
-                lines.add(EOF);
-            });
-        }
-
-        static Proc start(List<String> cmd, Path dir) throws IOException {
-            return new Proc(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start());
-        }
-
-        /** The next line, or null at end of output or at the deadline. */
-        String nextLine(long deadlineNanos) throws InterruptedException {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) return null;
-            String l = lines.poll(left, TimeUnit.NANOSECONDS);
-            return l == null || l == EOF ? null : l;
-        }
-
-        /** Waits for a matching line; returns null when seen, else why not (exit, timeout) with the last output. */
-        String awaitLine(java.util.function.Predicate<String> p, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            String l;
-            while ((l = nextLine(deadline)) != null) {
-                if (p.test(l)) return null;
-            }
-            String last = String.join(" | ", tail());
-            process.waitFor(2, TimeUnit.SECONDS); // the output ends a moment before the process is reaped
-            return process.isAlive() ? "no 'listening on' after " + seconds + " s: " + last : "exited: " + last;
-        }
-
-        List<String> tail() {
-            synchronized (tail) {
-                return List.copyOf(tail);
-            }
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();

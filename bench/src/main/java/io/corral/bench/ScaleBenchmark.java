@@ -123,8 +123,8 @@ public final class ScaleBenchmark {
                 "--node", "corral_scale", "--cookie", cookie));
         if (!threads.isEmpty()) cmd.addAll(List.of("--threads", threads));
         log("server: %s", String.join(" ", cmd).replace(cookie, "<cookie>"));
-        Proc server = Proc.start(cmd, root);
-        Proc driver = null;
+        ChildProcess server = ChildProcess.start(cmd, root);
+        ChildProcess driver = null;
         List<Snapshot> snaps = new ArrayList<>();
         List<Round> results = new ArrayList<>();
         String pidsLine = null;
@@ -141,27 +141,27 @@ public final class ScaleBenchmark {
             erl.addAll(List.of("erl", "-sname", "scale_driver", "-setcookie", cookie, "-noshell",
                     "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none", "-pa",
                     root.resolve("bench/erlang/ebin").toString(), "-run", "corral_scale_driver", "main", javaNode));
-            driver = Proc.start(erl, root);
+            driver = ChildProcess.start(erl, root);
             driver.send("count");
             driver.await(l -> l.startsWith("COUNT "), 60, "driver: first call to the corral service");
 
             // Warm-up: every code path of a connection's life once, so the baseline holds no first-use costs.
             log("warm-up: %d connections, one broadcast, close", warmupConnections);
-            Proc warm = startClient(url, warmupConnections);
+            ChildProcess warm = startClient(url, warmupConnections);
             warm.await(l -> l.startsWith("CONNECTED "), 120, "warm-up client connect");
             driver.send("pids");
             driver.await(l -> l.startsWith("PIDS "), 90, "warm-up pids");
             broadcast(driver, warm, 0);
             warm.send("CLOSE");
             warm.await(l -> l.equals("CLOSED"), 60, "warm-up close");
-            warm.stop();
+            warm.closeAndStop();
             awaitCount(driver, 0);
 
             snaps.add(snapshot(pid, "0 connections", 0));
             log("  %s", describe(snaps.getLast()));
 
             log("opening %d connections (waves of %d)", connections, wave);
-            Proc client = startClient(url, connections);
+            ChildProcess client = startClient(url, connections);
             String connected = client.await(l -> l.startsWith("CONNECTED "), 900, "client connect");
             log("  client: %s", connected);
             int serverSide = awaitCount(driver, connections);
@@ -193,15 +193,15 @@ public final class ScaleBenchmark {
 
             client.send("CLOSE");
             client.await(l -> l.equals("CLOSED"), 120, "client close");
-            client.stop();
+            client.closeAndStop();
             snaps.add(snapshot(pid, "after close", awaitCount(driver, 0)));
             log("  %s", describe(snaps.getLast()));
         } finally {
             if (driver != null) {
                 driver.send("quit");
-                driver.stop();
+                driver.closeAndStop();
             }
-            server.stop();
+            server.closeAndStop();
             Files.deleteIfExists(routes);
         }
 
@@ -213,16 +213,16 @@ public final class ScaleBenchmark {
         System.out.println("written " + root.relativize(out));
     }
 
-    private Proc startClient(String url, int n) throws IOException {
+    private ChildProcess startClient(String url, int n) throws IOException {
         List<String> c = pinned(clientCpu);
         c.addAll(List.of(java(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", benchClassPath(),
                 "io.corral.bench.ScaleClient", "--url", url, "--connections", String.valueOf(n),
                 "--wave", String.valueOf(wave)));
-        return Proc.start(c, root);
+        return ChildProcess.start(c, root);
     }
 
     /** One round: arm the client, have the driver send, wait for the client's last frame. */
-    private Round broadcast(Proc driver, Proc client, int r) throws Exception {
+    private Round broadcast(ChildProcess driver, ChildProcess client, int r) throws Exception {
         long server0 = EchoBenchmark.cpuTicks(serverPid), client0 = EchoBenchmark.cpuTicks(client.process.pid());
         long driver0 = EchoBenchmark.cpuTicks(driver.process.pid());
         client.send("ARM " + r);
@@ -249,7 +249,7 @@ public final class ScaleBenchmark {
     }
 
     /** Polls the corral service until the listener has {@code n} live connections (closing is asynchronous). */
-    private int awaitCount(Proc driver, int n) throws Exception {
+    private int awaitCount(ChildProcess driver, int n) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int c = -1;
         while (System.nanoTime() < deadline) {
@@ -457,75 +457,6 @@ public final class ScaleBenchmark {
     }
 
     /** A child process: merged output read line by line on a virtual thread; commands written to its stdin. */
-    private static final class Proc {
-        final Process process;
-        private final String name;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final Deque<String> tail = new ArrayDeque<>();
-        private final Writer stdin;
-        private static final String EOF = new String("EOF");
-
-        private Proc(Process p, String name) {
-            this.process = p;
-            this.name = name;
-            this.stdin = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        if (l.startsWith("WARNING:")) continue; // the JDK's native-access notices
-                        synchronized (tail) {
-                            tail.addLast(l);
-                            if (tail.size() > 15) tail.removeFirst();
-                        }
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // the process went away
-                }
-                lines.add(EOF);
-            });
-        }
-
-        static Proc start(List<String> cmd, Path dir) throws IOException {
-            String name = cmd.stream().filter(s -> s.startsWith("io.corral") || s.equals("erl")).findFirst().orElse(cmd.get(0));
-            return new Proc(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start(), name);
-        }
-
-        void send(String line) throws IOException {
-            stdin.write(line + "\n");
-            stdin.flush();
-        }
-
-        /** The first line matching {@code p} within {@code seconds}; throws with the process's last output if none. */
-        String await(Predicate<String> p, int seconds, String what) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (true) {
-                long left = deadline - System.nanoTime();
-                String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-                if (l == null || l == EOF) {
-                    String last;
-                    synchronized (tail) {
-                        last = String.join(" | ", tail);
-                    }
-                    throw new IllegalStateException(what + ": " + (l == EOF ? name + " exited" : "nothing after "
-                            + seconds + " s") + "; last output of " + name + ": " + last);
-                }
-                if (p.test(l)) return l;
-            }
-        }
-
-        void stop() throws InterruptedException {
-            try {
-                stdin.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-            if (process.waitFor(3, TimeUnit.SECONDS)) return;
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
