@@ -379,26 +379,27 @@ public final class EchoBenchmark {
         return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
     }
 
-    private static void log(String fmt, Object... args) {
-        System.out.println(String.format(Locale.ROOT, fmt, args));
-        System.out.flush();
-    }
-
-    // ---------------------------------------------------------------- child processes
-
-    /** A child process whose merged output is read line by line on a virtual thread. */
-
-    public static void main(String[] args) throws Exception {
+    /** {@code --name value} pairs; exits with {@code usage} on anything else. */
+    static Map<String, String> options(String[] args, String usage) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
-                        + " [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window W]"
-                        + " [--server-cpu N] [--client-cpu N] [--out FILE]");
+                System.err.println("usage: " + usage);
                 System.exit(2);
             }
             o.put(args[i].substring(2), args[++i]);
         }
-        new EchoBenchmark(o).run();
+        return o;
+    }
+
+    static void log(String fmt, Object... args) {
+        System.out.println(String.format(Locale.ROOT, fmt, args));
+        System.out.flush();
+    }
+
+    public static void main(String[] args) throws Exception {
+        new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
+                + " [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window W]"
+                + " [--server-cpu N] [--client-cpu N] [--out FILE]")).run();
     }
 }

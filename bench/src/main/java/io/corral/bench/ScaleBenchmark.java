@@ -452,23 +452,13 @@ public final class ScaleBenchmark {
     }
 
     private static void log(String fmt, Object... args) {
-        System.out.println(String.format(Locale.ROOT, fmt, args));
-        System.out.flush();
+        EchoBenchmark.log(fmt, args);
     }
 
-    /** A child process: merged output read line by line on a virtual thread; commands written to its stdin. */
-
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: ScaleBenchmark --root DIR [--connections N] [--rounds R] [--wave W]"
-                        + " [--warmup-connections N] [--server-cpu N|''] [--client-cpu N|''] [--server-heap 2g]"
-                        + " [--server-jvm 'FLAGS'] [--threads T] [--out FILE]");
-                System.exit(2);
-            }
-            o.put(args[i].substring(2), args[++i]);
-        }
+        Map<String, String> o = EchoBenchmark.options(args, "ScaleBenchmark --root DIR [--connections N] [--rounds R]"
+                + " [--wave W] [--warmup-connections N] [--server-cpu N|''] [--client-cpu N|''] [--server-heap 2g]"
+                + " [--server-jvm 'FLAGS'] [--threads T] [--out FILE]");
         try {
             new ScaleBenchmark(o).run();
         } catch (IllegalStateException e) {
