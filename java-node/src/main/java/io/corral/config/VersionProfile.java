@@ -4,14 +4,15 @@ import io.corral.api.HandlerOptions;
 
 /**
  * The Cowboy version whose client-visible behaviour a listener or route reproduces (COWBOY-SEMANTICS sections
- * 1, 9, 14, 18). Everything that differs between Cowboy versions on the wire is a field here, so connection code
+ * 1, 9, 14, 18). The shape of an empty ping follows the handler's generation, not the profile: erlang-bridge gives
+ * 2.x modules the bare atom and 1.x modules {@code {ping, <<>>}}; Java handlers see a {@code Frame.Ping} either way. Everything that differs between Cowboy versions on the wire is a field here, so connection code
  * asks the profile instead of testing versions.
  */
 public enum VersionProfile {
-    V1_0("1.0", 400, false, HandlerOptions.INFINITY, HandlerOptions.INFINITY, false, false),
-    V1_1("1.1", 400, false, HandlerOptions.INFINITY, HandlerOptions.INFINITY, false, false),
-    V2_0("2.0", 400, true, 60_000, HandlerOptions.INFINITY, true, false),
-    V2_LATEST("2.latest", 426, true, 60_000, 1_000_000, true, true);
+    V1_0("1.0", 400, false, HandlerOptions.INFINITY, HandlerOptions.INFINITY, false),
+    V1_1("1.1", 400, false, HandlerOptions.INFINITY, HandlerOptions.INFINITY, false),
+    V2_0("2.0", 400, true, 60_000, HandlerOptions.INFINITY, false),
+    V2_LATEST("2.latest", 426, true, 60_000, 1_000_000, true);
 
     /** The name used in routes files and on the command line. */
     public final String label;
@@ -21,19 +22,16 @@ public enum VersionProfile {
     public final boolean dateAndServerOn101;
     public final long defaultIdleTimeout;
     public final long defaultMaxFrameSize;
-    /** 2.x hands an empty ping or pong to the handler as the bare atom; 1.x as {@code {ping, <<>>}}. */
-    public final boolean bareEmptyControlFrames;
     /** Data sent together with the upgrade request: processed since 2.7, discarded before. */
     public final boolean keepsDataSentWithUpgrade;
 
     VersionProfile(String label, int plainRequestStatus, boolean dateAndServerOn101, long defaultIdleTimeout,
-            long defaultMaxFrameSize, boolean bareEmptyControlFrames, boolean keepsDataSentWithUpgrade) {
+            long defaultMaxFrameSize, boolean keepsDataSentWithUpgrade) {
         this.label = label;
         this.plainRequestStatus = plainRequestStatus;
         this.dateAndServerOn101 = dateAndServerOn101;
         this.defaultIdleTimeout = defaultIdleTimeout;
         this.defaultMaxFrameSize = defaultMaxFrameSize;
-        this.bareEmptyControlFrames = bareEmptyControlFrames;
         this.keepsDataSentWithUpgrade = keepsDataSentWithUpgrade;
     }
 

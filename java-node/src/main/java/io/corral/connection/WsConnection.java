@@ -12,7 +12,6 @@ import io.corral.api.Frame;
 import io.corral.api.HandlerOptions;
 import io.corral.api.TerminateReason;
 import io.corral.api.Term;
-import io.corral.config.VersionProfile;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -58,7 +57,6 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     private final Channel channel;
     private final HandlerSession session;
-    private final VersionProfile profile;
     private final ConnectionStats stats;
     private final ConnectionProcess process;
     private final ProcessBinding binding;
@@ -81,11 +79,10 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private CompositeByteBuf fragments;
     private boolean fragmentsAreText;
 
-    public WsConnection(Channel channel, HandlerSession session, VersionProfile profile, HandlerOptions options,
+    public WsConnection(Channel channel, HandlerSession session, HandlerOptions options,
             ConnectionProcess process, ConnectionStats stats) {
         this.channel = channel;
         this.session = session;
-        this.profile = profile;
         this.stats = stats;
         this.idleTimeoutNanos = toNanos(options.idleTimeoutMillis());
         this.maxFrameSize = options.maxFrameSize();
