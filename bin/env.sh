@@ -8,6 +8,11 @@ corral_setup() {
   command -v erl >/dev/null 2>&1 || missing=1
   command -v mvn >/dev/null 2>&1 || missing=1
   [ -n "$(ls /usr/lib/erlang/lib/jinterface-*/priv/OtpErlang.jar 2>/dev/null)" ] || missing=1
+  # Node's ws client is one of the test suite's clients (the java-maven machines ship node and npm).
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    corral_apt_packages="$corral_apt_packages nodejs npm"
+    missing=1
+  fi
   if [ -n "$missing" ]; then
     echo "corral: installing $corral_apt_packages (first run)" >&2
     if [ "$(id -u)" -ne 0 ]; then echo "corral: run as root once, or install: $corral_apt_packages" >&2; exit 1; fi
