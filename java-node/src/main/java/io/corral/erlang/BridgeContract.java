@@ -134,7 +134,7 @@ public final class BridgeContract {
             case Frame.Pong p -> "pong";
             case Frame.Close c -> throw new IllegalArgumentException("close frames end the session, they are not events");
         };
-        return tuple(atom("frame"), tuple(atom(kind), new OtpErlangBinary(f.payload())));
+        return tuple(atom("frame"), tuple(atom(kind), new AdoptedBinary(f.payload())));
     }
 
     public static OtpErlangObject infoEvent(OtpErlangObject msg) {
