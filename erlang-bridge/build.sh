@@ -3,6 +3,7 @@
 # compile: ebin/*.beam and ebin/corral_bridge.app next to src/, an OTP application directory; compat-ebin/ holds the
 #   cowboy_req stand-in that java-node adds to the code path only when the node has no real Cowboy
 #   (code:which(cowboy_req) =:= non_existing).
+# dialyzer: the bridge and the cowboy_req stand-in against a PLT of erts, kernel and stdlib.
 # eunit: everything again with -DTEST (the -ifdef(TEST) blocks) into .eunit/, plus test/*.erl, then runs EUnit.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -39,5 +40,12 @@ case "${1:-compile}" in
         _ -> halt(1)
       end."
     ;;
-  *) echo "usage: build.sh compile|eunit" >&2; exit 2 ;;
+  dialyzer)
+    # Not part of the test command (building the PLT takes a minute); run it after changing the bridge.
+    plt="${CORRAL_PLT:-$HOME/.cache/corral/erlang-bridge.plt}"
+    mkdir -p "$(dirname "$plt")"
+    [ -f "$plt" ] || dialyzer --build_plt --apps erts kernel stdlib --output_plt "$plt"
+    dialyzer --plt "$plt" -I include --src src/*.erl compat/*.erl
+    ;;
+  *) echo "usage: build.sh compile|eunit|dialyzer" >&2; exit 2 ;;
 esac
