@@ -25,6 +25,7 @@ public final class Main {
               corral compat --target ws://HOST:PORT --generation 1.x|2.x [--prefix /erl25]
                             [--only PATTERN] [--out DIR]
               corral test                (the launcher script: the whole test suite)
+              corral build               (the launcher script: build without running anything)
               corral --help
 
             serve   Serves the routes in FILE: Cowboy's dispatch format as Erlang terms,

@@ -23,7 +23,8 @@ public final class ServerIntrospection implements Introspection {
         List<ConnectionInfo> out = new ArrayList<>();
         for (WsConnection c : server.connections()) {
             ConnectionStats s = c.stats();
-            out.add(new ConnectionInfo(c.pid(), s.path, String.valueOf(s.peer), s.handler, s.ageMillis(), s.framesIn(),
+            String peer = s.peer.getHostString() + ":" + s.peer.getPort();
+            out.add(new ConnectionInfo(c.pid(), s.path, peer, s.handler, s.ageMillis(), s.framesIn(),
                     s.framesOut(), s.bytesIn(), s.bytesOut()));
         }
         return out;
