@@ -166,7 +166,9 @@ public final class Probe {
 
     public static String describe(Frame f) {
         return switch (f.opcode()) {
-            case Frame.TEXT -> "text '" + f.text() + "'" + (f.rsv() != 0 ? " rsv=" + f.rsv() : "");
+            // A compressed frame (RSV1) is shown by size: its payload is deflate output, not text.
+            case Frame.TEXT -> (f.rsv() != 0 ? "text " + f.payload().length + " compressed bytes" : "text '" + f.text() + "'")
+                    + (f.rsv() != 0 ? " rsv=" + f.rsv() : "");
             case Frame.BINARY -> "binary " + f.payload().length + " bytes" + (f.rsv() != 0 ? " rsv=" + f.rsv() : "");
             case Frame.CLOSE -> f.payload().length == 0 ? "close (empty)" : "close " + f.closeCode() + " '" + f.closeReason() + "'";
             case Frame.PING -> "ping '" + f.text() + "'";
