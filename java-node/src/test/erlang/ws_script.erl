@@ -56,6 +56,9 @@ websocket_handle(Frame = {text, <<"shutdown-reason">>}, State = #{id := Id}) ->
 websocket_handle(Frame = {text, <<"hibernate">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     {[{text, <<"hibernating">>}], State, hibernate};
+websocket_handle(Frame = {text, <<"invalid">>}, State = #{id := Id}) ->
+    corral_test_recorder:record(Id, {handle, Frame}),
+    {[{not_a_command}], State};
 websocket_handle(Frame = {text, <<"self">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     self() ! to_self,

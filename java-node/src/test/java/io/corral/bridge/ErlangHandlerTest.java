@@ -114,6 +114,19 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void anInvalidReturnKillsTheProcessWithoutACloseFrameOrTerminate() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "")) {
+            c.readFrame();
+            c.sendText("invalid");
+            assertTrue(c.isClosedByServer(), "TCP closed, no close frame: the process died as Cowboy's would");
+        }
+        awaitEvent(id, "{handle,{text,");
+        Thread.sleep(300);
+        assertTrue(events(id).stream().noneMatch(e -> e.startsWith("{terminate")), "terminate/3 is not called: " + events(id));
+    }
+
+    @Test
     void aCrashInWebsocketInfoIs1011() throws Exception {
         String id = newId();
         try (WireClient c = open("/erl/script", id, "")) {
