@@ -142,43 +142,41 @@ public final class ErlangTermReader {
         return sb.isEmpty() ? new OtpErlangList() : new OtpErlangString(sb.toString());
     }
 
-    private OtpErlangObject tuple() throws RoutesFileException {
-        advance();
-        List<OtpErlangObject> elements = new ArrayList<>();
-        if (!isPunct("}")) {
+    @FunctionalInterface
+    private interface Element {
+        void read() throws RoutesFileException;
+    }
+
+    /** Elements separated by ',' up to {@code close}, which it consumes; the opening token is already consumed. */
+    private void commaSeparated(String close, Element element) throws RoutesFileException {
+        if (!isPunct(close)) {
             while (true) {
-                elements.add(term().raw());
+                element.read();
                 if (isPunct(",")) {
                     advance();
-                } else if (isPunct("}")) {
+                } else if (isPunct(close)) {
                     break;
+                } else if (close.equals("]") && isPunct("|")) {
+                    throw error(token.line, "improper lists ([H|T]) are not supported; write the list out in full");
                 } else {
-                    throw unexpected("',' or '}'");
+                    throw unexpected("',' or '" + close + "'");
                 }
             }
         }
         advance();
+    }
+
+    private OtpErlangObject tuple() throws RoutesFileException {
+        advance();
+        List<OtpErlangObject> elements = new ArrayList<>();
+        commaSeparated("}", () -> elements.add(term().raw()));
         return new OtpErlangTuple(elements.toArray(OtpErlangObject[]::new));
     }
 
     private OtpErlangObject list() throws RoutesFileException {
         advance();
         List<OtpErlangObject> elements = new ArrayList<>();
-        if (!isPunct("]")) {
-            while (true) {
-                elements.add(term().raw());
-                if (isPunct(",")) {
-                    advance();
-                } else if (isPunct("]")) {
-                    break;
-                } else if (isPunct("|")) {
-                    throw error(token.line, "improper lists ([H|T]) are not supported; write the list out in full");
-                } else {
-                    throw unexpected("',' or ']'");
-                }
-            }
-        }
-        advance();
+        commaSeparated("]", () -> elements.add(term().raw()));
         return new OtpErlangList(elements.toArray(OtpErlangObject[]::new));
     }
 
@@ -188,23 +186,13 @@ public final class ErlangTermReader {
         advance();
         List<OtpErlangObject> keys = new ArrayList<>();
         List<OtpErlangObject> values = new ArrayList<>();
-        if (!isPunct("}")) {
-            while (true) {
-                keys.add(term().raw());
-                if (isPunct(":=")) throw error(token.line, "':=' only updates a map; a map literal uses '=>'");
-                if (!isPunct("=>")) throw unexpected("'=>'");
-                advance();
-                values.add(term().raw());
-                if (isPunct(",")) {
-                    advance();
-                } else if (isPunct("}")) {
-                    break;
-                } else {
-                    throw unexpected("',' or '}'");
-                }
-            }
-        }
-        advance();
+        commaSeparated("}", () -> {
+            keys.add(term().raw());
+            if (isPunct(":=")) throw error(token.line, "':=' only updates a map; a map literal uses '=>'");
+            if (!isPunct("=>")) throw unexpected("'=>'");
+            advance();
+            values.add(term().raw());
+        });
         return new OtpErlangMap(keys.toArray(OtpErlangObject[]::new), values.toArray(OtpErlangObject[]::new));
     }
 
