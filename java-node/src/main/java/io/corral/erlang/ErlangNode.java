@@ -71,7 +71,9 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     private ErlangNode(NodeSettings settings) throws IOException {
         this.settings = settings;
         ensureEpmd(settings.epmdPort());
-        if (settings.epmdPort() != 4369) OtpEpmd.useEpmdPort(settings.epmdPort());
+        // JInterface keeps the epmd port in a static: set it every time, so a node started after one on another port
+        // does not inherit that port.
+        OtpEpmd.useEpmdPort(settings.epmdPort());
         this.writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-writer-", 0).factory());
         this.work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-work-", 0).factory());
         this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("corral-erlang-events").factory());
