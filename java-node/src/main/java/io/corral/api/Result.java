@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @param commands carried out in order
  * @param state the handler's new state
- * @param hibernate Cowboy's hibernate flag; on the JVM the connection drops what it can (reassembly buffers) and
- *     has no visible effect on the wire, as in Cowboy
+ * @param hibernate Cowboy's hibernate flag; accepted for a faithful port, with no effect on the JVM (in Cowboy it has
+ *     none on the wire either)
  */
 public record Result<S>(List<Command> commands, S state, boolean hibernate) {
 

@@ -329,7 +329,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 case Command.ShutdownReason r -> shutdownReason = r.reason();
             }
         }
-        if (hibernate) releaseFragmentsIfIdle();
+        // hibernate: Cowboy's has no wire effect; a connection here holds no per-callback memory to give back.
         if (!inRead) channel.flush();
     }
 
@@ -425,11 +425,6 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             fragments.release();
             fragments = null;
         }
-    }
-
-    private void releaseFragmentsIfIdle() {
-        // Hibernation has no wire effect; on the JVM it only gives back buffers that are not in use.
-        if (fragments != null && fragments.numComponents() == 0) releaseFragments();
     }
 
     /** Server shutdown: the socket is closed; the handler sees {@code {error, closed}}. */

@@ -68,6 +68,12 @@ public abstract class ErlangFixture {
         return WireClient.connect("127.0.0.1", port(), path + "?id=" + id + (query.isEmpty() ? "" : "&" + query), headers);
     }
 
+    /** The pid of the open connection on {@code path} (tests here hold one connection per path at a time). */
+    protected static Term connectionPid(String path) {
+        return Term.pid(corral.server().context().connections().stream()
+                .filter(w -> w.stats().path.equals(path)).findFirst().orElseThrow().pid());
+    }
+
     /** A call to the recorder on the handler node. */
     protected static Term recorder(Term request) throws Exception {
         return corral.node().call("corral_test_recorder", corral.handlerNode(), request, Duration.ofSeconds(10))

@@ -68,9 +68,8 @@ class ErlangHandlerTest extends ErlangFixture {
     void aMessageToTheConnectionsJavaPidReachesTheErlangHandlersWebsocketInfo() throws Exception {
         try (WireClient c = open("/erl/script", newId(), "")) {
             c.readFrame();
-            var conn = corral.server().context().connections().stream()
-                    .filter(w -> w.stats().path.equals("/erl/script")).findFirst().orElseThrow();
-            assertEquals(Term.atom("ok"), recorder(Term.tuple(Term.atom("send"), Term.pid(conn.pid()), Term.atom("ping_from_erlang"))));
+            assertEquals(Term.atom("ok"), recorder(Term.tuple(Term.atom("send"), connectionPid("/erl/script"),
+                    Term.atom("ping_from_erlang"))));
             assertEquals("info ping_from_erlang", c.readFrame().text());
         }
     }
@@ -257,8 +256,7 @@ class ErlangHandlerTest extends ErlangFixture {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo")) {
             c.sendText("x");
             c.readFrame();
-            pid = Term.pid(corral.server().context().connections().stream()
-                    .filter(w -> w.stats().path.equals("/java/echo")).findFirst().orElseThrow().pid());
+            pid = connectionPid("/java/echo");
             assertEquals(Term.atom("ok"), recorder(Term.tuple(Term.atom("monitor"), pid)));
             Thread.sleep(200); // the monitor request travels before the close
             c.sendClose(1000, "");
@@ -280,8 +278,7 @@ class ErlangHandlerTest extends ErlangFixture {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo?link=1")) {
             c.sendText("x");
             c.readFrame();
-            Term pid = Term.pid(corral.server().context().connections().stream()
-                    .filter(w -> w.stats().path.equals("/java/echo")).findFirst().orElseThrow().pid());
+            Term pid = connectionPid("/java/echo");
             recorder(Term.tuple(Term.atom("link_and_exit"), pid, Term.atom("kaboom")));
             assertTrue(c.isClosedByServer(), "the exit signal killed the connection's process: TCP closed, no close frame");
         }
@@ -292,8 +289,7 @@ class ErlangHandlerTest extends ErlangFixture {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/echo?link=2")) {
             c.sendText("x");
             c.readFrame();
-            Term pid = Term.pid(corral.server().context().connections().stream()
-                    .filter(w -> w.stats().path.equals("/java/echo")).findFirst().orElseThrow().pid());
+            Term pid = connectionPid("/java/echo");
             recorder(Term.tuple(Term.atom("link_and_exit"), pid, Term.atom("normal")));
             Thread.sleep(400);
             c.sendText("still here");
