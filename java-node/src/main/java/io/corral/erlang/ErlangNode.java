@@ -85,6 +85,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         this.outbox = new Outbox(node, writers);
         this.system = node.createPid();
         node.registerName(SERVICE_NAME, new CorralService(this));
+        node.registerName(NetKernelService.NAME, new NetKernelService(this));
         for (String peer : settings.peers()) writers.execute(() -> node.connection(peer));
         long every = Math.max(100, settings.reconnectInterval().toMillis());
         timer.scheduleWithFixedDelay(this::reconnectPeers, every, every, TimeUnit.MILLISECONDS);

@@ -94,6 +94,11 @@ public final class LocalErlangNode implements AutoCloseable {
                 + "  Up = fun W() -> case lists:member(Owner, nodes(connected)) of true -> ok; false -> "
                 + "    receive {nodeup, Owner, _} -> ok; _ -> W() after 60000 -> erlang:halt(1) end end end, Up(), "
                 + "  erlang:monitor_node(Owner, true), "
+                // Subscribed, every other node's connect and disconnect would queue a nodeup and a nodedown here
+                // for ever: unsubscribe, then drop what came in meanwhile.
+                + "  ok = net_kernel:monitor_nodes(false, [{node_type, all}]), "
+                + "  Flush = fun F() -> receive {nodeup, _, _} -> F(); {nodedown, _, _} -> F() after 0 -> ok end end, "
+                + "  Flush(), "
                 + "  receive {nodedown, Owner} -> erlang:halt(0) end end).";
     }
 
