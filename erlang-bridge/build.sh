@@ -3,6 +3,9 @@
 # compile: ebin/*.beam and ebin/corral_bridge.app next to src/, an OTP application directory; compat-ebin/ holds the
 #   cowboy_req stand-in that java-node adds to the code path only when the node has no real Cowboy
 #   (code:which(cowboy_req) =:= non_existing).
+#   apps/corral/ebin holds the second application, corral (corral:start_clear/3 from the user's own node); it sits
+#   beside corral_bridge as rebar3 lays out an umbrella (apps/NAME/src), while corral_bridge keeps its place at the
+#   top so its paths (src/, ebin/) stay where java-node, the launcher and every user's -pa already look.
 # dialyzer: the bridge and the cowboy_req stand-in against a PLT of erts, kernel and stdlib.
 # eunit: everything again with -DTEST (the -ifdef(TEST) blocks) into .eunit/, plus test/*.erl, then runs EUnit.
 set -euo pipefail
@@ -13,6 +16,9 @@ compile() {
   erlc -Wall -Werror +debug_info -I include -o ebin src/*.erl
   cp src/corral_bridge.app.src ebin/corral_bridge.app
   erlc -Wall -Werror +debug_info -I include -o compat-ebin compat/*.erl
+  mkdir -p apps/corral/ebin
+  erlc -Wall -Werror +debug_info -I include -pa ebin -o apps/corral/ebin apps/corral/src/*.erl
+  cp apps/corral/src/corral.app.src apps/corral/ebin/corral.app
   # The demo's example handlers: ordinary Cowboy handler modules, put on the demo node's code path.
   mkdir -p examples-ebin
   erlc +debug_info -o examples-ebin examples/*.erl
@@ -28,13 +34,17 @@ case "${1:-compile}" in
     erlc -Wall -Werror +debug_info -DTEST -I include -o .eunit/ebin src/*.erl
     cp src/corral_bridge.app.src .eunit/ebin/corral_bridge.app
     erlc -Wall -Werror +debug_info -DTEST -I include -o .eunit/compat-ebin compat/*.erl
+    mkdir -p .eunit/corral-ebin
+    erlc -Wall -Werror +debug_info -DTEST -I include -pa .eunit/ebin -o .eunit/corral-ebin apps/corral/src/*.erl
+    cp apps/corral/src/corral.app.src .eunit/corral-ebin/corral.app
     if compgen -G "test/*.erl" >/dev/null; then
       erlc -Wall +debug_info -DTEST -I include -pa .eunit/ebin -o .eunit/test-ebin test/*.erl
     fi
+    erlc -Wall +debug_info -DTEST -I include -pa .eunit/ebin -o .eunit/test-ebin apps/corral/test/*.erl
     mods=$( (ls .eunit/*/*.beam 2>/dev/null || true) | xargs -n1 basename | sed 's/\.beam$//' \
       | grep -v '_tests$' | paste -sd, -)
     # compat-ebin is on the path because this test node has no Cowboy, like a bare erlang-bridge node.
-    erl -noshell -pa .eunit/ebin -pa .eunit/compat-ebin -pa .eunit/test-ebin -eval "
+    erl -noshell -pa .eunit/ebin -pa .eunit/compat-ebin -pa .eunit/corral-ebin -pa .eunit/test-ebin -eval "
       case eunit:test([$mods], [verbose]) of
         ok -> halt(0);
         _ -> halt(1)
@@ -45,7 +55,7 @@ case "${1:-compile}" in
     plt="${CORRAL_PLT:-$HOME/.cache/corral/erlang-bridge.plt}"
     mkdir -p "$(dirname "$plt")"
     [ -f "$plt" ] || dialyzer --build_plt --apps erts kernel stdlib --output_plt "$plt"
-    dialyzer --plt "$plt" -I include --src src/*.erl compat/*.erl
+    dialyzer --plt "$plt" -I include --src src/*.erl compat/*.erl apps/corral/src/*.erl
     ;;
   *) echo "usage: build.sh compile|eunit|dialyzer" >&2; exit 2 ;;
 esac
