@@ -1,7 +1,7 @@
 %% A cowboy_req for erlang-bridge nodes that have no Cowboy installed. java-node puts compat-ebin/ on the code path
 %% only when code:which(cowboy_req) is non_existing, so a real Cowboy always wins.
 %%
-%% It covers what Websocket handlers call during init, in both generations (COWBOY-SEMANTICS 22):
+%% It covers what Websocket handlers call during init, in both generations (docs/contract/req.md):
 %%   2.x Req (a map, see corral_bridge_req): functions return the value; set_resp_* and reply return a new Req.
 %%   1.x Req (the http_req record): functions return {Value, Req}; parse_header returns {ok, Value, Req};
 %%   reply returns {ok, Req}.
@@ -108,7 +108,7 @@ parse_header(Name, Req = #http_req{}, Default) ->
 parses_1x(<<"sec-websocket-version">>) -> false;
 parses_1x(_) -> true.
 
-%% Token lists keep the case the client sent (cow_http_hd, COWBOY-SEMANTICS 18).
+%% Token lists keep the case the client sent (cow_http_hd, docs/contract/upgrade.md).
 parse(<<"sec-websocket-protocol">>, Value, _) -> nonempty(tokens(Value));
 parse(<<"sec-websocket-version">>, Value, _) -> binary_to_integer(trim(Value));
 parse(<<"sec-websocket-extensions">>, Value, _) ->
@@ -148,7 +148,7 @@ binding(Name, Req = #http_req{bindings = Bindings}, Default) ->
         false -> {Default, Req}
     end.
 
-%% @doc 2.x: a map; 1.x: {[{Name, Value}], Req} (COWBOY-SEMANTICS 22: list vs map).
+%% @doc 2.x: a map; 1.x: {[{Name, Value}], Req} (docs/contract/req.md: list vs map).
 -spec bindings(req()) -> map() | {[{atom(), binary()}], req()}.
 bindings(#{bindings := Bindings}) -> Bindings;
 bindings(Req) when is_map(Req) -> #{};

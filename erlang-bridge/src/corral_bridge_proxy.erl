@@ -3,7 +3,7 @@
 %%
 %% States:
 %%   initializing  2.x: init/2 runs in a short-lived helper process (Cowboy runs it in the request process, never
-%%                 in the ws process, COWBOY-SEMANTICS 2) and we wait for its answer. 1.x: init/3 and
+%%                 in the ws process, docs/contract/callbacks.md) and we wait for its answer. 1.x: init/3 and
 %%                 websocket_init/3 run here, in this process, before the 101 (section 2).
 %%   upgraded      the decision was sent; waiting for Java's `websocket_init` event (sent right after the 101).
 %%                 Messages arriving meanwhile are kept and handed to websocket_info right after websocket_init,
@@ -12,7 +12,7 @@
 %%                 normalized commands sent back to ConnPid.
 %%
 %% The link with ConnPid is held by a guard process that traps exits (the proxy itself must not trap exits for
-%% the handler's sake: COWBOY-SEMANTICS 20); the guard tells the proxy when ConnPid or the Java node goes away, and
+%% the handler's sake: docs/contract/callbacks.md); the guard tells the proxy when ConnPid or the Java node goes away, and
 %% dies with the proxy, which breaks the link Java sees. A pure step decides (corral_bridge_result,
 %% corral_bridge_reason); this module only calls the handler and sends.
 -module(corral_bridge_proxy).
@@ -53,7 +53,7 @@ callback_mode() ->
 init({ConnPid, Spec = #{module := Module}}) ->
     Profile = maps:get(profile, Spec, '2.latest'),
     Gen = generation(Module, Profile),
-    %% Cowboy 2.0-2.10 ws processes over HTTP/1.1 trap exits; 1.x and 2.11+ do not (COWBOY-SEMANTICS 20).
+    %% Cowboy 2.0-2.10 ws processes over HTTP/1.1 trap exits; 1.x and 2.11+ do not (docs/contract/callbacks.md).
     Gen =:= '2.0' andalso process_flag(trap_exit, true),
     DownRef = make_ref(),
     Guard = start_guard(self(), ConnPid, DownRef),
@@ -152,7 +152,7 @@ early(info, Msg, D = #data{pending = Pending}) ->
 early(_, _, _) ->
     keep_state_and_data.
 
-%% Cowboy 2.3+ answers supervisor calls itself (cowboy_children:handle_supervisor_call/4, COWBOY-SEMANTICS 20);
+%% Cowboy 2.3+ answers supervisor calls itself (cowboy_children:handle_supervisor_call/4, docs/contract/callbacks.md);
 %% 1.x and 2.0 hand the raw '$gen_call' message to websocket_info.
 supervisor_call('2.latest', From, Request) ->
     Reply = case Request of
@@ -214,7 +214,7 @@ handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, s
 result(Result, Rest, D = #data{gen = Gen}, Acc) ->
     case corral_bridge_result:callback(Gen, Result) of
         invalid ->
-            %% Not caught by Cowboy: the process dies, no close frame, no terminate (COWBOY-SEMANTICS 4).
+            %% Not caught by Cowboy: the process dies, no close frame, no terminate (docs/contract/callbacks.md).
             flush(Acc, D),
             erlang:error({try_clause, Result});
         Outcome = #{commands := Cmds, stop := Stop, hibernate := Hibernate, state := State} ->
@@ -295,7 +295,7 @@ init_2x(Module, Gen, Spec = #{req := Info}) ->
         {Other, _Req2, _State, _} when is_atom(Other) ->
             {done, {crash, error, {unsupported_upgrade, Other}}}
     catch Class:Reason ->
-        %% cowboy_handler:execute/2: terminate with the handler options as the state (COWBOY-SEMANTICS 10).
+        %% cowboy_handler:execute/2: terminate with the handler options as the state (docs/contract/close.md).
         _ = call_terminate(Module, {crash, Class, Reason}, Req, Opts),
         {done, {crash, Class, Reason}}
     end.
@@ -318,7 +318,7 @@ take_reply_2x() ->
 helper_reason({Reason, Stacktrace}) when is_list(Stacktrace) -> Reason;
 helper_reason(Reason) -> Reason.
 
-%% 1.x init/3 and websocket_init/3, in this process (COWBOY-SEMANTICS 2).
+%% 1.x init/3 and websocket_init/3, in this process (docs/contract/callbacks.md).
 
 init_1x(D = #data{module = Module, spec = Spec = #{req := Info}}) ->
     Opts = maps:get(opts, Spec, undefined),
@@ -362,7 +362,7 @@ refusal_1x() ->
         Reply -> Reply
     end.
 
-%% The options Java applies, filled per generation (COWBOY-SEMANTICS 9, 14, 17).
+%% The options Java applies, filled per generation (docs/contract/timeouts.md, frames.md, commands.md).
 ws_opts('2.0', WsOpts) ->
     #{idle_timeout => maps:get(idle_timeout, WsOpts, 60000), max_frame_size => infinity,
       compress => maps:get(compress, WsOpts, false), validate_utf8 => true};

@@ -1,6 +1,6 @@
 %% simple_one_for_one supervisor of the per-connection proxies. Children are temporary: a connection is never
 %% restarted (Cowboy does not restart a Websocket session either). Shutdown is brutal_kill because a proxy that
-%% does not trap exits dies at once anyway (COWBOY-SEMANTICS 20: 2.11+ ws processes do not trap).
+%% does not trap exits dies at once anyway (docs/contract/callbacks.md: 2.11+ ws processes do not trap).
 -module(corral_bridge_proxy_sup).
 -behaviour(supervisor).
 

@@ -1,5 +1,5 @@
 %% Pure translation of the contract's neutral terminate reasons into each generation's terms
-%% (COWBOY-SEMANTICS section 10), and of incoming frames into each generation's shape (section 5).
+%% (docs/contract/close.md), and of incoming frames into each generation's shape (docs/contract/frames.md).
 -module(corral_bridge_reason).
 
 -export([terminate_reason/2, frame_in/2, exit_reason/1]).

@@ -55,7 +55,7 @@ new_2x(Info, Pid, StreamID) ->
       path_info => maps:get(path_info, Info, undefined)}.
 
 %% @doc The Req given to terminate/3 after an upgrade: `req_filter` from the handler options if set, else the keys
-%% Cowboy keeps (2.0.0 did not keep `streamid`), COWBOY-SEMANTICS 10.
+%% Cowboy keeps (2.0.0 did not keep `streamid`), docs/contract/close.md.
 -spec partial_2x(map(), corral_bridge_result:generation()) -> term().
 partial_2x(Req, Gen) ->
     Keys = [method, version, scheme, host, port, path, qs, peer],
@@ -97,7 +97,7 @@ new_1x(Info, Pid) ->
         headers = maps:to_list(maps:get(headers, Info, #{})),
         onresponse = fun record_reply_1x/4}.
 
-%% @doc The upgrade metadata 1.x cowboy_websocket puts in the Req before websocket_init/3 (COWBOY-SEMANTICS 19).
+%% @doc The upgrade metadata 1.x cowboy_websocket puts in the Req before websocket_init/3 (docs/contract/req.md).
 -spec upgraded_1x(#http_req{}, req_info()) -> #http_req{}.
 upgraded_1x(Req = #http_req{meta = Meta}, Info) ->
     Req#http_req{meta = [{websocket_version, maps:get(websocket_version, Info, 13)},

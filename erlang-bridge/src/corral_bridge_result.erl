@@ -1,7 +1,7 @@
 %% Pure translation of a handler callback's return value into the contract's normalized commands.
 %%
 %% One function per generation of return shapes, as Cowboy itself keeps its deprecated tuple forms apart:
-%%   '1.x'      {ok|reply|shutdown, ...} tuples that carry the Req (COWBOY-SEMANTICS 4.1)
+%%   '1.x'      {ok|reply|shutdown, ...} tuples that carry the Req (docs/contract/callbacks.md, return values)
 %%   '2.0'      {ok|reply|stop, ...} tuples without Req (4.2); command lists are unknown to 2.0.0
 %%   '2.latest' {Commands, State[, hibernate]} (2.5+) plus every 2.0 tuple (4.3)
 %% Anything else is `invalid`: Cowboy does not catch those, the process dies without close frame or terminate (4).
@@ -39,7 +39,7 @@ callback('2.latest', {Cmds, State, hibernate}) when is_list(Cmds) -> commands(Cm
 callback('2.latest', Result) -> callback_tuple(Result);
 callback(_, _) -> invalid.
 
-%% @doc Normalizes the return of 1.x websocket_init/3 (COWBOY-SEMANTICS 4.1).
+%% @doc Normalizes the return of 1.x websocket_init/3 (docs/contract/callbacks.md, return values).
 -spec websocket_init_1x(term()) -> init_1x() | invalid.
 websocket_init_1x({ok, Req, State}) -> {ok, Req, State, infinity, false};
 websocket_init_1x({ok, Req, State, hibernate}) -> {ok, Req, State, infinity, true};

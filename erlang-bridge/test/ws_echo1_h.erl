@@ -11,7 +11,7 @@ websocket_init(tcp, Req, Opts = #{test := T, mode := Mode}) ->
     T ! {corral_test, websocket_init, {self(), Version, maps:get(from_init, Opts)}},
     case Mode of
         echo ->
-            %% Queued before any client frame, as under Cowboy 1.x (COWBOY-SEMANTICS 2).
+            %% Queued before any client frame, as under Cowboy 1.x (docs/contract/callbacks.md).
             self() ! from_websocket_init,
             {ok, Protos, Req2} = cowboy_req:parse_header(<<"sec-websocket-protocol">>, Req1),
             Req3 = case Protos of

@@ -20,7 +20,7 @@ qs(Name, Qs) ->
         false -> undefined
     end.
 
-%% @doc What init saw of the Req, echoed by the "req" command (COWBOY-SEMANTICS 22: same values in both generations).
+%% @doc What init saw of the Req, echoed by the "req" command (docs/contract/req.md: same values in both generations).
 -spec req_echo(term(), binary(), term(), {tuple(), integer()}, term()) -> binary().
 req_echo(Binding, Qs, Header, {Ip, _Port}, Version) ->
     iolist_to_binary(["binding=", str(Binding), " qs=", Qs, " header=", str(Header),

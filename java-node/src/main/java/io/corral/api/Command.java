@@ -3,7 +3,7 @@ package io.corral.api;
 /**
  * What a handler asks the connection to do: Cowboy 2.5+'s command list, one Java type per command.
  * Frames are commands too ({@link Frame}). The connection carries them out in order; a close frame or
- * {@link Stop} ends the list (COWBOY-SEMANTICS section 6: later commands are dropped).
+ * {@link Stop} ends the list (docs/contract/close.md: later commands are dropped).
  */
 public sealed interface Command permits Frame, Command.Stop, Command.Active, Command.Deflate, Command.SetOptions,
         Command.ShutdownReason {

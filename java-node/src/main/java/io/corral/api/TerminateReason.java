@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Why a session ended: the one closed list of reasons (COWBOY-SEMANTICS section 10). Each generation shows them in
+ * Why a session ended: the one closed list of reasons (docs/contract/close.md). Each generation shows them in
  * its own shape ({@code stop} in 2.x is {@code {normal, shutdown}} in 1.x); see {@code compat}.
  */
 public sealed interface TerminateReason {

@@ -35,7 +35,7 @@ final class Callbacks {
         } catch (IllegalArgumentException e) {
             // A frame Cowboy could not send either (control payload over 125 bytes, close reason over 123).
             // Cowboy encodes frames after the callback's try/catch, so cow_ws:frame/2's assertion kills the
-            // process: no close frame, no terminate (COWBOY-SEMANTICS section 5), unlike a callback crash.
+            // process: no close frame, no terminate (docs/contract/callbacks.md), unlike a callback crash.
             ctx.die("invalid_frame");
         }
     }

@@ -4,7 +4,7 @@ import io.corral.api.TerminateReason;
 import io.corral.api.Term;
 
 /**
- * The closed list of terminate reasons shown in each generation's shape (COWBOY-SEMANTICS section 10). Pure.
+ * The closed list of terminate reasons shown in each generation's shape (docs/contract/close.md). Pure.
  */
 public final class Reasons {
     private Reasons() {}

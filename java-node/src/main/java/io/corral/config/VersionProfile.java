@@ -3,8 +3,8 @@ package io.corral.config;
 import io.corral.api.HandlerOptions;
 
 /**
- * The Cowboy version whose client-visible behaviour a listener or route reproduces (COWBOY-SEMANTICS sections
- * 1, 9, 14, 18). The shape of an empty ping follows the handler's generation, not the profile: erlang-bridge gives
+ * The Cowboy version whose client-visible behaviour a listener or route reproduces (docs/contract/:
+ * the versions table of README.md, timeouts.md, frames.md, upgrade.md). The shape of an empty ping follows the handler's generation, not the profile: erlang-bridge gives
  * 2.x modules the bare atom and 1.x modules {@code {ping, <<>>}}; Java handlers see a {@code Frame.Ping} either way. Everything that differs between Cowboy versions on the wire is a field here, so connection code
  * asks the profile instead of testing versions.
  */

@@ -4,7 +4,7 @@ import io.corral.api.CloseStatus;
 import io.corral.api.Frame;
 import io.corral.api.TerminateReason;
 
-/** The one table from terminate reason to the close frame Corral sends (COWBOY-SEMANTICS section 11). */
+/** The one table from terminate reason to the close frame Corral sends (docs/contract/close.md). */
 public final class CloseCodes {
     private CloseCodes() {}
 

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The connection state machine: one per upgraded socket, always on its channel's event loop. Frames from Netty's
  * decoder, Erlang messages and timers come in as events; the {@link HandlerSession} answers with commands, which
- * this class alone carries out. Mirrors {@code cowboy_websocket}'s loop (COWBOY-SEMANTICS sections 5-16).
+ * this class alone carries out. Mirrors {@code cowboy_websocket}'s loop (docs/contract/).
  */
 public final class WsConnection extends ChannelInboundHandlerAdapter implements SessionContext, ConnectionProcess.Target {
 
@@ -113,7 +113,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     /**
      * Starts the session once the 101 is written and this handler is in the pipeline: websocket_init runs, and reading
      * starts only after its commands ran, so an {@code {active, false}} from it is in force before the first frame
-     * (COWBOY-SEMANTICS section 16).
+     * (docs/contract/commands.md).
      */
     public void start(ByteBuf dataSentWithUpgrade) {
         channel.config().setAutoRead(false);

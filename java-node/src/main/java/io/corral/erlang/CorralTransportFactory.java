@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>buffered both ways: JInterface writes a message as header + payload + flush and reads it as length + body,
- *       two system calls each; buffered, one (Java->Erlang 116k -> ~255k msg/s here, DESIGN.md section 4);
+ *       two system calls each; buffered, one (Java->Erlang 116k -> ~255k msg/s here, docs/design.md);
  *   <li>a control filter on the way in: MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT are taken out of the stream and
  *       handed to {@code monitors} (stock JInterface treats them as garbage and drops the connection).
  * </ul>

@@ -82,7 +82,7 @@ public final class LocalErlangNode implements AutoCloseable {
 
     /**
      * Loads the bundled cowboy_req only when the node has no real Cowboy, starts erlang-bridge, and watches the owner:
-     * once the Java node has connected, its disconnection halts this node, so nothing lingers (DESIGN.md section 6).
+     * once the Java node has connected, its disconnection halts this node, so nothing lingers (docs/design.md).
      */
     static String bootExpression(Path compat, String owner) {
         return "case code:which(cowboy_req) of non_existing -> code:add_patha(\"" + compat + "\"); _ -> ok end, "

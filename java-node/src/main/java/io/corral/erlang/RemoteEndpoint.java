@@ -72,7 +72,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             return CompletableFuture.completedFuture(new InitDecision.Crash("no Erlang node: cannot run " + module));
         }
         if (!local.connectedNodes().contains(node)) {
-            // The handler node is down: refuse now rather than let the client wait (DESIGN.md failure model), and
+            // The handler node is down: refuse now rather than let the client wait (docs/design.md, failure model), and
             // try to reconnect so a node that comes back serves the next upgrade.
             local.connect(node);
             return CompletableFuture.completedFuture(new InitDecision.Reply(503, Map.of(), Frame.EMPTY));
@@ -185,7 +185,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
 
         @Override
         public boolean onExitSignal(OtpErlangPid from, OtpErlangObject reason, SessionContext ctx) {
-            // The node serving the handler went away: Corral closes with 1011 (DESIGN.md failure model).
+            // The node serving the handler went away: Corral closes with 1011 (docs/design.md, failure model).
             if (reason instanceof OtpErlangAtom a && a.atomValue().equals("noconnection")) {
                 proxyEnded = true;
                 ctx.crash("exit", reason);

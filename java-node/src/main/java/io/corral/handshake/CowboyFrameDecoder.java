@@ -16,13 +16,13 @@ import java.util.function.LongSupplier;
 /**
  * Netty's RFC 6455 decoder (versions 7, 8 and 13 share one wire format) with Cowboy's close-frame rules: a 1-byte
  * close payload and a code outside 1000-1003, 1007-1011, 3000-4999 are protocol errors (1002), and the reason's UTF-8
- * is checked only when {@code validate_utf8} is on (COWBOY-SEMANTICS sections 11 and 13).
+ * is checked only when {@code validate_utf8} is on (docs/contract/frames.md, protocol errors and UTF-8).
  */
 final class CowboyFrameDecoder extends WebSocket08FrameDecoder {
     private final boolean validateUtf8;
     /**
      * The connection's current max_frame_size. Netty's own limit is fixed at construction, but Cowboy 2.13+ lets
-     * {@code set_options} raise it as well as lower it (COWBOY-SEMANTICS sections 14 and 16), so the declared length
+     * {@code set_options} raise it as well as lower it (docs/contract/frames.md, commands.md), so the declared length
      * is checked here against the live value, before any payload is buffered, as Cowboy does on the header.
      */
     private LongSupplier maxFrameSize;

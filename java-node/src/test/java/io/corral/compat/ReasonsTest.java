@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.corral.api.TerminateReason;
 import org.junit.jupiter.api.Test;
 
-/** The closed list of terminate reasons in each generation's shape (COWBOY-SEMANTICS section 10). */
+/** The closed list of terminate reasons in each generation's shape (docs/contract/close.md). */
 class ReasonsTest {
 
     @Test

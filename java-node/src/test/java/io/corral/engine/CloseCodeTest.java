@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * COWBOY-SEMANTICS section 11 (close codes the server sends): every protocol error of the row is 1002 with
+ * docs/contract/close.md (close codes Corral sends): every protocol error of the row is 1002 with
  * terminate {@code {error, badframe}}, and the client's valid close codes are echoed.
  */
 class CloseCodeTest extends EngineFixture {

@@ -6,7 +6,7 @@ import io.corral.wire.WireClient;
 import io.corral.wire.WireClient.Frame;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 6 (close frames inside command lists), 2.latest column. */
+/** docs/contract/close.md (a close frame among the frames returned), 2.latest column. */
 class CloseInListTest extends EngineFixture {
 
     @Test

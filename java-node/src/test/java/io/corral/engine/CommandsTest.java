@@ -10,7 +10,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * COWBOY-SEMANTICS section 16 (commands). {@code {active, false}} is re-enabled without the client, by a timer
+ * docs/contract/commands.md (commands). {@code {active, false}} is re-enabled without the client, by a timer
  * ({@code connection.sendAfter}) that delivers "active true" to websocket_info. The "nothing while inactive" checks are
  * short read time-outs followed by the echo arriving once reading resumes; nothing asserts a precise time.
  */

@@ -14,7 +14,7 @@ import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 
 /**
- * COWBOY-SEMANTICS section 15 (permessage-deflate, RFC 7692), 2.latest column. The test compresses and decompresses
+ * docs/contract/compression.md (permessage-deflate, RFC 7692), 2.latest column. The test compresses and decompresses
  * with java.util.zip itself: raw deflate (nowrap), each message ending in a sync flush whose 00 00 ff ff tail is
  * taken off on the wire and put back before inflating (RFC 7692 section 7.2.1-7.2.2).
  */

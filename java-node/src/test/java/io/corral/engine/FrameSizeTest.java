@@ -7,7 +7,7 @@ import io.corral.wire.WireClient;
 import io.corral.wire.WireClient.Frame;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 14 (frame size limits), 2.17+ column. The inflated-size row is in CompressionTest. */
+/** docs/contract/frames.md (frame size), 2.17+ column. The inflated-size row is in CompressionTest. */
 class FrameSizeTest extends EngineFixture {
 
     @Test

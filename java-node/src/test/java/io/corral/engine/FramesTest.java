@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 5 (frames in and out), 2.latest column. */
+/** docs/contract/frames.md (frames in and out), 2.latest column. */
 class FramesTest extends EngineFixture {
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** COWBOY-SEMANTICS section 18 (handshake) and the 2.x rows of section 2 (refusal, init crash), 2.latest profile. */
+/** docs/contract/upgrade.md (the handshake; the 2.x rows on refusals and init crashes), 2.latest. */
 class HandshakeTest extends EngineFixture {
 
     private static WireClient connect(String path, String... headers) throws Exception {

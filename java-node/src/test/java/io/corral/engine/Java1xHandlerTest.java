@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A Java handler in the 1.x shape, served with the 1.x profile its generation selects (COWBOY-SEMANTICS 1.x column). */
+/** A Java handler in the 1.x shape, served with the 1.x profile its generation selects (docs/contract/, 1.x). */
 class Java1xHandlerTest extends EngineFixture {
 
     private static WireClient connect1(String id, String query, String... headers) throws IOException {

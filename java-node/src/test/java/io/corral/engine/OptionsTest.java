@@ -8,7 +8,7 @@ import io.corral.wire.WireClient.Frame;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 17 (the 2.x options map): defaults and each option's effect, 2.latest column. */
+/** docs/contract/commands.md (the 2.x options map): defaults and each option's effect, 2.latest column. */
 class OptionsTest extends EngineFixture {
 
     @Test

@@ -7,7 +7,7 @@ import io.corral.wire.WireClient.Frame;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 12 (ping / pong), 2.latest column. */
+/** docs/contract/frames.md (ping and pong), 2.latest column. */
 class PingPongTest extends EngineFixture {
 
     @Test

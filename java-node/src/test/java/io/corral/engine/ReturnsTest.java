@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 4 (allowed return values), 2.latest column. */
+/** docs/contract/callbacks.md (return values), 2.latest column. */
 class ReturnsTest extends EngineFixture {
 
     @Test

@@ -6,7 +6,7 @@ import io.corral.wire.WireClient;
 import io.corral.wire.WireClient.Frame;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS sections 7 (stopping from the handler) and 8 (hibernate), 2.latest column. */
+/** docs/contract/close.md (stopping from the handler) and callbacks.md (hibernate), 2.latest column. */
 class StopTest extends EngineFixture {
 
     @Test

@@ -7,7 +7,7 @@ import io.corral.wire.WireClient;
 import io.corral.wire.WireClient.Frame;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 10 (terminate reasons), 2.latest column, with what the client sees. */
+/** docs/contract/close.md (terminate reasons), 2.latest column, with what the client sees. */
 class TerminateReasonTest extends EngineFixture {
 
     @Test

@@ -8,7 +8,7 @@ import io.corral.wire.WireClient.Frame;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 9 (idle timeout), 2.latest column. Waits are generous; nothing asserts a precise time. */
+/** docs/contract/timeouts.md (idle timeout), 2.latest column. Waits are generous; nothing asserts a precise time. */
 class TimeoutTest extends EngineFixture {
 
     @Test

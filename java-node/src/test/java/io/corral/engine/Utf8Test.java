@@ -7,7 +7,7 @@ import io.corral.wire.WireClient;
 import io.corral.wire.WireClient.Frame;
 import org.junit.jupiter.api.Test;
 
-/** COWBOY-SEMANTICS section 13 (UTF-8 validation), 2.latest column. */
+/** docs/contract/frames.md (UTF-8), 2.latest column. */
 class Utf8Test extends EngineFixture {
 
     private static final byte[] INVALID = {'a', (byte) 0xc3, (byte) 0x28};

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A listener that names the Cowboy version it reproduces ({@code --cowboy-version}): the same 2.x Java handler shows
- * each version's wire behaviour where versions differ (COWBOY-SEMANTICS sections 1, 9, 14, 18).
+ * each version's wire behaviour where versions differ (docs/contract/: README.md, timeouts.md, frames.md, upgrade.md).
  */
 class VersionProfileTest {
     static Corral v10;

@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.zip.Inflater;
 
 /**
- * Every row of COWBOY-SEMANTICS a client or a handler can observe, as scenarios run against the compat handlers
- * (query string and text commands, see {@code compat_script} / {@code CompatScript}). The section numbers are the
- * contract's. Where a generation differs the expectation says so on the scenario ({@code oneX}/{@code twoX}, and
+ * Every row of docs/contract/ a client or a handler can observe, as scenarios run against the compat handlers
+ * (query string and text commands, see {@code compat_script} / {@code CompatScript}). The area of each scenario names
+ * its page of the contract (docs/contract/README.md is the index). Where a generation differs the expectation
+ * says so on the scenario ({@code oneX}/{@code twoX}, and
  * {@code p.gen(a, b)} in the body); a flavour a scenario does not apply to is excluded with the reason, right there.
  */
 public final class Catalogue {
@@ -32,7 +33,7 @@ public final class Catalogue {
     static final int RSV1 = 4;
 
     public static final List<Scenario> SCENARIOS = List.of(
-            // ---------------------------------------------------------------- handshake (section 18, 2)
+            // ------------------------------------------------ handshake: docs/contract/upgrade.md
             scenario("handshake_version_13_upgrades", "handshake", "upgrade request with Sec-WebSocket-Version: 13")
                     .oneX("101, upgrade: websocket, the RFC 6455 sec-websocket-accept; no date, no server header", null)
                     .twoX("101, upgrade: websocket, the RFC 6455 sec-websocket-accept, plus date and server", null)
@@ -150,7 +151,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- frames (section 5)
+            // ------------------------------------------------ frames: docs/contract/frames.md
             scenario("text_echo", "frames", "sends 'hello' and a UTF-8 text")
                     .both("both echoed; the handler saw {text,<<\"hello\">>}", null, null)
                     .run(p -> {
@@ -218,7 +219,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- pings (section 12)
+            // ------------------------------------------------ pings: docs/contract/frames.md
             scenario("ping_is_ponged_before_the_handler_runs", "pings", "sends ping 'abc' (the handler answers a ping with a text)")
                     .both("pong 'abc' first, then text 'after ping abc'; the handler saw {ping,<<\"abc\">>}", null, null)
                     .run(p -> {
@@ -260,7 +261,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- close codes (sections 10, 11)
+            // ------------------------------------------------ close codes: docs/contract/close.md, frames.md
             scenario("client_close_code_is_echoed", "close", "sends close 4000 'bye'")
                     .both("close 4000 with the reason dropped", "{remote,4000,<<\"bye\">>}", "{remote,4000,<<\"bye\">>}")
                     .run(p -> {
@@ -337,7 +338,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- stop and close in lists (sections 6, 7)
+            // ------------------------------------------------ stop and close in lists: docs/contract/close.md
             scenario("handle_stop_closes_1000", "stop", "'stop': 1.x {shutdown, Req, S}; 2.x {stop, S}")
                     .both("close 1000 with an empty reason, then the TCP close", "{normal,shutdown}", "stop")
                     .run(p -> {
@@ -374,7 +375,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- timeouts (section 9)
+            // ------------------------------------------------ timeouts: docs/contract/timeouts.md
             scenario("idle_timeout_set_by_handler", "timeouts",
                     "idle=300 (1.x: websocket_init/3 timeout; 2.x: init/2 opts idle_timeout); stays silent")
                     .oneX("close 1000 between 250 and 1500 ms after the 101", "{normal,timeout}")
@@ -428,7 +429,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- crashes (sections 10, 11)
+            // ------------------------------------------------ crashes: docs/contract/close.md, callbacks.md
             scenario("handle_crash_is_1011", "crashes", "'crash': websocket_handle raises")
                     .both("close 1011", "{error,handler}", CRASH_2X)
                     .run(p -> {
@@ -454,7 +455,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- Req (sections 19, 22)
+            // ------------------------------------------------ Req: docs/contract/req.md
             scenario("req_accessors_visible_to_init", "req",
                     "connects to PREFIX/script/alice?id=ID&a=1&b=two with x-compat: yes; sends 'req'")
                     .oneX("binding=alice, qs as sent, header=yes, peer=127.0.0.1, meta websocket_version=13", null)
@@ -468,7 +469,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- commands (section 16)
+            // ------------------------------------------------ commands: docs/contract/commands.md
             scenario("active_false_pauses_reading", "commands", "'pause 400': [{active,false}, text paused], timer -> {active,true}; then sends 'x'")
                     .twoX("text 'paused'; the echo of 'x' not within 250 ms, then within 3 s (at least 300 ms after the pause)", null)
                     .onlyGeneration(Generation.TWO_X, NO_COMMANDS_1X)
@@ -517,7 +518,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- compression (section 15)
+            // ------------------------------------------------ compression: docs/contract/compression.md
             scenario("compress_negotiates_permessage_deflate", "compression", "compress=1, offers permessage-deflate, sends 'hello'")
                     .oneX("the offer is ignored (1.x only knows x-webkit-deflate-frame, listener-wide): no extension, plain echo", null)
                     .twoX("sec-websocket-extensions: permessage-deflate...; the echo is compressed (RSV1) and inflates to 'hello'", null)
@@ -545,7 +546,7 @@ public final class Catalogue {
                         }
                     }),
 
-            // ---------------------------------------------------------------- hibernate, messages (sections 8, 20)
+            // ------------------------------------------------ hibernate, messages: docs/contract/callbacks.md
             scenario("hibernate_has_no_wire_effect", "hibernate", "'hibernate': a reply with hibernate; then 'x'")
                     .both("text 'hibernating', then the echo of 'x'", null, null)
                     .run(p -> {
@@ -578,7 +579,7 @@ public final class Catalogue {
                         p.check("terminate events", 1L, n);
                     }));
 
-    // ---------------------------------------------------------------- shared shapes
+    // ------------------------------------------------ shared shapes
 
     private static Scenario protocolError(String name, String does, byte[] frame) {
         return scenario(name, "close", does)
