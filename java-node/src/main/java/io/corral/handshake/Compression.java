@@ -49,8 +49,7 @@ final class Compression {
     }
 
     /** Accepts the first permessage-deflate offer Netty's handshaker agrees to; null when none. */
-    static Negotiated negotiate(String offerHeader, long maxFrameSize) {
-        if (offerHeader == null) return null;
+    static Negotiated negotiate(java.util.List<ExtensionOffers.Offer> offers, long maxFrameSize) {
         int maxAllocation = maxFrameSize == HandlerOptions.INFINITY ? 0 : (int) Math.min(maxFrameSize, Integer.MAX_VALUE);
         Negotiated[] holder = new Negotiated[1];
         WebSocketExtensionFilterProvider filters = new WebSocketExtensionFilterProvider() {
@@ -71,8 +70,8 @@ final class Compression {
         };
         PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(6,
                 ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), 15, false, false, filters, maxAllocation);
-        for (WebSocketExtensionData offer : WebSocketExtensionUtil.extractExtensions(offerHeader)) {
-            WebSocketServerExtension ext = handshaker.handshakeExtension(offer);
+        for (ExtensionOffers.Offer offer : offers) {
+            WebSocketServerExtension ext = handshaker.handshakeExtension(offer.data());
             if (ext != null) {
                 WebSocketExtensionData answer = ext.newReponseData();
                 StringBuilder h = new StringBuilder(answer.name());

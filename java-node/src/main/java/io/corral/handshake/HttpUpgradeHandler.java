@@ -33,9 +33,8 @@ import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import java.net.InetSocketAddress;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneOffset;
+import io.netty.handler.codec.DateFormatter;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -110,26 +109,14 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         VersionProfile profile = server.profileFor(match.route(), endpoint);
         HttpHeaders h = req.headers();
 
-        if (!h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)
-                || !h.containsValue(HttpHeaderNames.UPGRADE, "websocket", true)) {
-            // 2.2+ says 426 with the protocol to upgrade to; 1.x and 2.0 say 400.
-            Map<String, String> extra = profile.plainRequestStatus == 426
-                    ? Map.of("connection", "upgrade", "upgrade", "websocket") : Map.of();
-            respond(ctx, profile.plainRequestStatus, extra, new byte[0], null);
+        HandshakeCheck.Outcome outcome = HandshakeCheck.check(req.method(), req.protocolVersion(), h, profile);
+        if (outcome instanceof HandshakeCheck.Refuse r) {
+            log.debug("refused upgrade of {} from {}: {} ({})", rawPath, ctx.channel().remoteAddress(), r.status(), r.why());
+            respond(ctx, r.status(), r.headers(), new byte[0], null);
             return;
         }
-        String version = h.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        int wsVersion = switch (version == null ? "" : version.trim()) {
-            case "7" -> 7;
-            case "8" -> 8;
-            case "13" -> 13;
-            default -> -1;
-        };
-        String key = h.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        if (wsVersion < 0 || key == null || key.isBlank()) {
-            respond(ctx, 400, Map.of(), new byte[0], null);
-            return;
-        }
+        HandshakeCheck.Accept accepted = (HandshakeCheck.Accept) outcome;
+        int wsVersion = accepted.websocketVersion();
 
         // From here on the socket speaks WebSocket or nothing: stop parsing HTTP and stop reading until decided.
         ctx.channel().config().setAutoRead(false);
@@ -150,13 +137,13 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
             if (!upgraded) process.exit(Handshake.CLOSED_BEFORE_UPGRADE);
         });
         endpoint.init(upgrade, process).whenComplete((decision, error) -> ctx.channel().eventLoop().execute(() -> {
-            decide(ctx, endpoint, upgrade, process, key,
+            decide(ctx, endpoint, upgrade, process, accepted,
                     error != null ? new InitDecision.Crash(String.valueOf(error)) : decision);
         }));
     }
 
     private void decide(ChannelHandlerContext ctx, HandlerEndpoint endpoint, UpgradeRequest req,
-            ConnectionProcess process, String key, InitDecision decision) {
+            ConnectionProcess process, HandshakeCheck.Accept accepted, InitDecision decision) {
         if (!ctx.channel().isActive()) {
             releaseLeftover();
             return;
@@ -167,21 +154,21 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
                 respond(ctx, 500, Map.of(), new byte[0], process);
             }
             case InitDecision.Reply r -> respond(ctx, r.status(), r.headers(), r.body(), process);
-            case InitDecision.Upgrade u -> upgrade(ctx, endpoint, req, process, key, u);
+            case InitDecision.Upgrade u -> upgrade(ctx, endpoint, req, process, accepted, u);
         }
     }
 
     private void upgrade(ChannelHandlerContext ctx, HandlerEndpoint endpoint, UpgradeRequest req,
-            ConnectionProcess process, String key, InitDecision.Upgrade u) {
+            ConnectionProcess process, HandshakeCheck.Accept accepted, InitDecision.Upgrade u) {
         HandlerOptions options = u.options();
         Compression.Negotiated deflate = options.compress()
-                ? Compression.negotiate(req.header("sec-websocket-extensions"), options.maxFrameSize()) : null;
+                ? Compression.negotiate(accepted.extensions(), options.maxFrameSize()) : null;
 
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         HttpHeaders rh = res.headers();
         rh.set(HttpHeaderNames.CONNECTION, "Upgrade");
         rh.set(HttpHeaderNames.UPGRADE, "websocket");
-        rh.set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, Handshake.accept(key));
+        rh.set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, Handshake.accept(accepted.key()));
         u.responseHeaders().forEach(rh::set);
         if (deflate != null) rh.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, deflate.responseHeader());
         if (req.profile().dateAndServerOn101) {
@@ -229,8 +216,9 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         conn.start(early);
     }
 
+    /** IMF-fixdate (RFC 9110 section 5.6.7), zero-padded day, as Cowboy writes it ({@code cowboy_clock}). */
     private static String httpDate() {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+        return DateFormatter.format(new Date());
     }
 
     /** Answers over HTTP and closes: a connection that asked for a WebSocket and did not get one is done. */

@@ -44,6 +44,11 @@ public final class Recorder {
         }
     }
 
+    /** Whether an event of {@code id} starting with {@code prefix} has been recorded (and not yet awaited). */
+    public static boolean seen(String id, String prefix) {
+        return queue(id).stream().anyMatch(e -> e.startsWith(prefix));
+    }
+
     /** The next event of {@code id}, or null if none comes within {@code timeout}. */
     public static String poll(String id, Duration timeout) {
         try {

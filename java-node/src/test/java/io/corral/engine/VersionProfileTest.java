@@ -120,4 +120,44 @@ class VersionProfileTest {
         assertEquals(io.corral.api.HandlerOptions.INFINITY, VersionProfile.V1_0.defaults().idleTimeoutMillis());
         assertEquals(60_000, VersionProfile.V2_0.defaults().idleTimeoutMillis());
     }
+
+    private static int status(Corral c, String request) throws Exception {
+        try (WireClient w = WireClient.request("127.0.0.1", c.port(), request)) {
+            return w.handshake().status();
+        }
+    }
+
+    private static final String UPGRADE = "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+    @Test
+    void aPostUpgradeIsRefused400Before22And426After() throws Exception {
+        String post = "POST /echo HTTP/1.1\r\n" + UPGRADE + "Content-Length: 0\r\n\r\n";
+        assertEquals(400, status(v10, post), "1.x upgrades a POST; Corral refuses it with 1.x's refusal status");
+        assertEquals(400, status(v20, post), "2.0 upgrades a POST too; refused with 2.0's refusal status");
+        assertEquals(426, status(latest, post), "2.17: upgrade_required");
+    }
+
+    @Test
+    void anHttp10UpgradeIsRefused400Before22And501After() throws Exception {
+        String http10 = "GET /echo HTTP/1.0\r\n" + UPGRADE + "\r\n";
+        assertEquals(400, status(v10, http10), "1.x answers HTTP/1.0 101; Corral refuses with 400");
+        assertEquals(400, status(v20, http10), "2.0 upgrades it too; refused with 400");
+        assertEquals(501, status(latest, http10), "2.17: 501 Not Implemented");
+    }
+
+    @Test
+    void aKeyThatIsNotBase64Of16BytesIs400InEveryProfile() throws Exception {
+        String bad = "GET /echo HTTP/1.1\r\n" + UPGRADE.replace("dGhlIHNhbXBsZSBub25jZQ==", "not-a-key") + "\r\n";
+        for (Corral c : new Corral[] {v10, v20, latest}) {
+            assertEquals(400, status(c, bad), "RFC 6455 4.2.1 in every profile (every Cowboy accepts it)");
+        }
+    }
+
+    @Test
+    void the1xProfileUpgradesAStrictRequestWithoutDate() throws Exception {
+        try (WireClient w = WireClient.request("127.0.0.1", v10.port(), "GET /echo HTTP/1.1\r\n" + UPGRADE + "\r\n")) {
+            assertEquals(101, w.handshake().status(), "a GET over HTTP/1.1 with a good key upgrades in 1.x");
+        }
+    }
 }
