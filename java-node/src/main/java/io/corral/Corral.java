@@ -16,6 +16,7 @@ import io.corral.routing.Router;
 import io.corral.routing.RoutesFile;
 import io.corral.routing.RoutesFileException;
 import io.corral.transport.CorralServer;
+import io.corral.transport.Tls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,8 @@ public final class Corral implements AutoCloseable {
             Router router = settings.routesFile() != null ? RoutesFile.parse(settings.routesFile())
                     : RoutesFile.parse(settings.routesText(), settings.routesName());
             boolean erlangRoutes = router.routes().stream().anyMatch(r -> !r.isJavaHandler());
+            // Certificates are checked before anything starts, so a bad file costs no Erlang node start.
+            io.netty.handler.ssl.SslContext ssl = settings.tls() == null ? null : Tls.build(settings.tls()).sslContext();
             ErlangNode node = null;
             String handlerNode = settings.erlangNode();
             if (settings.nodeName() != null || erlangRoutes) {
@@ -121,13 +124,14 @@ public final class Corral implements AutoCloseable {
             if (erlangRoutes) endpoints.putAll(ErlangHandlers.resolve(router.routes(), node, handlerNode));
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
-            CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ctx);
+            CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx);
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
             return new Corral(server, resources, node, handlerNode);
         } catch (java.io.IOException e) {
             closeAll(resources);
             throw new StartException(e.getMessage(), e);
-        } catch (RoutesFileException | Endpoints.UnknownHandlerException | ErlangHandlers.MissingModuleException e) {
+        } catch (RoutesFileException | Endpoints.UnknownHandlerException | ErlangHandlers.MissingModuleException
+                | Tls.TlsConfigException e) {
             closeAll(resources);
             throw new StartException(e.getMessage(), e);
         } catch (InterruptedException e) {

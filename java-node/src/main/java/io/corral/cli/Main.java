@@ -53,6 +53,11 @@ public final class Main {
                                      there); without it Corral starts a local erl node itself, bound
                                      to 127.0.0.1 with a random cookie, and loads erlang-bridge into it
               --pa DIR               add DIR to the local Erlang node's code path (repeatable)
+              --tls-cert FILE        serve wss:// with this PEM certificate chain (leaf first);
+                                     needs --tls-key. TLS 1.3 and 1.2 only, ALPN http/1.1, OpenSSL
+                                     (netty-tcnative BoringSSL) when it loads, else the JDK's TLS
+              --tls-key FILE         the certificate's PEM private key (PKCS#8 or RSA/EC)
+              --tls-ca FILE          require client certificates issued by these PEM CAs
               --help                 this text
 
             A malformed routes file or an unknown handler stops the start with the file, line and reason.
@@ -94,7 +99,7 @@ public final class Main {
         // halts; closing from the main thread would race the halt.
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "corral-shutdown"));
         try (Corral corral = started) {
-            String base = "ws://" + hostForUrl(settings.bind()) + ":" + corral.port();
+            String base = (settings.tls() != null ? "wss://" : "ws://") + hostForUrl(settings.bind()) + ":" + corral.port();
             out.println("corral: listening on " + base);
             if (command.equals("demo")) {
                 out.println("  " + base + "/echo    echoes text and binary frames (Java handler)");
@@ -139,6 +144,7 @@ public final class Main {
     static Settings parse(String command, List<String> args) {
         Settings.Builder b = Settings.builder();
         List<Path> pa = new ArrayList<>();
+        Path tlsCert = null, tlsKey = null, tlsCa = null;
         switch (command) {
             case "serve" -> {}
             case "demo" -> {
@@ -170,10 +176,16 @@ public final class Main {
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");
                     pa.add(p);
                 }
+                case "--tls-cert" -> tlsCert = Path.of(need(a, v));
+                case "--tls-key" -> tlsKey = Path.of(need(a, v));
+                case "--tls-ca" -> tlsCa = Path.of(need(a, v));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
             i++;
         }
+        if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        if (tlsCa != null && tlsCert == null) throw new IllegalArgumentException("--tls-ca needs --tls-cert and --tls-key");
+        if (tlsCert != null) b.tls(io.corral.config.TlsSettings.builder(tlsCert, tlsKey).caFile(tlsCa).build());
         b.codePaths(pa);
         return b.build();
     }

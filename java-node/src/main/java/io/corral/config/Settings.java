@@ -18,10 +18,16 @@ import java.util.List;
  * @param cookieFile a cookie file, or null for {@code ~/.erlang.cookie}
  * @param erlangNode where Erlang handler modules run, or null to start a local node
  * @param codePaths directories added to the Erlang node's code path ({@code --pa})
+ * @param tls how the listener serves {@code wss://}, or null for plain {@code ws://} (the default)
+ * @param metricsPort the Prometheus endpoint's port ({@code --metrics-port}), or -1 for none (the default; 0 picks a
+ *     free one); it listens on {@code metricsBind} only
+ * @param metricsBind where the Prometheus endpoint listens (default 127.0.0.1: metrics are not for the world)
+ * @param drainTimeout on shutdown, how long connections told 1001 get to answer with their close before they are cut
+ *     (default 10 s)
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
-        List<Path> codePaths) {
+        List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, java.time.Duration drainTimeout) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
@@ -44,6 +50,10 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private Path cookieFile;
         private String erlangNode;
         private List<Path> codePaths = List.of();
+        private TlsSettings tls;
+        private int metricsPort = -1;
+        private String metricsBind = "127.0.0.1";
+        private java.time.Duration drainTimeout = java.time.Duration.ofSeconds(10);
 
         public Builder bind(String v) {
             bind = v;
@@ -101,11 +111,37 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        /** Serves {@code wss://} with these settings; null (the default) serves plain {@code ws://}. */
+        public Builder tls(TlsSettings v) {
+            tls = v;
+            return this;
+        }
+
+        /** Serves Prometheus text at {@code http://metricsBind:PORT/metrics}; -1 (the default) turns it off. */
+        public Builder metricsPort(int v) {
+            metricsPort = v;
+            return this;
+        }
+
+        public Builder metricsBind(String v) {
+            metricsBind = v;
+            return this;
+        }
+
+        public Builder drainTimeout(java.time.Duration v) {
+            drainTimeout = v;
+            return this;
+        }
+
         public Settings build() {
             if (routesFile == null && routesText == null) throw new IllegalArgumentException("--routes FILE is required");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0-65535, got " + port);
+            if (metricsPort < -1 || metricsPort > 65535) {
+                throw new IllegalArgumentException("--metrics-port must be 0-65535, got " + metricsPort);
+            }
+            if (drainTimeout.isNegative()) throw new IllegalArgumentException("--drain-timeout must not be negative");
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
-                    cookie, cookieFile, erlangNode, codePaths);
+                    cookie, cookieFile, erlangNode, codePaths, tls, metricsPort, metricsBind, drainTimeout);
         }
     }
 }

@@ -131,6 +131,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         UpgradeRequest upgrade = new UpgradeRequest(req.method().name(), req.protocolVersion().text(), hostHeader,
                 local.getPort(), rawPath, qs, headers, peer, local, match, profile, wsVersion);
+        if (ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null) upgrade.secure();
         ConnectionProcess process = new ConnectionProcess(ctx.channel().eventLoop(), server.processes());
         // A client gone before the decision ends the process; a linked proxy goes with it.
         ctx.channel().closeFuture().addListener(f -> {

@@ -30,6 +30,7 @@ public final class UpgradeRequest implements Request {
     private final VersionProfile profile;
     private final int websocketVersion;
     private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private String scheme = "http";
 
     public UpgradeRequest(String method, String version, String hostHeader, int defaultPort, String path, String qs,
             Map<String, String> headers, InetSocketAddress peer, InetSocketAddress local, Match match,
@@ -73,7 +74,12 @@ public final class UpgradeRequest implements Request {
 
     @Override
     public String scheme() {
-        return "http";
+        return scheme;
+    }
+
+    /** The connection came over TLS: Cowboy's Req says {@code https} (and 1.x's transport {@code ranch_ssl}). */
+    void secure() {
+        scheme = "https";
     }
 
     @Override

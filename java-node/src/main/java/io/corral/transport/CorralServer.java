@@ -17,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,8 +37,12 @@ public final class CorralServer implements AutoCloseable {
         this.context = context;
     }
 
-    /** Binds and starts serving; {@code threads} 0 means Netty's default (2 x cores). */
-    public static CorralServer start(String bind, int port, int threads, ServerContext context) throws InterruptedException {
+    /**
+     * Binds and starts serving; {@code threads} 0 means Netty's default (2 x cores). With {@code tls} every connection
+     * starts with Netty's {@code SslHandler}: the HTTP codec and everything after it see plaintext.
+     */
+    public static CorralServer start(String bind, int port, int threads, SslContext tls, ServerContext context)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -52,6 +57,7 @@ public final class CorralServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
                             ch.pipeline()
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("upgrade", new HttpUpgradeHandler(context));

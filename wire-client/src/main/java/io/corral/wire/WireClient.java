@@ -94,6 +94,24 @@ public final class WireClient implements Closeable {
         return c;
     }
 
+    /**
+     * Performs a version 13 handshake over a socket that is already connected: a TLS socket made by the caller, say
+     * ({@code wss://}); the response is in {@link #handshake()}.
+     */
+    public static WireClient connect(Socket connected, String hostHeader, String path, String... extraHeaders)
+            throws IOException {
+        connected.setSoTimeout(10_000);
+        WireClient c = new WireClient(connected);
+        c.sendUpgrade(path, hostHeader, extraHeaders);
+        c.handshake = c.readHttpResponse();
+        return c;
+    }
+
+    /** The socket under this client (for a TLS socket: its session, the negotiated protocol). */
+    public Socket socket() {
+        return socket;
+    }
+
     public static String newKey() {
         byte[] k = new byte[16];
         ThreadLocalRandom.current().nextBytes(k);

@@ -1,0 +1,164 @@
+package io.corral.transport;
+
+import io.corral.config.TlsSettings;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLException;
+
+/**
+ * Builds a listener's server {@link SslContext} from {@link TlsSettings}: Netty's {@link SslContextBuilder}, with
+ * OpenSSL (netty-tcnative's BoringSSL) when it loads and the JDK's engine otherwise. Every file is checked here, at
+ * start, so a bad certificate stops the start with the file's name instead of failing each handshake later.
+ */
+public final class Tls {
+
+    /** A TLS setting that cannot be served; the message names the file at fault. */
+    public static final class TlsConfigException extends Exception {
+        TlsConfigException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The built context and the engine that runs it. */
+    public record Context(SslContext sslContext, SslProvider provider) {}
+
+    private Tls() {}
+
+    /** Which engine {@code provider} resolves to here, or the reason it cannot. */
+    static SslProvider resolve(TlsSettings.Provider provider) throws TlsConfigException {
+        return switch (provider) {
+            case JDK -> SslProvider.JDK;
+            case AUTO -> OpenSsl.isAvailable() && SslProvider.isAlpnSupported(SslProvider.OPENSSL)
+                    ? SslProvider.OPENSSL : SslProvider.JDK;
+            case OPENSSL -> {
+                if (!OpenSsl.isAvailable()) {
+                    throw new TlsConfigException("TLS: OpenSSL (netty-tcnative) does not load here: "
+                            + OpenSsl.unavailabilityCause(), OpenSsl.unavailabilityCause());
+                }
+                yield SslProvider.OPENSSL;
+            }
+        };
+    }
+
+    public static Context build(TlsSettings s) throws TlsConfigException {
+        readable(s.certFile(), "TLS certificate file");
+        readable(s.keyFile(), "TLS key file");
+        if (s.caFile() != null) readable(s.caFile(), "TLS CA file");
+        List<X509Certificate> chain = certificates(s.certFile(), "TLS certificate file");
+        if (s.caFile() != null) certificates(s.caFile(), "TLS CA file");
+        checkKeyMatches(s, chain.getFirst());
+        SslProvider provider = resolve(s.provider());
+        if (!s.alpn().isEmpty() && !SslProvider.isAlpnSupported(provider)) {
+            throw new TlsConfigException("TLS: the " + provider + " engine does not support ALPN here", null);
+        }
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(s.certFile().toFile(), s.keyFile().toFile(), s.keyPassword())
+                    .sslProvider(provider)
+                    .protocols(s.protocols());
+            if (!s.alpn().isEmpty()) {
+                // NO_ADVERTISE/ACCEPT: a client that offers no protocol we speak still gets HTTP/1.1 (the only
+                // behaviours the OpenSSL engine supports, and what a server that speaks one protocol wants).
+                b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, s.alpn()));
+            }
+            if (s.caFile() != null) {
+                b.trustManager(s.caFile().toFile())
+                        .clientAuth(s.clientAuth() == TlsSettings.ClientAuth.REQUIRE ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            return new Context(b.build(), provider);
+        } catch (IllegalArgumentException | SSLException e) {
+            // SslContextBuilder's own messages name the file ("File does not contain valid private key: ...").
+            throw new TlsConfigException("TLS: " + e.getMessage() + causeOf(e), e);
+        }
+    }
+
+    private static String causeOf(Throwable e) {
+        return e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage() + ")" : "";
+    }
+
+    private static void readable(Path p, String what) throws TlsConfigException {
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) throw new TlsConfigException(what + " " + p + " cannot be read", null);
+    }
+
+    private static List<X509Certificate> certificates(Path p, String what) throws TlsConfigException {
+        try (InputStream in = Files.newInputStream(p)) {
+            Collection<? extends java.security.cert.Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            List<X509Certificate> out = all.stream().map(X509Certificate.class::cast).toList();
+            if (out.isEmpty()) throw new TlsConfigException(what + " " + p + " holds no PEM certificate", null);
+            return out;
+        } catch (CertificateException | IOException e) {
+            throw new TlsConfigException(what + " " + p + " holds no valid PEM certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A key that does not belong to the certificate only shows at the first handshake with the JDK engine; for an
+     * unencrypted PKCS#8 key (what {@code openssl genpkey} and most ACME clients write) it is checked here by a
+     * signature the certificate's public key must verify. Other key formats are left to Netty's reader.
+     */
+    private static void checkKeyMatches(TlsSettings s, X509Certificate leaf) throws TlsConfigException {
+        String pem;
+        try {
+            pem = Files.readString(s.keyFile(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new TlsConfigException("TLS key file " + s.keyFile() + " cannot be read: " + e.getMessage(), e);
+        }
+        String begin = "-----BEGIN PRIVATE KEY-----", end = "-----END PRIVATE KEY-----";
+        int from = pem.indexOf(begin), to = pem.indexOf(end);
+        if (from < 0 || to < from || s.keyPassword() != null) return;
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new TlsConfigException("TLS key file " + s.keyFile() + " is not valid PEM: " + e.getMessage(), e);
+        }
+        PublicKey pub = leaf.getPublicKey();
+        try {
+            PrivateKey key = KeyFactory.getInstance(pub.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
+            String alg = switch (pub.getAlgorithm()) {
+                case "RSA" -> "SHA256withRSA";
+                case "EC" -> "SHA256withECDSA";
+                case "Ed25519", "Ed448", "EdDSA" -> pub.getAlgorithm();
+                default -> null;
+            };
+            if (alg == null) return;
+            byte[] probe = "corral key check".getBytes(StandardCharsets.US_ASCII);
+            Signature sign = Signature.getInstance(alg);
+            sign.initSign(key);
+            sign.update(probe);
+            byte[] sig = sign.sign();
+            Signature verify = Signature.getInstance(alg);
+            verify.initVerify(pub);
+            verify.update(probe);
+            if (!verify.verify(sig)) {
+                throw new TlsConfigException("TLS key file " + s.keyFile() + " does not match the certificate in "
+                        + s.certFile(), null);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new TlsConfigException("TLS key file " + s.keyFile() + " does not hold a " + pub.getAlgorithm()
+                    + " key for the certificate in " + s.certFile() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.corral.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.config.Settings;
+import io.corral.config.TlsSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operating options of {@code corral serve} parse into {@link Settings}, with the defaults Settings holds. */
+class OperatingOptionsTest {
+    @TempDir
+    Path dir;
+
+    Settings serve(String... more) throws Exception {
+        Path routes = Files.writeString(dir.resolve("routes.conf"), "[{'_', []}].");
+        List<String> args = new ArrayList<>(List.of("--routes", routes.toString()));
+        args.addAll(List.of(more));
+        return Main.parse("serve", args);
+    }
+
+    @Test
+    void withoutTlsOptionsTheListenerIsPlain() throws Exception {
+        assertNull(serve().tls(), "plain ws:// is the default");
+    }
+
+    @Test
+    void tlsCertKeyAndCaBecomeTlsSettingsWithTheirDefaults() throws Exception {
+        TlsSettings t = serve("--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--tls-ca", "/ca.pem").tls();
+        assertEquals(Path.of("/c.pem"), t.certFile());
+        assertEquals(Path.of("/k.pem"), t.keyFile());
+        assertEquals(Path.of("/ca.pem"), t.caFile());
+        assertEquals(TlsSettings.ClientAuth.REQUIRE, t.clientAuth(), "--tls-ca means client certificates are required");
+        assertEquals(TlsSettings.DEFAULT_PROTOCOLS, t.protocols(), "TLS 1.3 and 1.2 by default");
+        assertEquals(TlsSettings.Provider.AUTO, t.provider(), "OpenSSL when it loads, else the JDK's");
+    }
+
+    @Test
+    void aCertificateWithoutAKeyIsAUsageError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serve("--tls-cert", "/c.pem"));
+        assertTrue(e.getMessage().contains("--tls-key"), "says what is missing: " + e.getMessage());
+    }
+}
