@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
 public final class CompatCommand {
     public static final String USAGE = """
             corral compat --target ws://HOST:PORT --generation 1.x|2.x [--prefix /erl25] [--flavour F]
-                          [--only PATTERN] [--out DIR]
+                          [--server corral|cowboy] [--only PATTERN] [--out DIR]
               Runs the Cowboy compatibility catalogue against a running server whose routes serve the compat
               handlers under PREFIX (PREFIX/script, PREFIX/script/:name, PREFIX/log). The flavour decides which
               scenarios apply: java2, java1, erl1, erl20, erl25; by default it is read from the prefix, else
-              erl1 for 1.x and erl25 for 2.x. --only keeps the scenarios whose name matches the regex PATTERN.
+              erl1 for 1.x and erl25 for 2.x. --server cowboy skips the scenarios that check where Corral
+              is stricter than Cowboy (default: corral). --only keeps the scenarios whose name matches the regex PATTERN.
               Prints a table, writes junit.xml, report.json and report.txt to DIR (default ./compat-report);
               exits 1 when a scenario fails.
             """;
@@ -31,6 +32,7 @@ public final class CompatCommand {
     /** Entry point used by the CLI: returns the exit code. */
     public static int run(List<String> args, PrintStream out, PrintStream err) {
         String target = null, generation = null, prefix = null, flavour = null, only = null, dir = "compat-report";
+        Target.Server server = Target.Server.CORRAL;
         try {
             for (int i = 0; i < args.size(); i++) {
                 String a = args.get(i);
@@ -46,12 +48,14 @@ public final class CompatCommand {
                     case "--prefix" -> prefix = v;
                     case "--flavour" -> flavour = v;
                     case "--only" -> only = v;
+                    case "--server" -> server = parseServer(v);
                     case "--out" -> dir = v;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "'");
                 }
             }
             if (target == null || generation == null) throw new IllegalArgumentException("--target and --generation are required");
-            Target t = Target.of(target, Generation.parse(generation), prefix, flavour == null ? null : Flavour.parse(flavour));
+            Target t = Target.of(target, Generation.parse(generation), prefix, flavour == null ? null : Flavour.parse(flavour),
+                    server);
             Report report = new Report(t, Runner.run(t, only == null ? null : Pattern.compile(only)));
             report.printTable(out);
             report.write(Path.of(dir));
@@ -65,5 +69,13 @@ public final class CompatCommand {
             err.println("corral compat: cannot write the report: " + e);
             return 1;
         }
+    }
+
+    private static Target.Server parseServer(String v) {
+        return switch (v) {
+            case "corral" -> Target.Server.CORRAL;
+            case "cowboy" -> Target.Server.COWBOY;
+            default -> throw new IllegalArgumentException("--server is corral or cowboy, got '" + v + "'");
+        };
     }
 }

@@ -27,7 +27,7 @@ public final class Runner {
     }
 
     public static Outcome run(Target target, Scenario s) {
-        String reason = s.exclusion(target.flavour());
+        String reason = s.exclusion(target);
         if (reason != null) return new Outcome(s, Status.EXCLUDED, "-", "excluded: " + reason, null, 0);
         Expectation e = s.expectation(target.generation());
         Probe p = new Probe(target);

@@ -22,7 +22,7 @@ abstract class CompatCatalogueTest extends CompatFixture {
     Stream<DynamicTest> everyScenarioOfTheCatalogue() {
         Target target = Target.of(url(), flavour().generation, flavour().prefix, flavour());
         return Catalogue.SCENARIOS.stream().map(s -> DynamicTest.dynamicTest(s.name(), () -> {
-            String excluded = s.exclusion(flavour());
+            String excluded = s.exclusion(target);
             Assumptions.assumeTrue(excluded == null, () -> "excluded for " + flavour() + ": " + excluded);
             Runner.Outcome o = Runner.run(target, s);
             Assertions.assertEquals(Runner.Status.PASS, o.status(), () -> s.name() + " on " + target + "\n  expected: "

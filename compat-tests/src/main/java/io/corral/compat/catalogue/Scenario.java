@@ -11,7 +11,7 @@ import java.util.Set;
  * generation must show, and the flavours it applies to. A flavour it does not apply to is an exclusion with its reason.
  */
 public record Scenario(String name, String area, String does, Map<Generation, Expectation> expected,
-        Map<Flavour, String> exclusions, Body body) {
+        Map<Flavour, String> exclusions, String notOnCowboy, Body body) {
 
     /** The client side of the scenario; checks go through the {@link Probe}, which fails on the first mismatch. */
     @FunctionalInterface
@@ -32,6 +32,16 @@ public record Scenario(String name, String area, String does, Map<Generation, Ex
         return exclusions.get(f);
     }
 
+    /**
+     * Why the scenario does not apply to the target, or null: the flavour's exclusion, or, on a real Cowboy, the
+     * reason a scenario checks a row where Corral is stricter than (or differs from) the Cowboy version named there.
+     */
+    public String exclusion(Target t) {
+        String byFlavour = exclusions.get(t.flavour());
+        if (byFlavour != null) return byFlavour;
+        return t.server() == Target.Server.COWBOY ? notOnCowboy : null;
+    }
+
     static Builder scenario(String name, String area, String does) {
         return new Builder(name, area, does);
     }
@@ -40,6 +50,7 @@ public record Scenario(String name, String area, String does, Map<Generation, Ex
         private final String name, area, does;
         private final Map<Generation, Expectation> expected = new EnumMap<>(Generation.class);
         private final Map<Flavour, String> exclusions = new EnumMap<>(Flavour.class);
+        private String notOnCowboy;
 
         private Builder(String name, String area, String does) {
             this.name = name;
@@ -69,6 +80,15 @@ public record Scenario(String name, String area, String does, Map<Generation, Ex
             return this;
         }
 
+        /**
+         * The scenario checks a row where Corral departs from Cowboy on purpose (stricter per an RFC, or a listed
+         * difference): it does not run against a real Cowboy. The reason must name the Cowboy version and behaviour.
+         */
+        Builder notOnCowboy(String reason) {
+            notOnCowboy = reason;
+            return this;
+        }
+
         /** Excludes every flavour of a generation that has no expectation, with the reason. */
         Builder onlyGeneration(Generation g, String reason) {
             for (Flavour f : Flavour.values()) if (f.generation != g) exclusions.put(f, reason);
@@ -82,7 +102,7 @@ public record Scenario(String name, String area, String does, Map<Generation, Ex
                 }
             }
             return new Scenario(name, area, does, Collections.unmodifiableMap(expected),
-                    Collections.unmodifiableMap(exclusions), body);
+                    Collections.unmodifiableMap(exclusions), notOnCowboy, body);
         }
     }
 
