@@ -17,6 +17,8 @@ import io.corral.routing.RoutesFile;
 import io.corral.routing.RoutesFileException;
 import io.corral.transport.CorralServer;
 import io.corral.transport.Tls;
+import io.corral.metrics.PrometheusEndpoint;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +128,10 @@ public final class Corral implements AutoCloseable {
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
             CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx);
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
-            return new Corral(server, resources, node, handlerNode);
+            CompositeMeterRegistry meters = meters(settings, ctx, node, handlerNode, resources);
+            Corral corral = new Corral(server, resources, node, handlerNode);
+            corral.meters = meters;
+            return corral;
         } catch (java.io.IOException e) {
             closeAll(resources);
             throw new StartException(e.getMessage(), e);
@@ -146,6 +151,47 @@ public final class Corral implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    private CompositeMeterRegistry meters;
+
+    /**
+     * The listener's metrics are bound to a composite registry: the Prometheus endpoint's and JMX's when they are on
+     * ({@code --metrics-port}, {@code --jmx}); an embedding application adds its own with
+     * {@code corral.meters().add(registry)}.
+     */
+    private static CompositeMeterRegistry meters(Settings settings, ServerContext ctx, ErlangNode node, String handlerNode,
+            List<AutoCloseable> resources) throws java.io.IOException {
+        CompositeMeterRegistry meters = new CompositeMeterRegistry();
+        resources.add(meters::close);
+        ctx.metrics().bindTo(meters);
+        if (node != null && handlerNode != null) {
+            io.micrometer.core.instrument.Gauge.builder("corral.erlang.queue.depth", node, n -> n.queueDepth(handlerNode))
+                    .description("distribution operations queued towards the Erlang node, not yet written")
+                    .tag("node", handlerNode).register(meters);
+        }
+        if (settings.metricsPort() >= 0) {
+            PrometheusEndpoint endpoint = PrometheusEndpoint.start(settings.metricsBind(), settings.metricsPort(), meters);
+            resources.add(endpoint);
+        }
+        if (settings.jmx()) {
+            io.micrometer.jmx.JmxMeterRegistry jmx = new io.micrometer.jmx.JmxMeterRegistry(
+                    io.micrometer.jmx.JmxConfig.DEFAULT, io.micrometer.core.instrument.Clock.SYSTEM);
+            meters.add(jmx);
+            resources.add(jmx::close);
+        }
+        return meters;
+    }
+
+    /** Every meter of this Corral (see {@link io.corral.connection.ListenerMetrics} for the names). */
+    public CompositeMeterRegistry meters() {
+        return meters;
+    }
+
+    /** The Prometheus endpoint's port, or -1 when it is off. */
+    public int metricsPort() {
+        for (AutoCloseable r : resources) if (r instanceof PrometheusEndpoint p) return p.port();
+        return -1;
     }
 
     public CorralServer server() {

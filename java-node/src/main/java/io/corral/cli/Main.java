@@ -58,6 +58,10 @@ public final class Main {
                                      (netty-tcnative BoringSSL) when it loads, else the JDK's TLS
               --tls-key FILE         the certificate's PEM private key (PKCS#8 or RSA/EC)
               --tls-ca FILE          require client certificates issued by these PEM CAs
+              --metrics-port P       serve Prometheus text at http://127.0.0.1:P/metrics (default: off;
+                                     0 picks a free port)
+              --metrics-bind ADDR    where the metrics endpoint listens (default 127.0.0.1)
+              --jmx                  also publish the metrics as JMX MBeans (domain "metrics")
               --help                 this text
 
             A malformed routes file or an unknown handler stops the start with the file, line and reason.
@@ -101,6 +105,9 @@ public final class Main {
         try (Corral corral = started) {
             String base = (settings.tls() != null ? "wss://" : "ws://") + hostForUrl(settings.bind()) + ":" + corral.port();
             out.println("corral: listening on " + base);
+            if (corral.metricsPort() >= 0) {
+                out.println("corral: metrics on http://" + hostForUrl(settings.metricsBind()) + ":" + corral.metricsPort() + "/metrics");
+            }
             if (command.equals("demo")) {
                 out.println("  " + base + "/echo    echoes text and binary frames (Java handler)");
                 out.println("  " + base + "/clock   pushes the time every second (Java handler)");
@@ -175,6 +182,12 @@ public final class Main {
                     Path p = Path.of(need(a, v));
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");
                     pa.add(p);
+                }
+                case "--metrics-port" -> b.metricsPort(intArg(a, v));
+                case "--metrics-bind" -> b.metricsBind(need(a, v));
+                case "--jmx" -> {
+                    b.jmx(true);
+                    i--; // a flag: no value follows
                 }
                 case "--tls-cert" -> tlsCert = Path.of(need(a, v));
                 case "--tls-key" -> tlsKey = Path.of(need(a, v));

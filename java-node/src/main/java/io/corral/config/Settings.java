@@ -22,12 +22,13 @@ import java.util.List;
  * @param metricsPort the Prometheus endpoint's port ({@code --metrics-port}), or -1 for none (the default; 0 picks a
  *     free one); it listens on {@code metricsBind} only
  * @param metricsBind where the Prometheus endpoint listens (default 127.0.0.1: metrics are not for the world)
+ * @param jmx whether the metrics are also published as JMX MBeans (default false; {@code --jmx})
  * @param drainTimeout on shutdown, how long connections told 1001 get to answer with their close before they are cut
  *     (default 10 s)
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
-        List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, java.time.Duration drainTimeout) {
+        List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
@@ -53,6 +54,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private TlsSettings tls;
         private int metricsPort = -1;
         private String metricsBind = "127.0.0.1";
+        private boolean jmx;
         private java.time.Duration drainTimeout = java.time.Duration.ofSeconds(10);
 
         public Builder bind(String v) {
@@ -128,6 +130,11 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        public Builder jmx(boolean v) {
+            jmx = v;
+            return this;
+        }
+
         public Builder drainTimeout(java.time.Duration v) {
             drainTimeout = v;
             return this;
@@ -141,7 +148,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             }
             if (drainTimeout.isNegative()) throw new IllegalArgumentException("--drain-timeout must not be negative");
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
-                    cookie, cookieFile, erlangNode, codePaths, tls, metricsPort, metricsBind, drainTimeout);
+                    cookie, cookieFile, erlangNode, codePaths, tls, metricsPort, metricsBind, jmx, drainTimeout);
         }
     }
 }

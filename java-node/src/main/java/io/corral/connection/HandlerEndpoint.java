@@ -15,6 +15,11 @@ public interface HandlerEndpoint {
     /** For logs and introspection: a class or module name. */
     String name();
 
+    /** The Erlang node the handler runs on, or null for a Java handler (a metrics tag). */
+    default String node() {
+        return null;
+    }
+
     /** The Cowboy version a route reproduces when it names none: follows the handler's generation. */
     VersionProfile defaultProfile();
 

@@ -20,6 +20,7 @@ public final class ServerContext {
     private final VersionProfile profile;
     private final ProcessBinding.Factory processes;
     private final Set<WsConnection> live = ConcurrentHashMap.newKeySet();
+    private final ListenerMetrics metrics;
     private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
@@ -30,6 +31,13 @@ public final class ServerContext {
         this.endpoints = Map.copyOf(endpoints);
         this.profile = profile;
         this.processes = processes;
+        this.metrics = new ListenerMetrics(listener, this.endpoints.keySet().stream()
+                .sorted(java.util.Comparator.comparingInt(Route::line)).toList(), r -> this.endpoints.get(r).node());
+    }
+
+    /** Counters of this listener's connections (bind a Micrometer registry to publish them). */
+    public ListenerMetrics metrics() {
+        return metrics;
     }
 
     public String listener() {
@@ -54,14 +62,16 @@ public final class ServerContext {
         return processes;
     }
 
-    public void opened(WsConnection c) {
+    public void opened(WsConnection c, Route route) {
         live.add(c);
         total.increment();
+        metrics.opened(c.stats(), route);
     }
 
-    /** An upgrade request answered without an upgrade (refused by init, a crash, a bad handshake). */
-    public void refused() {
+    /** An upgrade request answered with {@code status} instead of an upgrade (refused by init, a crash, a bad handshake). */
+    public void refused(int status) {
         refused.increment();
+        metrics.refused(status);
     }
 
     public long totalConnections() {
@@ -74,6 +84,7 @@ public final class ServerContext {
 
     public void closed(WsConnection c) {
         live.remove(c);
+        metrics.closed(c.stats());
     }
 
     public Collection<WsConnection> connections() {

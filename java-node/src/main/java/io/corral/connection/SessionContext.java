@@ -22,6 +22,9 @@ public interface SessionContext {
      */
     void die(Object exitReason);
 
+    /** The connection's counters: sessions add the time their callbacks and round trips take. */
+    ConnectionStats stats();
+
     /** The connection's handle (pid, post, timers), as handlers see it. */
     Connection connection();
 }

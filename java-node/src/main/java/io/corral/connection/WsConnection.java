@@ -217,6 +217,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     private void onClientClose(CloseWebSocketFrame close) {
         ByteBuf c = close.content();
+        stats.closeReceived(c.readableBytes() >= 2 ? c.getUnsignedShort(c.readerIndex()) : ConnectionStats.NO_STATUS);
         if (!c.isReadable()) {
             endSession(TerminateReason.REMOTE);
             return;
@@ -339,7 +340,10 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             case Frame.Binary b -> new BinaryWebSocketFrame(Unpooled.wrappedBuffer(b.bytes()));
             case Frame.Ping p -> new PingWebSocketFrame(controlPayload(p.bytes()));
             case Frame.Pong p -> new PongWebSocketFrame(controlPayload(p.bytes()));
-            case Frame.Close c -> new CloseWebSocketFrame(true, 0, closePayload(c));
+            case Frame.Close c -> {
+                stats.closeSent(c.code() == Frame.Close.NO_CODE ? ConnectionStats.NO_STATUS : c.code());
+                yield new CloseWebSocketFrame(true, 0, closePayload(c));
+            }
         };
         stats.frameOut(out.content().readableBytes());
         channel.write(out);
@@ -365,6 +369,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     public void crash(String cls, Object reason) {
         if (phase == Phase.CLOSED) return;
         log.debug("handler crashed on {}: {} {}", channel, cls, reason);
+        stats.crashed();
         endSession(new TerminateReason.Crash(cls, reason));
     }
 

@@ -111,6 +111,15 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         introspection = source == null ? Introspection.EMPTY : source;
     }
 
+    /** Distribution operations queued towards each node, not yet written (corral.erlang.queue.depth). */
+    public Map<String, Integer> queueDepths() {
+        return outbox.depths();
+    }
+
+    public int queueDepth(String node) {
+        return outbox.depth(node);
+    }
+
     Introspection introspection() {
         return introspection;
     }

@@ -13,6 +13,11 @@ public interface Introspection {
 
     List<ListenerInfo> listeners();
 
+    /** Each listener's counters, for the {@code metrics} call. */
+    default List<io.corral.connection.ListenerMetrics> metrics() {
+        return List.of();
+    }
+
     /** One WebSocket connection. {@code handler} names the handler class or Erlang module. */
     record ConnectionInfo(OtpErlangPid pid, String path, String peer, String handler, long ageMillis, long framesIn,
                           long framesOut, long bytesIn, long bytesOut) {}

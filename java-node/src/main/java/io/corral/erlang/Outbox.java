@@ -63,6 +63,21 @@ final class Outbox {
         writers.computeIfAbsent(peer, Writer::new).add(op);
     }
 
+    /**
+     * Distribution operations queued towards each node that has a writer, not yet written. Counting walks the queue
+     * ({@code ConcurrentLinkedQueue.size}): metrics and introspection pay for it, the send path pays nothing.
+     */
+    Map<String, Integer> depths() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        writers.forEach((peer, w) -> out.put(peer, w.queue.size()));
+        return out;
+    }
+
+    int depth(String peer) {
+        Writer w = writers.get(peer);
+        return w == null ? 0 : w.queue.size();
+    }
+
     /** The node is up again: stop failing fast. */
     void nodeUp(String peer) {
         Writer w = writers.get(peer);

@@ -127,6 +127,12 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         private boolean proxyEnded;
         /** Reading stays off until websocket_init's commands arrived, as Cowboy applies them before reading. */
         private boolean awaitingInit = true;
+        /**
+         * When the oldest batch not yet answered by a commands message was sent (0: none), for
+         * corral.erlang.round.trips. The proxy sends nothing for a batch whose callbacks return no commands, so a
+         * round trip runs from the first unanswered batch to the next commands message.
+         */
+        private long unansweredSince;
 
         Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early) {
             this.proxy = proxy;
@@ -163,6 +169,10 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         }
 
         private void onCommands(BridgeContract.Commands c, SessionContext ctx) {
+            if (unansweredSince != 0) {
+                ctx.stats().roundTrip(System.nanoTime() - unansweredSince);
+                unansweredSince = 0;
+            }
             List<Command> commands = c.commands();
             if (awaitingInit) {
                 awaitingInit = false;
@@ -204,6 +214,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         }
 
         private void sendTo(List<OtpErlangObject> events) {
+            if (unansweredSince == 0) unansweredSince = System.nanoTime() | 1;
             // Sent from the connection's own pid, so the proxy's link and its view of the sender stay right.
             process.binding().send(proxy, BridgeContract.events(events));
         }

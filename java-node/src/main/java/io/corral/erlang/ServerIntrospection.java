@@ -31,6 +31,11 @@ public final class ServerIntrospection implements Introspection {
     }
 
     @Override
+    public List<io.corral.connection.ListenerMetrics> metrics() {
+        return List.of(server.metrics());
+    }
+
+    @Override
     public List<ListenerInfo> listeners() {
         return List.of(new ListenerInfo(server.listener(), address, port, server.connections().size(),
                 server.totalConnections(), server.refusedConnections()));

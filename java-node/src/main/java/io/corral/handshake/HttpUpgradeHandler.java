@@ -208,7 +208,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         leftover = null;
         upgraded = true;
         p.replace(this, "ws-connection", conn);
-        server.opened(conn);
+        server.opened(conn, req.match().route());
         ctx.channel().closeFuture().addListener(f -> server.closed(conn));
         if (early != null && !req.profile().keepsDataSentWithUpgrade) {
             early.release();
@@ -226,7 +226,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     private void respond(ChannelHandlerContext ctx, int status, Map<String, String> headers, byte[] body,
             ConnectionProcess process) {
         releaseLeftover();
-        server.refused();
+        server.refused(status);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.wrappedBuffer(body));
         headers.forEach(res.headers()::set);

@@ -309,6 +309,39 @@ class ErlangHandlerTest extends ErlangFixture {
         }
     }
 
+    static Term routeMetrics(Term metrics, String route) {
+        for (Term l : metrics.get("listeners").listValue()) {
+            for (Term r : l.get("routes").listValue()) if (r.get("route").stringValue().equals(route)) return r;
+        }
+        throw new AssertionError("no route " + route + " in " + metrics);
+    }
+
+    @Test
+    void theCorralServiceGivesErlangCodeTheMetricsWithRoundTripsToTheHandlerNode() throws Exception {
+        Term call = Term.tuple(Term.atom("corral_call"), Term.atom(corral.node().name()), Term.atom("metrics"));
+        Term before = routeMetrics(recorder(call), "/erl/demo_echo");
+        try (WireClient c = WireClient.connect("127.0.0.1", port(), "/erl/demo_echo")) {
+            assertEquals(101, c.handshake().status());
+            c.sendText("one");
+            assertEquals("one", c.readFrame().text());
+            c.sendText("two");
+            assertEquals("two", c.readFrame().text());
+            Term all = recorder(call);
+            Term after = routeMetrics(all, "/erl/demo_echo");
+            assertEquals("erlang", after.get("kind").atomValue(), "an Erlang module's route");
+            assertEquals(corral.handlerNode(), after.get("node").atomValue(), "tagged with the node it runs on");
+            assertTrue(after.get("connections_open").longValue() >= 1, "our connection is open: " + after);
+            assertTrue(after.get("frames_in").longValue() - before.get("frames_in").longValue() >= 2,
+                    "the two frames sent are counted: " + before + " -> " + after);
+            assertTrue(after.get("bytes_out").longValue() - before.get("bytes_out").longValue() >= 6,
+                    "and the echoes' bytes: " + before + " -> " + after);
+            assertTrue(after.get("round_trips").longValue() - before.get("round_trips").longValue() >= 2,
+                    "each echo was a round trip to the handler node: " + before + " -> " + after);
+            assertTrue(all.get("erlang_queues").isMap(), "queue depths per node: " + all);
+            assertTrue(all.get("listeners").listValue().getFirst().get("upgrades").isMap(), "upgrades by status: " + all);
+        }
+    }
+
     @Test
     void aJavaHandlerMakesAGenServerCallAndGetsTheReplyInWebsocketInfo() throws Exception {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/java/caller")) {
