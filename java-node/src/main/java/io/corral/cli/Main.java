@@ -24,6 +24,8 @@ public final class Main {
               corral demo [--port P] [--bind ADDR]
               corral compat --target ws://HOST:PORT --generation 1.x|2.x [--prefix /erl25]
                             [--only PATTERN] [--out DIR]
+              corral attach --node NAME@HOST --owner NODE   (started by corral:start_clear/3 on an
+                                         Erlang node; reads the cookie from standard input)
               corral test                (the launcher script: the whole test suite)
               corral build               (the launcher script: build without running anything)
               corral --help
@@ -80,6 +82,7 @@ public final class Main {
         }
         String command = args[0];
         if (command.equals("compat")) return compat(List.of(args).subList(1, args.length), out, err);
+        if (command.equals("attach")) return Attach.run(List.of(args).subList(1, args.length), System.in, out, err);
         Settings settings;
         try {
             settings = parse(command, List.of(args).subList(1, args.length));

@@ -15,8 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServerContext {
     private final String listener;
-    private final Router router;
-    private final Map<Route, HandlerEndpoint> endpoints;
+    /** Routes and their endpoints, swapped together by {@link #replaceRoutes}. */
+    private record Routes(Router router, Map<Route, HandlerEndpoint> endpoints) {}
+
+    private volatile Routes routes;
+    // The routes replaced last: a handshake that looked its route up just before a swap still finds its endpoint.
+    private volatile Routes previous;
     private final VersionProfile profile;
     private final ProcessBinding.Factory processes;
     private final Set<WsConnection> live = ConcurrentHashMap.newKeySet();
@@ -27,8 +31,8 @@ public final class ServerContext {
     public ServerContext(String listener, Router router, Map<Route, HandlerEndpoint> endpoints, VersionProfile profile,
             ProcessBinding.Factory processes) {
         this.listener = listener;
-        this.router = router;
-        this.endpoints = Map.copyOf(endpoints);
+        this.routes = new Routes(router, Map.copyOf(endpoints));
+        this.previous = this.routes;
         this.profile = profile;
         this.processes = processes;
         this.metrics = new ListenerMetrics(listener, this.endpoints.keySet().stream()
@@ -45,11 +49,21 @@ public final class ServerContext {
     }
 
     public Router router() {
-        return router;
+        return routes.router();
     }
 
     public HandlerEndpoint endpoint(Route route) {
-        return endpoints.get(route);
+        HandlerEndpoint e = routes.endpoints().get(route);
+        return e != null ? e : previous.endpoints().get(route);
+    }
+
+    /**
+     * New routes for upgrades from now on, as {@code cowboy:set_env(Name, dispatch, D)}: connections already open keep
+     * the handler they were routed to.
+     */
+    public synchronized void replaceRoutes(Router router, Map<Route, HandlerEndpoint> endpoints) {
+        previous = routes;
+        routes = new Routes(router, Map.copyOf(endpoints));
     }
 
     /** The route's Cowboy version if it names one, else the listener's, else the handler's generation. */

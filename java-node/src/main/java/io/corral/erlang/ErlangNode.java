@@ -134,6 +134,15 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         return b;
     }
 
+    /**
+     * Registers {@code name} as a process that answers {@code gen_server:call({Name, ThisNode}, Request)} with
+     * {@code answer.apply(Request)}, computed on a work thread (it may block briefly; it never runs on an event loop
+     * or a JInterface reader).
+     */
+    public void serve(String name, java.util.function.Function<Term, Term> answer) {
+        node.registerName(name, new CallService(this, answer));
+    }
+
     /** {@code To ! Msg} from no particular process. Any thread; never blocks. */
     public void send(OtpErlangPid to, Term msg) {
         send(system, to, msg.raw());

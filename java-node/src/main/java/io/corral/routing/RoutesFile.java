@@ -49,6 +49,15 @@ public final class RoutesFile {
         return new RoutesFile(source).router(source.terms().getFirst());
     }
 
+    /**
+     * Routes from terms that came over distribution rather than from a file (a listener started from Erlang:
+     * corral_router:routes/1 of its dispatch). They have no lines, so errors name {@code name} and line 0; funs,
+     * pids and references in handler options travel untouched.
+     */
+    public static Router fromTerm(Term routes, String name) throws RoutesFileException {
+        return new RoutesFile(new SourceTerms(name, List.of(routes), new java.util.IdentityHashMap<>())).router(routes);
+    }
+
     private Router router(Term top) throws RoutesFileException {
         if (!(top.raw() instanceof OtpErlangList)) {
             throw source.error(top, "expected a list of {HostMatch, Paths} tuples but found " + top);
