@@ -238,8 +238,14 @@ handle_info({Port, {data, Data}}, S = #state{port = Port}) ->
     {noreply, log(output(Data, S))};
 handle_info({Port, {exit_status, Status}}, S = #state{port = Port}) ->
     {stop, {jvm_exited, Status, last_lines(S)}, S#state{port = undefined}};
-handle_info({nodedown, Jvm}, S = #state{jvm = Jvm}) ->
-    {stop, {jvm_disconnected, Jvm}, S};
+handle_info({nodedown, Jvm}, S = #state{jvm = Jvm, port = Port}) ->
+    %% A JVM that died also disconnects, often before its exit status arrives: wait a little for the status,
+    %% which says more.
+    receive
+        {Port, {exit_status, Status}} -> {stop, {jvm_exited, Status, last_lines(S)}, S#state{port = undefined}}
+    after 2000 ->
+        {stop, {jvm_disconnected, Jvm}, S}
+    end;
 handle_info({'EXIT', Port, Reason}, S = #state{port = Port}) ->
     {stop, {jvm_port_closed, Reason}, S#state{port = undefined}};
 handle_info({'EXIT', _Parent, Reason}, S) ->
