@@ -176,7 +176,7 @@ public final class Attach {
         }
         ServerContext ctx = new ServerContext(name, router, endpoints, profile, node);
         try {
-            server = CorralServer.start(ip, port, 0, ctx);
+            server = CorralServer.start(ip, port, 0, null, ctx); // clear: start_clear and start_http are plain TCP
         } catch (Exception e) { // Netty's sync() rethrows the bind failure, a checked exception, undeclared
             return error(bindError(e));
         }
