@@ -35,8 +35,11 @@ public final class ServerContext {
         this.previous = this.routes;
         this.profile = profile;
         this.processes = processes;
-        this.metrics = new ListenerMetrics(listener, this.endpoints.keySet().stream()
-                .sorted(java.util.Comparator.comparingInt(Route::line)).toList(), r -> this.endpoints.get(r).node());
+        Map<Route, HandlerEndpoint> first = this.routes.endpoints();
+        // Per-route meters are for the routes the listener started with; routes from replaceRoutes are counted in
+        // the listener's totals only (ListenerMetrics ignores routes it was not built with).
+        this.metrics = new ListenerMetrics(listener, first.keySet().stream()
+                .sorted(java.util.Comparator.comparingInt(Route::line)).toList(), r -> first.get(r).node());
     }
 
     /** Counters of this listener's connections (bind a Micrometer registry to publish them). */
