@@ -14,18 +14,23 @@ websocket_init(_Transport, Req, _Opts) ->
                 false -> R
             end
     end,
+    ok = pg:join({room, Room}, self()),
     self() ! joined,
     {ok, Req3, Room, 60000}.
 
 websocket_handle({text, <<"bye">>}, Req, Room) ->
     {reply, {close, 1000, <<"bye">>}, Req, Room};
 websocket_handle({text, Text}, Req, Room) ->
-    {reply, {text, <<Room/binary, ": ", Text/binary>>}, Req, Room};
+    Said = <<Room/binary, ": ", Text/binary>>,
+    _ = [Pid ! {said, Said} || Pid <- pg:get_members({room, Room})],
+    {ok, Req, Room};
 websocket_handle(_Frame, Req, Room) ->
     {ok, Req, Room}.
 
 websocket_info(joined, Req, Room) ->
     {reply, {text, <<"joined ", Room/binary>>}, Req, Room};
+websocket_info({said, Said}, Req, Room) ->
+    {reply, {text, Said}, Req, Room};
 websocket_info(_Info, Req, Room) ->
     {ok, Req, Room}.
 

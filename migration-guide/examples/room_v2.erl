@@ -14,14 +14,19 @@ init(Req, _Opts) ->
     {cowboy_websocket, Req2, Room, #{idle_timeout => 60000}}.
 
 websocket_init(Room) ->
+    ok = pg:join({room, Room}, self()),
     {[{text, <<"joined ", Room/binary>>}], Room}.
 
 websocket_handle({text, <<"bye">>}, Room) ->
     {[{close, 1000, <<"bye">>}], Room};
 websocket_handle({text, Text}, Room) ->
-    {[{text, <<Room/binary, ": ", Text/binary>>}], Room};
+    Said = <<Room/binary, ": ", Text/binary>>,
+    _ = [Pid ! {said, Said} || Pid <- pg:get_members({room, Room})],
+    {[], Room};
 websocket_handle(_Frame, Room) ->
     {[], Room}.
 
+websocket_info({said, Said}, Room) ->
+    {[{text, Said}], Room};
 websocket_info(_Info, Room) ->
     {[], Room}.

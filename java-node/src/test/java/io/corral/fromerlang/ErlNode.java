@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * src/test/resources/erlang/fromerlang (compiled once into target/fromerlang-ebin), and optionally a real Cowboy.
  * The test drives it through its standard input ({@code corral_test_shell}), so the node need not be distributed.
  */
-final class ErlNode implements AutoCloseable {
+public final class ErlNode implements AutoCloseable {
 
     private static Path testBeams;
 
@@ -44,7 +44,7 @@ final class ErlNode implements AutoCloseable {
     }
 
     /** {@code erl -noshell ERL_ARGS} with {@code codePaths} (a Cowboy's ebins) before the bridge's. */
-    static ErlNode start(List<String> erlArgs, List<Path> codePaths) throws IOException {
+    public static ErlNode start(List<String> erlArgs, List<Path> codePaths) throws IOException {
         Path bridge = LocalErlangNode.bridgeHome();
         List<String> cmd = new ArrayList<>(List.of("erl", "-noshell"));
         cmd.addAll(erlArgs);
@@ -72,11 +72,11 @@ final class ErlNode implements AutoCloseable {
     }
 
     /** Evaluates one line of Erlang on the node; returns the value as {@code ~0tp} prints it. */
-    String eval(String expression) throws Exception {
+    public String eval(String expression) throws Exception {
         return eval(expression, Duration.ofSeconds(90));
     }
 
-    String eval(String expression, Duration timeout) throws Exception {
+    public String eval(String expression, Duration timeout) throws Exception {
         results.clear();
         stdin.write(expression.replace('\n', ' ') + "\n");
         stdin.flush();
@@ -93,14 +93,14 @@ final class ErlNode implements AutoCloseable {
     }
 
     /** The first group of {@code regex} in the value of {@code expression}. */
-    String evalMatch(String expression, String regex) throws Exception {
+    public String evalMatch(String expression, String regex) throws Exception {
         String v = eval(expression);
         Matcher m = Pattern.compile(regex).matcher(v);
         if (!m.find()) throw new AssertionError("'" + v + "' (the value of " + expression + ") does not match " + regex);
         return m.group(1);
     }
 
-    String log() {
+    public String log() {
         synchronized (output) {
             return String.join("\n", output);
         }
