@@ -370,6 +370,7 @@ ws_opts(_, WsOpts) ->
     #{idle_timeout => maps:get(idle_timeout, WsOpts, 60000),
       max_frame_size => maps:get(max_frame_size, WsOpts, 1000000),
       compress => maps:get(compress, WsOpts, false),
+      deflate_opts => maps:get(deflate_opts, WsOpts, #{}),
       validate_utf8 => maps:get(validate_utf8, WsOpts, true)}.
 
 ws_opts_1x(Timeout) ->

@@ -126,7 +126,8 @@ public final class Corral implements AutoCloseable {
             if (erlangRoutes) endpoints.putAll(ErlangHandlers.resolve(router.routes(), node, handlerNode));
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
-            CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx);
+            CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx,
+                    settings.listener());
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
             CompositeMeterRegistry meters = meters(settings, ctx, node, handlerNode, resources);
             Corral corral = new Corral(server, resources, node, handlerNode);

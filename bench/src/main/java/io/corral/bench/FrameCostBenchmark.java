@@ -76,7 +76,7 @@ public class FrameCostBenchmark {
         Router router = RoutesFile.parse("[{'_', [{\"/echo\", 'io.corral.demo.EchoHandler', []}]}].", "bench routes");
         ServerContext context = new ServerContext("bench", router, Endpoints.resolve(router.routes(), null), null,
                 ProcessBinding.NONE);
-        corral = upgraded(new HttpServerCodec(), new HttpUpgradeHandler(context));
+        corral = upgraded(new HttpServerCodec(), new HttpUpgradeHandler(context, io.corral.config.ListenerSettings.DEFAULTS));
         if (corral.pipeline().get(WsConnection.class) == null) {
             throw new IllegalStateException("the Corral pipeline did not upgrade: " + corral.pipeline().names());
         }

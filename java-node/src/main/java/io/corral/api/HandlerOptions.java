@@ -8,13 +8,16 @@ package io.corral.api;
  *     messages; {@link #INFINITY} for none
  * @param compress {@code compress}: accept permessage-deflate when the client offers it
  * @param validateUtf8 {@code validate_utf8}: close with 1007 on invalid UTF-8 in text and close reasons
+ * @param deflate {@code deflate_opts}: how permessage-deflate is negotiated and compressed ({@link DeflateOptions})
  */
-public record HandlerOptions(long idleTimeoutMillis, long maxFrameSize, boolean compress, boolean validateUtf8) {
+public record HandlerOptions(long idleTimeoutMillis, long maxFrameSize, boolean compress, boolean validateUtf8,
+        DeflateOptions deflate) {
 
     public static final long INFINITY = Long.MAX_VALUE;
 
     /** Cowboy 2.17+ defaults: 60 s idle timeout, 1 MB frames, no compression, UTF-8 validated. */
-    public static final HandlerOptions DEFAULTS = new HandlerOptions(60_000, 1_000_000, false, true);
+    public static final HandlerOptions DEFAULTS = new HandlerOptions(60_000, 1_000_000, false, true,
+            DeflateOptions.DEFAULTS);
 
     public static Builder builder() {
         return new Builder(DEFAULTS);
@@ -29,12 +32,14 @@ public record HandlerOptions(long idleTimeoutMillis, long maxFrameSize, boolean 
         private long maxFrameSize;
         private boolean compress;
         private boolean validateUtf8;
+        private DeflateOptions deflate;
 
         private Builder(HandlerOptions o) {
             idleTimeoutMillis = o.idleTimeoutMillis;
             maxFrameSize = o.maxFrameSize;
             compress = o.compress;
             validateUtf8 = o.validateUtf8;
+            deflate = o.deflate;
         }
 
         public Builder idleTimeoutMillis(long v) {
@@ -57,10 +62,15 @@ public record HandlerOptions(long idleTimeoutMillis, long maxFrameSize, boolean 
             return this;
         }
 
+        public Builder deflate(DeflateOptions v) {
+            deflate = v;
+            return this;
+        }
+
         public HandlerOptions build() {
             if (idleTimeoutMillis <= 0) throw new IllegalArgumentException("idle_timeout must be positive: " + idleTimeoutMillis);
             if (maxFrameSize < 0) throw new IllegalArgumentException("max_frame_size must not be negative: " + maxFrameSize);
-            return new HandlerOptions(idleTimeoutMillis, maxFrameSize, compress, validateUtf8);
+            return new HandlerOptions(idleTimeoutMillis, maxFrameSize, compress, validateUtf8, deflate);
         }
     }
 }

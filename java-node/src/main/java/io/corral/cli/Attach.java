@@ -2,6 +2,7 @@ package io.corral.cli;
 
 import io.corral.api.Term;
 import io.corral.compat.Endpoints;
+import io.corral.config.ListenerSettings;
 import io.corral.config.VersionProfile;
 import io.corral.connection.ConnectionStats;
 import io.corral.connection.HandlerEndpoint;
@@ -176,12 +177,32 @@ public final class Attach {
         }
         ServerContext ctx = new ServerContext(name, router, endpoints, profile, node);
         try {
-            server = CorralServer.start(ip, port, 0, null, ctx); // clear: start_clear and start_http are plain TCP
+            server = CorralServer.start(ip, port, 0, null, ctx, listenerSettings(config)); // clear: plain TCP
         } catch (Exception e) { // Netty's sync() rethrows the bind failure, a checked exception, undeclared
             return error(bindError(e));
         }
         node.introspection(new ServerIntrospection(ctx, ip, server.port()));
         return Term.tuple(Term.atom("ok"), Term.integer(server.port()));
+    }
+
+    /**
+     * The listener's limits and switches from the start request: Cowboy's protocol option names
+     * ({@code compress}, {@code request_timeout}, {@code max_headers}, ..., ranch's {@code max_connections}), each
+     * optional; what is absent keeps its {@link ListenerSettings} default.
+     */
+    static ListenerSettings listenerSettings(Term config) {
+        ListenerSettings.Builder b = ListenerSettings.builder();
+        for (String key : List.of("compress", "request_timeout", "max_headers", "max_header_name_length",
+                "max_header_value_length", "max_request_line_length", "max_connections")) {
+            Term v = config.get(key);
+            if (v == null) continue;
+            b.option(key, v.isInteger() ? (Object) v.longValue() : v.isAtom() ? v.atomValue() : text(v));
+        }
+        Term origins = config.get("allowed_origins");
+        if (origins != null && origins.isList()) {
+            b.allowedOrigins(origins.listValue().stream().map(Attach::text).toList());
+        }
+        return b.build();
     }
 
     private synchronized Term setDispatch(Term routes) {

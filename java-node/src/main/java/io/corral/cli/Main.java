@@ -1,6 +1,7 @@
 package io.corral.cli;
 
 import io.corral.Corral;
+import io.corral.config.ListenerSettings;
 import io.corral.config.Settings;
 import io.corral.config.VersionProfile;
 import java.io.IOException;
@@ -66,8 +67,26 @@ public final class Main {
               --jmx                  also publish the metrics as JMX MBeans (domain "metrics")
               --help                 this text
 
+            Listener limits (Cowboy's names and defaults; see README "Limits"):
+              --request-timeout MS   the whole request must arrive within MS (default 5000): no request
+                                     line by then closes the connection, a partial request gets 408
+              --max-headers N        more headers get 431 (default 100)
+              --max-header-name-length N    longer header names get 431 (default 64 bytes)
+              --max-header-value-length N   longer header values get 431 (default 4096 bytes)
+              --max-request-line-length N   a longer request line gets 414 (default 8000 bytes)
+              --max-connections N    open connections of the listener; one more gets 503 and is closed
+                                     (default: the open-file limit less a quarter, at most 1024 less)
+              --compress             Cowboy 1.x's listener-wide compress: 1.x routes accept
+                                     x-webkit-deflate-frame / deflate-frame (2.x routes: compress => true)
+              --allowed-origin O     allow upgrades only from origin O on every route (repeatable; exact,
+                                     or https://*.example.com for any subdomain); default: no check
+
             A malformed routes file or an unknown handler stops the start with the file, line and reason.
             """;
+
+    /** Options that set a {@link ListenerSettings} limit by its Cowboy name ({@code --max-headers} -> max_headers). */
+    private static final List<String> LISTENER_OPTIONS = List.of("--request-timeout", "--max-headers",
+            "--max-header-name-length", "--max-header-value-length", "--max-request-line-length", "--max-connections");
 
     private Main() {}
 
@@ -163,10 +182,26 @@ public final class Main {
             }
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
+        ListenerSettings.Builder listener = ListenerSettings.builder();
+        List<String> origins = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--help") || a.equals("-h")) return null;
             String v = i + 1 < args.size() ? args.get(i + 1) : null;
+            if (a.equals("--compress")) {
+                listener.compress(true);
+                continue;
+            }
+            if (a.equals("--allowed-origin")) {
+                origins.add(need(a, v));
+                i++;
+                continue;
+            }
+            if (LISTENER_OPTIONS.contains(a)) {
+                listener.option(a.substring(2), need(a, v));
+                i++;
+                continue;
+            }
             switch (a) {
                 case "--port" -> b.port(intArg(a, v));
                 case "--bind" -> b.bind(need(a, v));
@@ -203,6 +238,7 @@ public final class Main {
         if (tlsCa != null && tlsCert == null) throw new IllegalArgumentException("--tls-ca needs --tls-cert and --tls-key");
         if (tlsCert != null) b.tls(io.corral.config.TlsSettings.builder(tlsCert, tlsKey).caFile(tlsCa).build());
         b.codePaths(pa);
+        b.listener(listener.allowedOrigins(origins).build());
         return b.build();
     }
 

@@ -25,10 +25,12 @@ import java.util.List;
  * @param jmx whether the metrics are also published as JMX MBeans (default false; {@code --jmx})
  * @param drainTimeout on shutdown, how long connections told 1001 get to answer with their close before they are cut
  *     (default 10 s)
+ * @param listener the listener's pre-upgrade limits, origin check and 1.x compression ({@link ListenerSettings})
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
-        List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout) {
+        List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout,
+        ListenerSettings listener) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
@@ -56,6 +58,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private String metricsBind = "127.0.0.1";
         private boolean jmx;
         private java.time.Duration drainTimeout = java.time.Duration.ofSeconds(10);
+        private ListenerSettings listener = ListenerSettings.DEFAULTS;
 
         public Builder bind(String v) {
             bind = v;
@@ -140,6 +143,11 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        public Builder listener(ListenerSettings v) {
+            listener = v;
+            return this;
+        }
+
         public Settings build() {
             if (routesFile == null && routesText == null) throw new IllegalArgumentException("--routes FILE is required");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0-65535, got " + port);
@@ -148,7 +156,8 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             }
             if (drainTimeout.isNegative()) throw new IllegalArgumentException("--drain-timeout must not be negative");
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
-                    cookie, cookieFile, erlangNode, codePaths, tls, metricsPort, metricsBind, jmx, drainTimeout);
+                    cookie, cookieFile, erlangNode, codePaths, tls, metricsPort, metricsBind, jmx, drainTimeout,
+                    listener);
         }
     }
 }

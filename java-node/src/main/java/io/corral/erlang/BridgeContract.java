@@ -240,7 +240,32 @@ public final class BridgeContract {
         if (compress != null) b.compress(compress.isAtom("true"));
         Term utf8 = m.get("validate_utf8");
         if (utf8 != null) b.validateUtf8(!utf8.isAtom("false"));
+        Term deflate = m.get("deflate_opts");
+        if (deflate != null && deflate.isMap()) b.deflate(deflateOptions(deflate));
         return b.build();
+    }
+
+    /** Cowboy's {@code deflate_opts} map: takeover atoms, level atoms or integers, window bits. */
+    static io.corral.api.DeflateOptions deflateOptions(Term m) {
+        io.corral.api.DeflateOptions.Builder d = io.corral.api.DeflateOptions.builder();
+        Term level = m.get("level");
+        if (level != null) {
+            if (level.isInteger()) d.level((int) level.longValue());
+            else d.level(level.atomValue());
+        }
+        Term mem = m.get("mem_level");
+        if (mem != null) d.memLevel((int) mem.longValue());
+        Term strategy = m.get("strategy");
+        if (strategy != null) d.strategy(strategy.atomValue());
+        Term st = m.get("server_context_takeover");
+        if (st != null) d.serverContextTakeover(!st.isAtom("no_takeover"));
+        Term ct = m.get("client_context_takeover");
+        if (ct != null) d.clientContextTakeover(!ct.isAtom("no_takeover"));
+        Term sb = m.get("server_max_window_bits");
+        if (sb != null) d.serverMaxWindowBits((int) sb.longValue());
+        Term cb = m.get("client_max_window_bits");
+        if (cb != null) d.clientMaxWindowBits((int) cb.longValue());
+        return d.build();
     }
 
     static Commands commands(OtpErlangPid proxy, OtpErlangList list) {

@@ -1,6 +1,9 @@
 package io.corral.handshake;
 
+import io.corral.config.ListenerSettings;
 import io.corral.config.VersionProfile;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -33,6 +36,35 @@ final class HandshakeCheck {
 
     /** Upgrade: the client's key, its WebSocket version (7, 8 or 13) and its extension offers (maybe none). */
     record Accept(String key, int websocketVersion, List<ExtensionOffers.Offer> extensions) implements Outcome {}
+
+    /**
+     * The request's headers against the listener's limits, as cowboy_http:parse_header/3 and its helpers check
+     * them: too many headers, a name or a value too long are 431. Null when within them.
+     */
+    static Refuse limits(HttpHeaders h, ListenerSettings limits) {
+        if (h.size() > limits.maxHeaders()) {
+            return new Refuse(431, Map.of(), h.size() + " headers, over max_headers " + limits.maxHeaders());
+        }
+        for (Map.Entry<String, String> e : h) {
+            if (e.getKey().length() > limits.maxHeaderNameLength()) {
+                return new Refuse(431, Map.of(), "a header name over max_header_name_length " + limits.maxHeaderNameLength());
+            }
+            if (e.getValue().length() > limits.maxHeaderValueLength()) {
+                return new Refuse(431, Map.of(), "header " + e.getKey() + " over max_header_value_length "
+                        + limits.maxHeaderValueLength());
+            }
+        }
+        return null;
+    }
+
+    /** What Netty's decoder could not take: a request line too long is 414, a header block too large 431, else 400. */
+    static Refuse decoderFailure(Throwable cause) {
+        return switch (cause) {
+            case TooLongHttpLineException e -> new Refuse(414, Map.of(), "request line over max_request_line_length");
+            case TooLongHttpHeaderException e -> new Refuse(431, Map.of(), "header block over its limit");
+            default -> new Refuse(400, Map.of(), "malformed request: " + cause);
+        };
+    }
 
     static Outcome check(HttpMethod method, HttpVersion version, HttpHeaders h, VersionProfile profile) {
         boolean http11 = version.majorVersion() == 1 && version.minorVersion() == 1;

@@ -1,6 +1,7 @@
 package io.corral.handshake;
 
 import io.corral.api.HandlerOptions;
+import io.corral.config.ListenerSettings;
 import io.corral.config.VersionProfile;
 import io.corral.connection.ConnectionProcess;
 import io.corral.connection.ConnectionStats;
@@ -53,14 +54,21 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpUpgradeHandler.class);
 
     private final ServerContext server;
+    private final ListenerSettings limits;
     private HttpRequest request;
     private CompositeByteBuf leftover;
     private boolean decided;
     /** Set once the connection state machine owns the process: from then on it ends it. */
     private boolean upgraded;
 
-    public HttpUpgradeHandler(ServerContext server) {
+    public HttpUpgradeHandler(ServerContext server, ListenerSettings limits) {
         this.server = server;
+        this.limits = limits;
+    }
+
+    /** The handler that enforces {@code request_timeout}; it goes in front of the HTTP decoder. */
+    public static ChannelInboundHandlerAdapter requestTimeout(ListenerSettings limits) {
+        return new RequestTimeout(limits.requestTimeoutMillis());
     }
 
     @Override
@@ -70,6 +78,9 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
                 if (request == null) request = req;
                 if (req instanceof LastHttpContent last) {
                     last.release();
+                    onRequest(ctx);
+                } else if (req.decoderResult().isFailure() && !decided) {
+                    // Netty hands over the partial request when the header block is too long: no content follows.
                     onRequest(ctx);
                 }
             }
@@ -88,9 +99,14 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(ChannelHandlerContext ctx) {
         decided = true;
+        if (ctx.pipeline().get(RequestTimeout.class) != null) ctx.pipeline().remove(RequestTimeout.class);
         HttpRequest req = request;
-        if (req.decoderResult().isFailure()) {
-            respond(ctx, 400, Map.of(), new byte[0], null);
+        HandshakeCheck.Refuse overLimit = req.decoderResult().isFailure()
+                ? HandshakeCheck.decoderFailure(req.decoderResult().cause())
+                : HandshakeCheck.limits(req.headers(), limits);
+        if (overLimit != null) {
+            log.debug("refused request from {}: {} ({})", ctx.channel().remoteAddress(), overLimit.status(), overLimit.why());
+            respond(ctx, overLimit.status(), overLimit.headers(), new byte[0], null);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
@@ -138,8 +154,15 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
             if (!upgraded) process.exit(Handshake.CLOSED_BEFORE_UPGRADE);
         });
         endpoint.init(upgrade, process).whenComplete((decision, error) -> ctx.channel().eventLoop().execute(() -> {
-            decide(ctx, endpoint, upgrade, process, accepted,
-                    error != null ? new InitDecision.Crash(String.valueOf(error)) : decision);
+            try {
+                decide(ctx, endpoint, upgrade, process, accepted,
+                        error != null ? new InitDecision.Crash(String.valueOf(error)) : decision);
+            } catch (RuntimeException e) {
+                // Nothing may escape an event-loop task: the connection ends, and its process with it.
+                Unexpected.report(log, "upgrade of " + upgrade.path() + " failed on " + ctx.channel(), e);
+                if (!upgraded) process.exit(new OtpErlangAtom("normal"));
+                ctx.close();
+            }
         }));
     }
 
@@ -162,8 +185,13 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     private void upgrade(ChannelHandlerContext ctx, HandlerEndpoint endpoint, UpgradeRequest req,
             ConnectionProcess process, HandshakeCheck.Accept accepted, InitDecision.Upgrade u) {
         HandlerOptions options = u.options();
-        Compression.Negotiated deflate = options.compress()
-                ? Compression.negotiate(accepted.extensions(), options.maxFrameSize()) : null;
+        // Cowboy 1.x compresses when the listener was started with compress, and then speaks x-webkit-deflate-frame
+        // only (cowboy_websocket:websocket_extensions/1 @ 1.1.2); 2.x when the handler's options say compress.
+        boolean oneX = req.profile().isOneX();
+        Compression.Negotiated deflate = (oneX ? limits.compress() : options.compress())
+                ? Compression.negotiate(accepted.extensions(), options,
+                        oneX ? Compression.Offerable.DEFLATE_FRAME_ONLY : Compression.Offerable.BOTH)
+                : null;
 
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
         HttpHeaders rh = res.headers();
@@ -198,9 +226,10 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         WsConnection conn = new WsConnection(ctx.channel(), u.session(), options, process, stats);
         decoder.limitFrom(conn::maxFrameSize);
         if (deflate != null) {
-            p.addBefore(me, "ws-rsv", new RsvCheck());
+            p.addBefore(me, "ws-rsv", new RsvCheck(deflate.perMessage()));
             p.addBefore(me, "ws-inflate", deflate.extension().newExtensionDecoder());
-            p.addBefore(me, "ws-deflate", deflate.extension().newExtensionEncoder());
+            p.addBefore(me, "ws-inflate-errors", new InflateErrors());
+            p.addBefore(me, "ws-deflate", deflate.newEncoder());
             deflate.bind(conn);
         }
         if (options.validateUtf8()) p.addBefore(me, "ws-utf8", new Utf8FrameValidator(false));
@@ -251,8 +280,26 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == RequestTimeout.EXPIRED) {
+            if (!decided) {
+                decided = true;
+                log.debug("request_timeout on {}: 408", ctx.channel().remoteAddress());
+                respond(ctx, 408, Map.of(), new byte[0], null);
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("HTTP error on {}", ctx.channel(), cause);
+        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException) {
+            // A client that resets or sends what the decoder cannot take: expected, one line at DEBUG.
+            log.debug("closing {} before the upgrade: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            Unexpected.report(log, "unexpected error on " + ctx.channel() + " before the upgrade", cause);
+        }
         ctx.close();
     }
 }

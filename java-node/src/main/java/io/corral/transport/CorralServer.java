@@ -16,8 +16,21 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.corral.config.ListenerSettings;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.net.InetSocketAddress;
 
 /**
@@ -39,15 +52,17 @@ public final class CorralServer implements AutoCloseable {
 
     /**
      * Binds and starts serving; {@code threads} 0 means Netty's default (2 x cores). With {@code tls} every connection
-     * starts with Netty's {@code SslHandler}: the HTTP codec and everything after it see plaintext.
+     * starts with Netty's {@code SslHandler}: the HTTP codec and everything after it see plaintext. {@code limits} are
+     * the listener's pre-upgrade limits.
      */
-    public static CorralServer start(String bind, int port, int threads, SslContext tls, ServerContext context)
-            throws InterruptedException {
+    public static CorralServer start(String bind, int port, int threads, SslContext tls, ServerContext context,
+            ListenerSettings limits) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(threads, io);
+        AtomicInteger open = new AtomicInteger();
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, workers)
@@ -58,9 +73,24 @@ public final class CorralServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            // ranch's max_connections, counted here rather than by pausing accept: a client over
+                            // the limit gets a 503 at once instead of waiting in the backlog, and the limit is set
+                            // below the open-file limit so accept() itself never runs out of descriptors.
+                            if (open.incrementAndGet() > limits.maxConnections()) {
+                                open.decrementAndGet();
+                                ch.pipeline().addLast("http", new HttpServerCodec()).addLast("busy", new OverLimit());
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> open.decrementAndGet());
+                            // Netty's decoder bounds the request line and the header block (memory); the per-header
+                            // limits are checked on what it decoded (HandshakeCheck.limits).
+                            HttpDecoderConfig decoder = new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(limits.maxRequestLineLength())
+                                    .setMaxHeaderSize(limits.maxHeaderBlockSize());
                             ch.pipeline()
-                                    .addLast("http", new HttpServerCodec())
-                                    .addLast("upgrade", new HttpUpgradeHandler(context));
+                                    .addLast("request-timeout", HttpUpgradeHandler.requestTimeout(limits))
+                                    .addLast("http", new HttpServerCodec(decoder))
+                                    .addLast("upgrade", new HttpUpgradeHandler(context, limits));
                         }
                     })
                     .bind(bind, port).sync().channel();
@@ -86,5 +116,27 @@ public final class CorralServer implements AutoCloseable {
         for (var c : context.connections()) c.closeAbruptly();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** A connection over max_connections: 503 with {@code retry-after}, written as soon as it is accepted, then closed. */
+    private static final class OverLimit extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            res.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0).set(HttpHeaderNames.CONNECTION, "close")
+                    .set(HttpHeaderNames.RETRY_AFTER, 1).set(HttpHeaderNames.DATE, DateFormatter.format(new Date()))
+                    .set(HttpHeaderNames.SERVER, "Corral");
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // the client went away before its 503: nothing to tell
+        }
     }
 }

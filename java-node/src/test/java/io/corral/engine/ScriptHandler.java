@@ -22,7 +22,8 @@ import java.util.Map;
  * messages that start with a command word make it return a given result, anything else is echoed. Every callback
  * is recorded in {@link Recorder} under the {@code id} query parameter.
  *
- * <p>Query: {@code id}, {@code idle} (ms), {@code max} (bytes), {@code compress}, {@code noutf8}, {@code refuse}
+ * <p>Query: {@code id}, {@code idle} (ms), {@code max} (bytes), {@code compress}, {@code dopt} (one deflate_opts
+ * entry, {@code name:value}), {@code noutf8}, {@code refuse}
  * (status), {@code noreply}, {@code crash=init|websocket_init}, {@code protocol} (picked when offered),
  * {@code init=frame|inactive|stop}, {@code resume} (ms: with {@code init=inactive}, an {@code active true} timer),
  * {@code pingreply} (answer a ping with a text frame, to show the pong went out first).
@@ -55,6 +56,23 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
         if (q.containsKey("idle")) o.idleTimeoutMillis(Long.parseLong(q.get("idle")));
         if (q.containsKey("max")) o.maxFrameSize(Long.parseLong(q.get("max")));
         if (q.containsKey("compress")) o.compress(true);
+        // deflate_opts as Cowboy's ws_deflate_opts_h sets them: one option named by the query, e.g.
+        // dopt=server_max_window_bits:9 or dopt=client_context_takeover:no_takeover
+        if (q.containsKey("dopt")) {
+            String[] kv = q.get("dopt").split(":", 2);
+            io.corral.api.DeflateOptions.Builder d = io.corral.api.DeflateOptions.builder();
+            switch (kv[0]) {
+                case "server_context_takeover" -> d.serverContextTakeover(!kv[1].equals("no_takeover"));
+                case "client_context_takeover" -> d.clientContextTakeover(!kv[1].equals("no_takeover"));
+                case "server_max_window_bits" -> d.serverMaxWindowBits(Integer.parseInt(kv[1]));
+                case "client_max_window_bits" -> d.clientMaxWindowBits(Integer.parseInt(kv[1]));
+                case "level" -> d.level(kv[1]);
+                case "mem_level" -> d.memLevel(Integer.parseInt(kv[1]));
+                case "strategy" -> d.strategy(kv[1]);
+                default -> throw new IllegalArgumentException("unknown deflate option " + kv[0]);
+            }
+            o.deflate(d.build());
+        }
         if (q.containsKey("noutf8")) o.validateUtf8(false);
         return InitResult.upgrade(s, o.build());
     }

@@ -51,7 +51,19 @@ class BridgeContractTest {
         assertEquals(PROXY, in.proxy());
         var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
         assertEquals("mqtt", up.headers().get("sec-websocket-protocol"), "header names are lower-cased");
-        assertEquals(new HandlerOptions(HandlerOptions.INFINITY, 5000, true, false), up.options());
+        assertEquals(new HandlerOptions(HandlerOptions.INFINITY, 5000, true, false, io.corral.api.DeflateOptions.DEFAULTS), up.options());
+    }
+
+    @Test
+    void deflateOptsAreReadAsCowboyWritesThem() {
+        Term deflate = Term.map(java.util.Map.of(Term.atom("level"), Term.atom("best_speed"),
+                Term.atom("mem_level"), Term.integer(1), Term.atom("strategy"), Term.atom("rle"),
+                Term.atom("server_context_takeover"), Term.atom("no_takeover"),
+                Term.atom("client_context_takeover"), Term.atom("takeover"),
+                Term.atom("server_max_window_bits"), Term.integer(9), Term.atom("client_max_window_bits"), Term.integer(10)));
+        HandlerOptions o = BridgeContract.options(Term.map(java.util.Map.of(Term.atom("deflate_opts"), deflate)));
+        assertEquals(new io.corral.api.DeflateOptions(1, 1, "rle", false, true, 9, 10), o.deflate(),
+                "every key of Cowboy 2.6+'s deflate_opts reaches the handshake");
     }
 
     @Test
