@@ -150,8 +150,12 @@ open_with_missing_module_answers_a_crash_naming_it() ->
 upgrade_decision_has_2_latest_defaults() ->
     {Proxy, Decision} = open(ws_echo_h, opts()),
     ?assertEqual({upgrade, [], #{idle_timeout => 60000, max_frame_size => 1000000, compress => false,
-                                 validate_utf8 => true}}, Decision),
-    ?assert(is_pid(Proxy)).
+                                 deflate_opts => #{}, validate_utf8 => true}}, Decision),
+    ?assert(is_pid(Proxy)),
+    %% Cowboy 2.6+'s deflate_opts reach Java as the handler gave them.
+    {_, {upgrade, [], WithDeflate}} =
+        open(ws_echo_h, (opts())#{ws_opts => #{compress => true, deflate_opts => #{level => best_speed}}}),
+    ?assertEqual(#{level => best_speed}, maps:get(deflate_opts, WithDeflate)).
 
 init_2_runs_outside_the_proxy_process() ->
     Proxy = upgrade(ws_echo_h, opts()),
