@@ -2,6 +2,7 @@ package io.corral.handshake;
 
 import io.corral.api.HandlerOptions;
 import io.corral.config.ListenerSettings;
+import io.corral.config.OriginCheck;
 import io.corral.config.VersionProfile;
 import io.corral.connection.ConnectionProcess;
 import io.corral.connection.ConnectionStats;
@@ -132,6 +133,15 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HandshakeCheck.Accept accepted = (HandshakeCheck.Accept) outcome;
+        // The route's origin list replaces the listener's; either empty means no check (Cowboy has none).
+        java.util.List<String> origins = match.route().allowedOrigins().isEmpty() ? limits.allowedOrigins()
+                : match.route().allowedOrigins();
+        if (!OriginCheck.allowed(origins, h.get(HttpHeaderNames.ORIGIN))) {
+            log.debug("refused upgrade of {} from {}: origin {} not allowed", rawPath, ctx.channel().remoteAddress(),
+                    h.get(HttpHeaderNames.ORIGIN));
+            respond(ctx, 403, Map.of(), new byte[0], null);
+            return;
+        }
         int wsVersion = accepted.websocketVersion();
 
         // From here on the socket speaks WebSocket or nothing: stop parsing HTTP and stop reading until decided.

@@ -14,15 +14,18 @@ import java.util.Objects;
  * @param line        the line of the route tuple in the routes file
  * @param cowboyVersion the Cowboy version this route reproduces, or null (Corral's extension: the handler written as
  *                    {@code {Handler, #{cowboy_version => '1.0'}}})
+ * @param allowedOrigins the origins allowed to upgrade on this route ({@code #{allowed_origins => [...]}} in the
+ *                    same map, Corral's extension), in place of the listener's; empty: the listener's list applies
  */
 public record Route(String hostPattern, String pathPattern, String handlerName, Term options, int line,
-        VersionProfile cowboyVersion) {
+        VersionProfile cowboyVersion, java.util.List<String> allowedOrigins) {
 
     public Route(String hostPattern, String pathPattern, String handlerName, Term options, int line) {
-        this(hostPattern, pathPattern, handlerName, options, line, null);
+        this(hostPattern, pathPattern, handlerName, options, line, null, java.util.List.of());
     }
 
     public Route {
+        allowedOrigins = java.util.List.copyOf(allowedOrigins);
         Objects.requireNonNull(hostPattern);
         Objects.requireNonNull(pathPattern);
         Objects.requireNonNull(handlerName);

@@ -108,12 +108,21 @@ public final class RoutesFile {
             List<Constraint> constraints = n == 4 ? constraints(entry.element(1), at) : List.of();
             Term handler = entry.element(n - 2);
             VersionProfile version = null;
-            if (handler.isTuple(2)) { // {Handler, #{cowboy_version => V}}: the route names the Cowboy it reproduces
-                version = cowboyVersion(handler.element(1), lineOf(handler, at));
+            List<String> origins = List.of();
+            if (handler.isTuple(2)) {
+                // {Handler, #{cowboy_version => V, allowed_origins => [O]}}: Corral's per-route settings
+                Term settings = handler.element(1);
+                int hl = lineOf(handler, at);
+                if (!settings.isMap() || settings.get("cowboy_version") == null && settings.get("allowed_origins") == null) {
+                    throw error(hl, "expected {Handler, #{cowboy_version => '1.0' | '1.1' | '2.0' | '2.latest', "
+                            + "allowed_origins => [\"https://example.com\"]}} but found " + describe(settings));
+                }
+                if (settings.get("cowboy_version") != null) version = cowboyVersion(settings, hl);
+                if (settings.get("allowed_origins") != null) origins = allowedOrigins(settings.get("allowed_origins"), hl);
                 handler = handler.element(0);
             }
             Route route = new Route(hostText, matchText(match, "path", at), handlerName(handler, at),
-                    entry.element(n - 1), at, version);
+                    entry.element(n - 1), at, version, origins);
             if (match.isAtom("_")) {
                 out.add(new Router.PathRule(Router.PathKind.ANY, null, constraints, route));
                 continue;
@@ -130,6 +139,21 @@ public final class RoutesFile {
             } catch (PatternCompiler.PatternException e) {
                 throw error(lineOf(match, at), e.getMessage());
             }
+        }
+        return out;
+    }
+
+    private List<String> allowedOrigins(Term list, int line) throws RoutesFileException {
+        if (!list.isList()) throw error(line, "allowed_origins must be a list of origins, found " + describe(list));
+        List<String> out = new ArrayList<>();
+        for (Term o : list.listValue()) {
+            String text = o.isAtom() ? o.atomValue() : o.stringValue();
+            try {
+                io.corral.config.OriginCheck.validate(text);
+            } catch (IllegalArgumentException e) {
+                throw error(line, e.getMessage());
+            }
+            out.add(text);
         }
         return out;
     }
