@@ -24,6 +24,10 @@ import java.util.zip.Inflater;
  * {@code p.gen(a, b)} in the body); a flavour a scenario does not apply to is excluded with the reason, right there.
  */
 public final class Catalogue {
+    /** The upgrade headers of RFC 6455 section 1.3's example request. */
+    private static final String UPGRADE_HEADERS = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
     private Catalogue() {}
 
     static final String NO_COMMANDS_1X = "Cowboy 1.x has no commands interface (commands are 2.5+)";
@@ -76,6 +80,61 @@ public final class Catalogue {
                         try (WireClient c = p.raw("GET %PATH% HTTP/1.1\r\nHost: %HOST%\r\n\r\n")) {
                             p.check("status", p.gen(400, 426), c.handshake().status());
                             if (!p.oneX()) p.header(c, "upgrade", "websocket");
+                        }
+                    }),
+            scenario("upgrade_with_post_is_426", "handshake", "a POST with the upgrade headers")
+                    .twoX("426 with connection: upgrade, upgrade: websocket (cowboy_websocket:is_upgrade_request/1)", null)
+                    .onlyGeneration(Generation.TWO_X, "Cowboy 1.x upgrades a POST (see upgrade_with_post_is_400_in_1x)")
+                    .run(p -> {
+                        try (WireClient c = p.raw("POST %PATH% HTTP/1.1\r\nHost: %HOST%\r\n" + UPGRADE_HEADERS
+                                + "Content-Length: 0\r\n\r\n")) {
+                            p.check("status", 426, c.handshake().status());
+                            p.header(c, "upgrade", "websocket");
+                        }
+                    }),
+            scenario("upgrade_with_post_is_400_in_1x", "handshake", "a POST with the upgrade headers")
+                    .oneX("400 (RFC 6455 4.1: the upgrade is a GET)", null)
+                    .onlyGeneration(Generation.ONE_X, "2.x answers 426 (see upgrade_with_post_is_426)")
+                    .notOnCowboy("Cowboy 1.1.2 answers 101 to a POST upgrade; Corral is stricter (RFC 6455 4.1)")
+                    .run(p -> {
+                        try (WireClient c = p.raw("POST %PATH% HTTP/1.1\r\nHost: %HOST%\r\n" + UPGRADE_HEADERS
+                                + "Content-Length: 0\r\n\r\n")) {
+                            p.check("status", 400, c.handshake().status());
+                        }
+                    }),
+            scenario("http10_upgrade_is_501", "handshake", "an HTTP/1.0 request with the upgrade headers")
+                    .twoX("501 (upgrade_required off HTTP/1.1, cowboy_websocket:upgrade/5)", null)
+                    .onlyGeneration(Generation.TWO_X, "Cowboy 1.x upgrades HTTP/1.0 (see http10_upgrade_is_400_in_1x)")
+                    .run(p -> {
+                        try (WireClient c = p.raw("GET %PATH% HTTP/1.0\r\nHost: %HOST%\r\n" + UPGRADE_HEADERS + "\r\n")) {
+                            p.check("status", 501, c.handshake().status());
+                        }
+                    }),
+            scenario("http10_upgrade_is_400_in_1x", "handshake", "an HTTP/1.0 request with the upgrade headers")
+                    .oneX("400 (RFC 6455 4.1: HTTP/1.1 or higher)", null)
+                    .onlyGeneration(Generation.ONE_X, "2.x answers 501 (see http10_upgrade_is_501)")
+                    .notOnCowboy("Cowboy 1.1.2 answers HTTP/1.0 101; Corral is stricter (RFC 6455 4.1)")
+                    .run(p -> {
+                        try (WireClient c = p.raw("GET %PATH% HTTP/1.0\r\nHost: %HOST%\r\n" + UPGRADE_HEADERS + "\r\n")) {
+                            p.check("status", 400, c.handshake().status());
+                        }
+                    }),
+            scenario("handshake_key_not_16_bytes_is_400", "handshake", "Sec-WebSocket-Key: abcdefgh")
+                    .both("400 (RFC 6455 4.2.1: base64 of 16 bytes)", null, null)
+                    .notOnCowboy("Cowboy 1.1.2 and 2.17 accept any key; Corral is stricter (RFC 6455 4.2.1)")
+                    .run(p -> {
+                        try (WireClient c = p.raw("GET %PATH% HTTP/1.1\r\nHost: %HOST%\r\n"
+                                + UPGRADE_HEADERS.replace("dGhlIHNhbXBsZSBub25jZQ==", "abcdefgh") + "\r\n")) {
+                            p.check("status", 400, c.handshake().status());
+                        }
+                    }),
+            scenario("malformed_extensions_header_is_400", "handshake", "Sec-WebSocket-Extensions: ;")
+                    .twoX("400 (cow_http_hd:parse_sec_websocket_extensions/1 fails inside cowboy_websocket:upgrade/5)", null)
+                    .onlyGeneration(Generation.TWO_X, "Cowboy 1.x's answer to a malformed offer is not part of the contract")
+                    .run(p -> {
+                        try (WireClient c = p.raw("GET %PATH% HTTP/1.1\r\nHost: %HOST%\r\n" + UPGRADE_HEADERS
+                                + "Sec-WebSocket-Extensions: ;\r\n\r\n")) {
+                            p.check("status", 400, c.handshake().status());
                         }
                     }),
             scenario("unknown_path_is_404", "handshake", "upgrade request to PREFIX/nope")
@@ -525,6 +584,20 @@ public final class Catalogue {
                     }),
 
             // ------------------------------------------------ compression: docs/contract/compression.md
+            scenario("permessage_deflate_server_parameters_are_accepted", "compression",
+                    "compress=1, offers permessage-deflate; server_no_context_takeover; server_max_window_bits=10; client_max_window_bits")
+                    .twoX("permessage-deflate; server_no_context_takeover; client_max_window_bits=15; server_max_window_bits=10 "
+                            + "(cow_ws:negotiate_permessage_deflate/3)", null)
+                    .onlyGeneration(Generation.TWO_X, "Cowboy 1.x ignores permessage-deflate")
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("compress=1", "Sec-WebSocket-Extensions: permessage-deflate; "
+                                + "server_no_context_takeover; server_max_window_bits=10; client_max_window_bits")) {
+                            p.header(c, "sec-websocket-extensions", "permessage-deflate; server_no_context_takeover; "
+                                    + "client_max_window_bits=15; server_max_window_bits=10");
+                            c.sendText("hello");
+                            compressedText(p, c, new Inflater(true), "hello");
+                        }
+                    }),
             scenario("compress_negotiates_permessage_deflate", "compression", "compress=1, offers permessage-deflate, sends 'hello'")
                     .oneX("the offer is ignored (1.x only knows x-webkit-deflate-frame, listener-wide): no extension, plain echo", null)
                     .twoX("sec-websocket-extensions: permessage-deflate...; the echo is compressed (RSV1) and inflates to 'hello'", null)
