@@ -8,6 +8,11 @@ corral_setup() {
   command -v erl >/dev/null 2>&1 || missing=1
   command -v mvn >/dev/null 2>&1 || missing=1
   [ -n "$(ls /usr/lib/erlang/lib/jinterface-*/priv/OtpErlang.jar 2>/dev/null)" ] || missing=1
+  # rebar3: the suite checks that erlang-bridge builds and passes its EUnit tests as rebar3 users run them.
+  if ! command -v rebar3 >/dev/null 2>&1; then
+    corral_apt_packages="$corral_apt_packages rebar3"
+    missing=1
+  fi
   # Node's ws client is one of the test suite's clients (the java-maven machines ship node and npm).
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     corral_apt_packages="$corral_apt_packages nodejs npm"

@@ -8,6 +8,8 @@
 #   top so its paths (src/, ebin/) stay where java-node, the launcher and every user's -pa already look.
 # dialyzer: the bridge and the cowboy_req stand-in against a PLT of erts, kernel and stdlib.
 # eunit: everything again with -DTEST (the -ifdef(TEST) blocks) into .eunit/, plus test/*.erl, then runs EUnit.
+# rebar3: what a rebar3 user runs, `rebar3 compile` then `rebar3 eunit` with rebar.config, building under
+#   target/rebar3 (REBAR_BASE_DIR) instead of _build/ in the tree.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -50,6 +52,11 @@ case "${1:-compile}" in
         _ -> halt(1)
       end."
     ;;
+  rebar3)
+    export REBAR_BASE_DIR="$PWD/target/rebar3"
+    rebar3 compile
+    rebar3 eunit
+    ;;
   dialyzer)
     # Not part of the test command (building the PLT takes a minute); run it after changing the bridge.
     plt="${CORRAL_PLT:-$HOME/.cache/corral/erlang-bridge.plt}"
@@ -57,5 +64,5 @@ case "${1:-compile}" in
     [ -f "$plt" ] || dialyzer --build_plt --apps erts kernel stdlib --output_plt "$plt"
     dialyzer --plt "$plt" -I include --src src/*.erl compat/*.erl apps/corral/src/*.erl
     ;;
-  *) echo "usage: build.sh compile|eunit|dialyzer" >&2; exit 2 ;;
+  *) echo "usage: build.sh compile|eunit|rebar3|dialyzer" >&2; exit 2 ;;
 esac
