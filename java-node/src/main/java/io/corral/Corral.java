@@ -175,12 +175,7 @@ public final class Corral implements AutoCloseable {
             PrometheusEndpoint endpoint = PrometheusEndpoint.start(settings.metricsBind(), settings.metricsPort(), meters);
             resources.add(endpoint);
         }
-        if (settings.jmx()) {
-            io.micrometer.jmx.JmxMeterRegistry jmx = new io.micrometer.jmx.JmxMeterRegistry(
-                    io.micrometer.jmx.JmxConfig.DEFAULT, io.micrometer.core.instrument.Clock.SYSTEM);
-            meters.add(jmx);
-            resources.add(jmx::close);
-        }
+        if (settings.jmx()) resources.add(io.corral.metrics.JmxMeters.addTo(meters));
         return meters;
     }
 
