@@ -8,8 +8,9 @@
 #   top so its paths (src/, ebin/) stay where java-node, the launcher and every user's -pa already look.
 # dialyzer: the bridge and the cowboy_req stand-in against a PLT of erts, kernel and stdlib.
 # eunit: everything again with -DTEST (the -ifdef(TEST) blocks) into .eunit/, plus test/*.erl, then runs EUnit.
-# rebar3: what a rebar3 user runs, `rebar3 compile` then `rebar3 eunit` with rebar.config, building under
-#   target/rebar3 (REBAR_BASE_DIR) instead of _build/ in the tree.
+# rebar3: what a rebar3 user runs on a fresh checkout, `rebar3 compile` then `rebar3 eunit` with rebar.config, in
+#   a copy of the sources under target/rebar3 (without the ebin/ directories compile made: rebar3 would load those
+#   beams, built without TEST, in place of its own).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -53,9 +54,10 @@ case "${1:-compile}" in
       end."
     ;;
   rebar3)
-    export REBAR_BASE_DIR="$PWD/target/rebar3"
-    rebar3 compile
-    rebar3 eunit
+    work="$PWD/target/rebar3/project"
+    rm -rf "$work" && mkdir -p "$work"
+    tar --exclude=ebin -cf - rebar.config src include compat test apps | tar -xf - -C "$work"
+    (cd "$work" && rebar3 compile && rebar3 eunit)
     ;;
   dialyzer)
     # Not part of the test command (building the PLT takes a minute); run it after changing the bridge.

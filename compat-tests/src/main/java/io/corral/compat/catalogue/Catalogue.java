@@ -271,7 +271,7 @@ public final class Catalogue {
                     .oneX("discarded: nothing within 500 ms", null)
                     .twoX("processed (2.7+): echo 'early'", null)
                     .run(p -> {
-                        try (WireClient c = p.connectWithData("", WireClient.encode(true, 0, Frame.TEXT, bytes("early"), true))) {
+                        try (WireClient c = p.connectWithData("", frameWithoutLineFeed("early"))) {
                             p.check("status", 101, c.handshake().status());
                             if (p.oneX()) p.nothingWithin(c, Duration.ofMillis(500));
                             else p.text(c, "early");
@@ -383,6 +383,7 @@ public final class Catalogue {
                         try (WireClient c = p.upgraded("")) {
                             byte[] b = new byte[1_500_000];
                             b[b.length - 1] = 7;
+                            c.setReadTimeout(Duration.ofSeconds(60));   // 1.x reassembles slowly on a loaded machine
                             c.sendBinary(b);
                             Frame f = p.frame(c);
                             p.check("1.5 MB echo", true, Arrays.equals(b, f.payload()));
@@ -700,6 +701,21 @@ public final class Catalogue {
         byte[] buf = new byte[65536];
         int n = inflater.inflate(buf);
         p.check("inflated text", text, new String(buf, 0, n, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A masked text frame none of whose bytes is LF. Cowboy 2.17 keeps parsing what follows an upgrade request as
+     * the next pipelined request until the Websocket takeover (cowboy_http:after_parse/1 calls parse/2 on the rest
+     * of the buffer), so a line feed among those bytes, which a random mask key produces a few times in a hundred,
+     * makes it answer 400: a Cowboy bug, kept out of the scenario by drawing mask keys until the frame has no LF.
+     */
+    static byte[] frameWithoutLineFeed(String text) {
+        while (true) {
+            byte[] f = WireClient.encode(true, 0, Frame.TEXT, bytes(text), true);
+            boolean lf = false;
+            for (byte x : f) lf |= x == '\n';
+            if (!lf) return f;
+        }
     }
 
     static byte[] bytes(String s) {
