@@ -20,3 +20,21 @@
 
 %% proxy -> ConnPid: the normalized commands of one or more callback results.
 -define(CORRAL_COMMANDS(ProxyPid, Commands), {'$corral', 1, commands, ProxyPid, Commands}).
+
+%% The cluster (docs/cluster.md). Every erlang-bridge node's corral_bridge server is a member of group
+%% ?CORRAL_BRIDGE_GROUP in the pg scope ?CORRAL_SCOPE, which corral_bridge_sup starts: the live members are the
+%% nodes a Corral JVM may place handlers on.
+-define(CORRAL_SCOPE, corral_cluster).
+-define(CORRAL_BRIDGE_GROUP, corral_bridge).
+
+%% Java -> corral_bridge: send me the member nodes of ?CORRAL_BRIDGE_GROUP now and again whenever they change,
+%% until Pid dies (the bridge monitors it).
+-define(CORRAL_SUBSCRIBE(Pid), {'$corral', 1, subscribe, Pid}).
+
+%% corral_bridge on node From -> subscriber: every node whose corral_bridge is in the group, as From's pg sees it
+%% (sorted, From included).
+-define(CORRAL_BRIDGE_NODES(From, Nodes), {'$corral', 1, bridge_nodes, From, Nodes}).
+
+%% relay -> the JVM's group process: Msg was sent to the relay that stands in pg Scope/Group for that JVM's
+%% connections; the JVM hands Msg to each of them.
+-define(CORRAL_FANOUT(Scope, Group, Msg), {'$corral', 1, fanout, Scope, Group, Msg}).

@@ -1,6 +1,10 @@
 %% The registered `corral_bridge` process: the entry point java-node talks to on every erlang-bridge node.
 %% It answers `open` by starting a proxy under corral_bridge_proxy_sup (or by a crash decision when the handler
 %% module cannot be used), and answers the `check_modules` and `ping` calls. It holds no per-connection state.
+%%
+%% In the cluster (docs/cluster.md) it is this node's member of pg group ?CORRAL_BRIDGE_GROUP in scope
+%% ?CORRAL_SCOPE; it tells subscribed JVMs the member nodes whenever pg reports a change (pg:monitor/2), lists the
+%% JVMs subscribed to it (`jvms`), and starts group relays for JVMs (`{relay, ...}`).
 -module(corral_bridge_server).
 -behaviour(gen_server).
 
@@ -27,11 +31,19 @@ check_module(Module) when is_atom(Module) ->
 check_module(_) ->
     {error, not_a_module}.
 
--spec init([]) -> {ok, undefined}.
-init([]) ->
-    {ok, undefined}.
+-record(state, {
+    pg_ref :: reference(),
+    %% Subscribed JVM processes and our monitor on each.
+    subscribers = #{} :: #{pid() => reference()}
+}).
 
--spec handle_call(term(), gen_server:from(), S) -> {reply, term(), S}.
+-spec init([]) -> {ok, #state{}}.
+init([]) ->
+    ok = pg:join(?CORRAL_SCOPE, ?CORRAL_BRIDGE_GROUP, self()),
+    {Ref, _} = pg:monitor(?CORRAL_SCOPE, ?CORRAL_BRIDGE_GROUP),
+    {ok, #state{pg_ref = Ref}}.
+
+-spec handle_call(term(), gen_server:from(), #state{}) -> {reply, term(), #state{}}.
 handle_call(ping, _From, S) ->
     {reply, {pong, ?CORRAL_VSN}, S};
 handle_call({check_modules, Modules}, _From, S) when is_list(Modules) ->
@@ -46,6 +58,20 @@ handle_call({generations, Modules}, _From, S) when is_list(Modules) ->
         Missing -> {error, Missing}
     end,
     {reply, Reply, S};
+%% In a cluster java-node asks each handler node as it comes up which of its routes' modules it can run, and how:
+%% a node that cannot load a module is not used for that module's routes.
+handle_call({modules, Modules}, _From, S) when is_list(Modules) ->
+    {reply, [{M, case check_module(M) of ok -> generation(M); Error -> Error end} || M <- Modules], S};
+%% The nodes of the Corral JVMs subscribed here (corral_cluster:connections/0 asks every bridge).
+handle_call(jvms, _From, S = #state{subscribers = Subs}) ->
+    {reply, {ok, lists:usort([node(P) || P <- maps:keys(Subs)])}, S};
+%% A JVM's group process asks for a relay standing in Scope/Group for that JVM's member connections.
+handle_call({relay, Jvm, Scope, Group}, _From, S) when is_pid(Jvm), is_atom(Scope) ->
+    Reply = case whereis(Scope) of
+        undefined -> {error, {no_scope, Scope}}; % pg:join would fail: no scope process of that name runs here
+        _ -> corral_bridge_relay_sup:start_relay(Jvm, Scope, Group)
+    end,
+    {reply, Reply, S};
 handle_call(_Request, _From, S) ->
     {reply, {error, unknown_call}, S}.
 
@@ -56,19 +82,39 @@ generation(Module) ->
         false -> '2.x'
     end.
 
--spec handle_cast(term(), S) -> {noreply, S}.
+-spec handle_cast(term(), #state{}) -> {noreply, #state{}}.
 handle_cast(_Msg, S) ->
     {noreply, S}.
 
--spec handle_info(term(), S) -> {noreply, S}.
+-spec handle_info(term(), #state{}) -> {noreply, #state{}}.
 handle_info(?CORRAL_OPEN(ConnPid, Spec), S) when is_pid(ConnPid) ->
     case open(ConnPid, Spec) of
         ok -> ok;
         {error, Reason} -> ConnPid ! ?CORRAL_INIT_RESULT(self(), {crash, error, Reason})
     end,
     {noreply, S};
+handle_info(?CORRAL_SUBSCRIBE(Pid), S = #state{subscribers = Subs}) when is_pid(Pid) ->
+    Subs2 = case maps:is_key(Pid, Subs) of
+        true -> Subs;
+        false -> Subs#{Pid => erlang:monitor(process, Pid)}
+    end,
+    Pid ! ?CORRAL_BRIDGE_NODES(node(), bridge_nodes()),
+    {noreply, S#state{subscribers = Subs2}};
+handle_info({Ref, Change, ?CORRAL_BRIDGE_GROUP, _Pids}, S = #state{pg_ref = Ref, subscribers = Subs})
+  when Change =:= join; Change =:= leave ->
+    Nodes = bridge_nodes(),
+    [P ! ?CORRAL_BRIDGE_NODES(node(), Nodes) || P <- maps:keys(Subs)],
+    {noreply, S};
+handle_info({'DOWN', MRef, process, Pid, _}, S = #state{subscribers = Subs}) ->
+    case Subs of
+        #{Pid := MRef} -> {noreply, S#state{subscribers = maps:remove(Pid, Subs)}};
+        _ -> {noreply, S}
+    end;
 handle_info(_Msg, S) ->
     {noreply, S}.
+
+bridge_nodes() ->
+    lists:usort([node(P) || P <- pg:get_members(?CORRAL_SCOPE, ?CORRAL_BRIDGE_GROUP)]).
 
 %% Internal.
 

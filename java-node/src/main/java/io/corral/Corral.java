@@ -64,7 +64,11 @@ public final class Corral implements AutoCloseable {
                 && !java.nio.file.Files.isReadable(java.nio.file.Path.of(System.getProperty("user.home"), ".erlang.cookie"))) {
             b.cookie(LocalErlangNode.randomCookie());
         }
-        if (settings.erlangNode() != null) b.peers(List.of(settings.erlangNode()));
+        if (!settings.erlangNodes().isEmpty()) {
+            b.peers(settings.erlangNodes());
+            // A handler node that comes back gets new connections within a second (docs/cluster.md).
+            b.reconnectInterval(java.time.Duration.ofMillis(500));
+        }
         ErlangNode node = ErlangNode.start(b.build());
         resources.add(node);
         return node;
@@ -79,6 +83,33 @@ public final class Corral implements AutoCloseable {
         local.awaitRegistered(java.time.Duration.ofSeconds(30));
         awaitConnected(node, local.nodeName());
         return local.nodeName();
+    }
+
+    /**
+     * Several handler nodes: start once one of them is connected (placement uses the others as they connect); fail
+     * naming each when none is.
+     */
+    private static void awaitAnyConnected(ErlangNode node, List<String> others) throws java.io.IOException {
+        if (others.size() == 1) {
+            awaitConnected(node, others.getFirst());
+            return;
+        }
+        List<java.util.concurrent.CompletableFuture<Boolean>> tries = others.stream().map(node::connect).toList();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < others.size(); i++) {
+            try {
+                if (Boolean.TRUE.equals(tries.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS))) continue;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // reported below with the others
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.IOException("interrupted while connecting to " + others, e);
+            }
+            failed.add(others.get(i) + node.connectFailure(others.get(i)).map(f -> " (" + f + ")").orElse(""));
+        }
+        if (failed.size() == others.size()) {
+            throw new java.io.IOException("cannot connect to any Erlang handler node: " + String.join(", ", failed));
+        }
     }
 
     private static void awaitConnected(ErlangNode node, String other) throws java.io.IOException {
@@ -118,12 +149,18 @@ public final class Corral implements AutoCloseable {
             if (settings.nodeName() != null || erlangRoutes) {
                 node = joinCluster(settings, erlangRoutes, resources);
                 if (erlangRoutes && handlerNode == null) handlerNode = startLocalNode(settings, node, resources);
-                else if (handlerNode != null) awaitConnected(node, handlerNode);
+                else if (handlerNode != null) awaitAnyConnected(node, settings.erlangNodes());
             }
             Map<Route, HandlerEndpoint> endpoints = new LinkedHashMap<>();
             List<Route> javaRoutes = router.routes().stream().filter(Route::isJavaHandler).toList();
             endpoints.putAll(Endpoints.resolve(javaRoutes, null));
-            if (erlangRoutes) endpoints.putAll(ErlangHandlers.resolve(router.routes(), node, handlerNode));
+            if (erlangRoutes) {
+                ErlangHandlers.Placed placed = ErlangHandlers.resolve(router.routes(), node,
+                        settings.erlangNodes().isEmpty() ? List.of(handlerNode) : settings.erlangNodes(),
+                        settings.placement());
+                resources.add(placed);
+                endpoints.putAll(placed.endpoints());
+            }
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
             CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx,

@@ -53,8 +53,13 @@ public final class Main {
               --cookie C             the distribution cookie
               --cookie-file F        read the cookie from F (default ~/.erlang.cookie, as erl does)
               --erlang-node N@H      where Erlang handler modules run (erlang-bridge must be started
-                                     there); without it Corral starts a local erl node itself, bound
-                                     to 127.0.0.1 with a random cookie, and loads erlang-bridge into it
+                                     there); repeatable: each upgrade goes to one of the live nodes
+                                     that run the route's module, and the other erlang-bridge nodes
+                                     of their pg group (scope corral_cluster) are used too. Without
+                                     it Corral starts a local erl node itself, bound to 127.0.0.1
+                                     with a random cookie, and loads erlang-bridge into it
+              --placement P          how an upgrade picks its node: least-connections (default),
+                                     round-robin, hash:header:NAME or hash:binding:NAME (sticky)
               --pa DIR               add DIR to the local Erlang node's code path (repeatable)
               --tls-cert FILE        serve wss:// with this PEM certificate chain (leaf first);
                                      needs --tls-key. TLS 1.3 and 1.2 only, ALPN http/1.1, OpenSSL
@@ -216,6 +221,7 @@ public final class Main {
                 case "--cookie" -> b.cookie(need(a, v));
                 case "--cookie-file" -> b.cookieFile(Path.of(need(a, v)));
                 case "--erlang-node" -> b.erlangNode(need(a, v));
+                case "--placement" -> b.placement(io.corral.erlang.Placement.parse(need(a, v)));
                 case "--pa" -> {
                     Path p = Path.of(need(a, v));
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");

@@ -1,6 +1,8 @@
 package io.corral.config;
 
+import io.corral.erlang.Placement;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,7 +18,7 @@ import java.util.List;
  *     Erlang handlers need one
  * @param cookie the distribution cookie, or null to read {@code cookieFile}
  * @param cookieFile a cookie file, or null for {@code ~/.erlang.cookie}
- * @param erlangNode where Erlang handler modules run, or null to start a local node
+ * @param erlangNode the first of {@code erlangNodes}, or null to start a local node
  * @param codePaths directories added to the Erlang node's code path ({@code --pa})
  * @param tls how the listener serves {@code wss://}, or null for plain {@code ws://} (the default)
  * @param metricsPort the Prometheus endpoint's port ({@code --metrics-port}), or -1 for none (the default; 0 picks a
@@ -26,14 +28,18 @@ import java.util.List;
  * @param drainTimeout on shutdown, how long connections told 1001 get to answer with their close before they are cut
  *     (default 10 s)
  * @param listener the listener's pre-upgrade limits, origin check and 1.x compression ({@link ListenerSettings})
+ * @param erlangNodes where Erlang handler modules run ({@code --erlang-node}, repeatable), beside the nodes
+ *     discovered through their pg group; empty to start a local node
+ * @param placement how an upgrade picks among the nodes that can serve it (default least connections)
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
         List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout,
-        ListenerSettings listener) {
+        ListenerSettings listener, List<String> erlangNodes, Placement placement) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
+        erlangNodes = List.copyOf(erlangNodes);
     }
 
     public static Builder builder() {
@@ -51,7 +57,8 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private String nodeName;
         private String cookie;
         private Path cookieFile;
-        private String erlangNode;
+        private final List<String> erlangNodes = new ArrayList<>();
+        private Placement placement = Placement.DEFAULT;
         private List<Path> codePaths = List.of();
         private TlsSettings tls;
         private int metricsPort = -1;
@@ -106,8 +113,14 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        /** Adds a handler node; repeatable, as {@code --erlang-node}. */
         public Builder erlangNode(String v) {
-            erlangNode = v;
+            if (!erlangNodes.contains(v)) erlangNodes.add(v);
+            return this;
+        }
+
+        public Builder placement(Placement v) {
+            placement = v;
             return this;
         }
 
@@ -156,8 +169,8 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             }
             if (drainTimeout.isNegative()) throw new IllegalArgumentException("--drain-timeout must not be negative");
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
-                    cookie, cookieFile, erlangNode, codePaths, tls, metricsPort, metricsBind, jmx, drainTimeout,
-                    listener);
+                    cookie, cookieFile, erlangNodes.isEmpty() ? null : erlangNodes.getFirst(), codePaths, tls,
+                    metricsPort, metricsBind, jmx, drainTimeout, listener, erlangNodes, placement);
         }
     }
 }

@@ -29,6 +29,8 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     private final Connection handle;
     private Target target;
     private volatile boolean exited;
+    /** Run once when the process exits (placement's count of a node's connections); null when nobody asked. */
+    private volatile Runnable onExit;
     /** Messages and exit signals received while no target is attached (event loop only). */
     private ArrayDeque<Runnable> pending;
 
@@ -63,6 +65,21 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         if (exited) return;
         exited = true;
         binding.exit(reason);
+        Runnable r = onExit;
+        onExit = null;
+        if (r != null) r.run();
+    }
+
+    /**
+     * Runs {@code r} once when the process exits, whichever way the connection ends (refused, crashed, closed before
+     * or after the upgrade): every one of them ends in {@link #exit}. At most one; runs at once if already exited.
+     */
+    public void whenExited(Runnable r) {
+        onExit = r;
+        if (exited) {
+            onExit = null;
+            r.run();
+        }
     }
 
     /** Sets who gets the messages from now on; anything pending is handed over first. Event loop only. */

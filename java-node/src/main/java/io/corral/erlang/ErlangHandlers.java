@@ -31,6 +31,80 @@ public final class ErlangHandlers {
 
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
 
+    /**
+     * Erlang routes placed across several handler nodes: the endpoints, and the live view of the nodes they are
+     * placed on (closed with the server).
+     */
+    public record Placed(Map<Route, HandlerEndpoint> endpoints, HandlerNodes nodes) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (nodes != null) nodes.close();
+        }
+    }
+
+    /**
+     * Builds a {@link PlacedEndpoint} per Erlang route. Every node in {@code handlerNodes} that is connected now is
+     * asked which of the routes' modules it runs; a module that none of them runs stops the start, naming each node
+     * and why. Nodes connected later, or discovered through pg, are asked as they come ({@link HandlerNodes}); a
+     * node whose module has another generation than the one resolved here is not used for it.
+     */
+    public static Placed resolve(List<Route> routes, ErlangNode node, List<String> handlerNodes, Placement placement)
+            throws MissingModuleException {
+        Set<String> modules = new LinkedHashSet<>();
+        for (Route r : routes) if (!r.isJavaHandler()) modules.add(r.handlerName());
+        Map<Route, HandlerEndpoint> out = new LinkedHashMap<>();
+        if (modules.isEmpty()) return new Placed(out, null);
+        Map<String, String> generation = new LinkedHashMap<>();
+        Map<String, List<String>> problems = new LinkedHashMap<>();
+        List<String> unreachable = new ArrayList<>();
+        for (String n : handlerNodes) {
+            if (!node.connectedNodes().contains(n)) {
+                unreachable.add(n);
+                continue;
+            }
+            awaitBridge(node, n);
+            for (Term t : moduleAnswer(node, n, modules).listValue()) {
+                String m = t.element(0).atomValue();
+                Term gen = t.element(1);
+                if (gen.isAtom()) generation.putIfAbsent(m, gen.atomValue());
+                else problems.computeIfAbsent(m, k -> new ArrayList<>())
+                        .add("module " + m + " is not loadable on node " + n + " (" + gen.element(1) + ")");
+            }
+        }
+        if (generation.isEmpty() && problems.isEmpty()) {
+            throw new MissingModuleException("no Erlang handler node is reachable: " + unreachable
+                    + " (are they up, with the same cookie, and corral_bridge started?)");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String m : modules) if (!generation.containsKey(m)) missing.addAll(problems.getOrDefault(m, List.of()));
+        if (!missing.isEmpty()) throw new MissingModuleException(String.join("; ", missing));
+        HandlerNodes live = new HandlerNodes(node, generation, handlerNodes);
+        for (Route r : routes) {
+            if (r.isJavaHandler()) continue;
+            String gen = generation.get(r.handlerName());
+            out.put(r, new PlacedEndpoint(r.handlerName(), r.options(),
+                    gen.equals("1.x") ? VersionProfile.V1_1 : VersionProfile.V2_LATEST, live, placement, node));
+        }
+        return new Placed(out, live);
+    }
+
+    private static Term moduleAnswer(ErlangNode node, String handlerNode, Set<String> modules)
+            throws MissingModuleException {
+        List<Term> mods = new ArrayList<>();
+        for (String m : modules) mods.add(Term.atom(m));
+        try {
+            return node.call(BridgeContract.BRIDGE, handlerNode, Term.tuple(Term.atom("modules"), Term.list(mods)),
+                    CHECK_TIMEOUT).get(CHECK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new MissingModuleException("erlang-bridge on node " + handlerNode + " did not answer (" + cause
+                    + "): is the node up, with the same cookie, and corral_bridge started?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MissingModuleException("interrupted while asking " + handlerNode + " for its handler modules");
+        }
+    }
+
     /** Builds an endpoint per Erlang route, after one check call for all their modules. */
     public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, ErlangNode node, String handlerNode)
             throws MissingModuleException {

@@ -30,10 +30,16 @@ final class ErlangPeer implements AutoCloseable {
     private final String shortName;
     private final String cookie;
     private Process process;
+    private final java.util.List<String> extraArgs;
 
     private ErlangPeer(String shortName, String cookie) {
+        this(shortName, cookie, java.util.List.of());
+    }
+
+    private ErlangPeer(String shortName, String cookie, java.util.List<String> extraArgs) {
         this.shortName = shortName;
         this.cookie = cookie;
+        this.extraArgs = java.util.List.copyOf(extraArgs);
         this.name = shortName + "@" + NodeSettings.localHost(false);
     }
 
@@ -51,10 +57,24 @@ final class ErlangPeer implements AutoCloseable {
         return p;
     }
 
+    /** A peer started with more {@code erl} arguments (code paths, {@code -eval} to start applications). */
+    static ErlangPeer start(String prefix, String cookie, java.util.List<String> extraArgs) throws IOException {
+        ErlangPeer p = new ErlangPeer(uniqueName(prefix), cookie, extraArgs);
+        p.launch();
+        return p;
+    }
+
+    /** The OS process (to kill it without a word: {@code kill -9}). */
+    Process process() {
+        return process;
+    }
+
     /** Starts the same node name again (after {@link #stop}). */
     void launch() throws IOException {
-        process = new ProcessBuilder("erl", "-sname", shortName, "-setcookie", cookie, "-noshell", "-pa",
-                beams().toString(), "-s", "corral_peer", "start")
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("erl", "-sname", shortName,
+                "-setcookie", cookie, "-noshell", "-pa", beams().toString(), "-s", "corral_peer", "start"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .start();

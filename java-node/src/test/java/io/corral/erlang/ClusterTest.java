@@ -1,0 +1,244 @@
+package io.corral.erlang;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corral.api.Term;
+import io.corral.wire.WireClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two Corral JVMs and three erl handler nodes on this machine, real sockets ({@link Cluster}). Each test leaves the
+ * cluster as it found it: every handler node up and serving both JVMs, no connection open.
+ */
+class ClusterTest {
+
+    static Cluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = Cluster.start();
+        Cluster.awaitServing(cluster.portA(), cluster.handlerNames(), Duration.ofSeconds(60));
+        Cluster.awaitServing(cluster.portB, cluster.handlerNames(), Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) cluster.close();
+    }
+
+    /** One client's echo exchange: every message it sent and got back, in order, or how it ended. */
+    record Exchange(String node, int port, int sent, int echoed, int closeCode, String error) {}
+
+    /**
+     * Sends numbered text frames one at a time until {@code until} and checks each echo is the very frame sent: a
+     * lost frame shows as a timeout, a duplicate or reordering as a mismatch.
+     */
+    static Exchange exchange(Cluster.Upgraded u, int port, long until) {
+        WireClient c = u.client();
+        int sent = 0;
+        int echoed = 0;
+        try (c) {
+            while (System.nanoTime() < until) {
+                String m = "m" + sent;
+                c.sendText(m);
+                sent++;
+                WireClient.Frame f = c.readFrame();
+                if (f.opcode() == WireClient.Frame.CLOSE) return new Exchange(u.node(), port, sent, echoed, f.closeCode(), null);
+                if (!m.equals(f.text())) {
+                    return new Exchange(u.node(), port, sent, echoed, -1, "expected " + m + ", got " + f.text());
+                }
+                echoed++;
+            }
+            c.sendClose(1000, "");
+            WireClient.Frame f = c.readFrame();
+            return new Exchange(u.node(), port, sent, echoed, f.opcode() == WireClient.Frame.CLOSE ? f.closeCode() : -2,
+                    null);
+        } catch (IOException e) {
+            return new Exchange(u.node(), port, sent, echoed, -1, e.toString());
+        }
+    }
+
+    @Test
+    void killingAHandlerNodeClosesOnlyItsConnectionsWith1011WhileNewUpgradesGoToTheLiveNodes() throws Exception {
+        List<String> nodes = cluster.handlerNames();
+        String victim = nodes.get(1);
+        int baseline = cluster.javaA().processCount();
+
+        // 300 clients, 150 per JVM; least connections puts exactly 50 on each node from each JVM.
+        List<Cluster.Upgraded> clients = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        Map<String, Integer> perNode = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            int port = i % 2 == 0 ? cluster.portA() : cluster.portB;
+            Cluster.Upgraded u = Cluster.open(port, "/erl");
+            assertEquals(101, u.status(), "every upgrade succeeds while all nodes serve");
+            clients.add(u);
+            ports.add(port);
+            perNode.merge(port + " " + u.node(), 1, Integer::sum);
+        }
+        for (int port : List.of(cluster.portA(), cluster.portB)) {
+            for (String n : nodes) {
+                assertEquals(50, perNode.getOrDefault(port + " " + n, 0),
+                        "least connections spreads 150 sequential upgrades evenly: " + perNode);
+            }
+        }
+
+        // Echo for 5 s on every client; kill -9 the victim after 1.5 s; meanwhile upgrade a new client every 50 ms.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<Future<Exchange>> results = new ArrayList<>();
+        ConcurrentLinkedQueue<String> probeFailures = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> probesAfterKill = new ConcurrentLinkedQueue<>();
+        AtomicBoolean killed = new AtomicBoolean();
+        CountDownLatch probesDone = new CountDownLatch(1);
+        long killedAt;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < clients.size(); i++) {
+                Cluster.Upgraded u = clients.get(i);
+                int port = ports.get(i);
+                results.add(pool.submit(() -> exchange(u, port, until)));
+            }
+            pool.submit(() -> {
+                int k = 0;
+                while (System.nanoTime() < until) {
+                    int port = k++ % 2 == 0 ? cluster.portA() : cluster.portB;
+                    boolean afterKill = killed.get();
+                    try {
+                        Cluster.Upgraded u = Cluster.open(port, "/erl");
+                        if (u.status() != 101) {
+                            probeFailures.add("status " + u.status() + " on " + port);
+                        } else {
+                            try (WireClient c = u.client()) {
+                                c.sendText("probe");
+                                String back = c.readFrame().text();
+                                if (!"probe".equals(back)) probeFailures.add("echo " + back + " from " + u.node());
+                            }
+                            if (afterKill) probesAfterKill.add(u.node());
+                        }
+                    } catch (IOException e) {
+                        probeFailures.add(e.toString());
+                    }
+                    Thread.sleep(50);
+                }
+                probesDone.countDown();
+                return null;
+            });
+            Thread.sleep(1500);
+            cluster.handlers.get(1).process().destroyForcibly(); // SIGKILL: no goodbye on the distribution socket
+            killedAt = System.nanoTime();
+            cluster.handlers.get(1).process().waitFor(10, TimeUnit.SECONDS);
+            killed.set(true);
+        }
+        assertTrue(probesDone.await(1, TimeUnit.SECONDS));
+
+        int victims = 0;
+        long messages = 0;
+        for (Future<Exchange> f : results) {
+            Exchange e = f.get();
+            if (e.node().equals(victim)) {
+                victims++;
+                assertEquals(1011, e.closeCode(), "a client of the killed node is closed with 1011: " + e);
+                assertTrue(e.sent() - e.echoed() <= 1, "only the frame in flight at the kill is unanswered: " + e);
+            } else {
+                assertEquals(null, e.error(), "a client of a live node is untouched: " + e);
+                assertEquals(1000, e.closeCode(), "it completes its exchange and closes normally: " + e);
+                assertEquals(e.sent(), e.echoed(), "every frame echoed exactly once, in order: " + e);
+                assertTrue(e.echoed() > 0, "it exchanged frames: " + e);
+                messages += e.echoed();
+            }
+        }
+        assertEquals(100, victims, "the killed node held 50 clients of each JVM");
+        assertTrue(messages > 200, "the 200 others echoed " + messages + " frames between them");
+        assertTrue(probeFailures.isEmpty(), "every new upgrade during and after the kill succeeded: " + probeFailures);
+        assertTrue(!probesAfterKill.isEmpty() && !probesAfterKill.contains(victim),
+                "upgrades after the kill went to live nodes: " + probesAfterKill);
+        System.out.printf("cluster failover: %d frames echoed by 200 clients, %d probes after the kill%n", messages,
+                probesAfterKill.size());
+
+        // The node restarts (same name) and gets new connections from both JVMs: B has it in --erlang-node,
+        // A learns of it from the pg group when it rejoins.
+        cluster.handlers.get(1).launch();
+        Cluster.awaitServing(cluster.portA(), List.of(victim), Duration.ofSeconds(30));
+        Cluster.awaitServing(cluster.portB, List.of(victim), Duration.ofSeconds(30));
+        assertNotEquals(0, killedAt);
+
+        // Nothing leaks: no Java pid for a closed or failed connection, no proxy left on the live nodes.
+        awaitEquals(baseline, () -> cluster.javaA().processCount(), "JVM A's pids are back to the baseline");
+        for (int i = 0; i < 3; i++) {
+            int node = i;
+            awaitEquals(0, () -> proxies(node), "no proxy left on handler node " + node);
+        }
+        awaitEquals(0, () -> connections(cluster.nodeB), "JVM B holds no connection");
+    }
+
+    @Test
+    void aPartitionFromTheHandlerNodesSideBehavesLikeANodeDown() throws Exception {
+        List<String> nodes = cluster.handlerNames();
+        String cut = nodes.get(2);
+        List<Cluster.Upgraded> clients = new ArrayList<>();
+        for (int i = 0; i < 30; i++) clients.add(Cluster.open(cluster.portA(), "/erl"));
+        long onCut = clients.stream().filter(u -> u.node().equals(cut)).count();
+        assertEquals(10, onCut, "least connections put a third of them on the node about to be cut off");
+
+        assertEquals(Term.atom("true"), cluster.eval(2, "erlang:disconnect_node(hd(Args)).",
+                Term.atom(cluster.javaA().name())), "the handler node drops its connection to JVM A");
+
+        for (Cluster.Upgraded u : clients) {
+            try (WireClient c = u.client()) {
+                if (u.node().equals(cut)) {
+                    WireClient.Frame f = c.readFrame();
+                    assertEquals(1011, f.closeCode(), "a connection served by the cut-off node closes with 1011");
+                } else {
+                    c.sendText("still here");
+                    assertEquals("still here", c.readFrame().text(), "a connection served elsewhere is untouched");
+                }
+            }
+        }
+        for (int i = 0; i < 6; i++) {
+            Cluster.Upgraded u = Cluster.open(cluster.portA(), "/erl");
+            assertEquals(101, u.status(), "new upgrades are served by the nodes still connected");
+            u.client().close();
+        }
+        Cluster.awaitServing(cluster.portA(), List.of(cut), Duration.ofSeconds(30));
+    }
+
+    static int proxies(int node) throws Exception {
+        Term counts = cluster.eval(node, "supervisor:count_children(corral_bridge_proxy_sup).");
+        for (Term t : counts.listValue()) if (t.element(0).isAtom("active")) return (int) t.element(1).longValue();
+        throw new AssertionError("no active count in " + counts);
+    }
+
+    static int connections(String jvm) throws Exception {
+        return (int) cluster.eval(0, "length(gen_server:call({corral, hd(Args)}, connections)).", Term.atom(jvm))
+                .longValue();
+    }
+
+    interface IntSource {
+        int get() throws Exception;
+    }
+
+    static void awaitEquals(int expected, IntSource actual, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int last;
+        while ((last = actual.get()) != expected) {
+            if (System.nanoTime() > deadline) assertEquals(expected, last, what);
+            Thread.sleep(100);
+        }
+    }
+}
