@@ -34,6 +34,19 @@ public interface Connection {
     /** {@code gen_server:call({Name, Node}, Request, Timeout)}, as {@link #call(OtpErlangPid, Term, Duration)}. */
     java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout);
 
+    /**
+     * {@code pg:join(Scope, Group, self())}: Erlang code that sends to the members of the group
+     * ({@code [P ! M || P <- pg:get_members(Scope, Group)]}) reaches this connection's {@code websocketInfo}, from
+     * any node and whichever JVM holds it. The scope must run on the cluster's erlang-bridge nodes ({@code pg} is
+     * kernel's default scope: {@code -kernel start_pg true}). Completes once such messages reach this connection;
+     * a connection that ends leaves its groups. One process per JVM per group stands in pg for all of that JVM's
+     * members, so {@code pg:get_members/2} lists it rather than each Java connection (docs/cluster.md).
+     */
+    java.util.concurrent.CompletionStage<Void> join(String scope, Term group);
+
+    /** {@code pg:leave(Scope, Group, self())}. */
+    void leave(String scope, Term group);
+
     interface Cancellable {
         boolean cancel();
     }

@@ -133,6 +133,16 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         }
 
         @Override
+        public java.util.concurrent.CompletionStage<Void> join(String scope, Term group) {
+            return binding.join(scope, group);
+        }
+
+        @Override
+        public void leave(String scope, Term group) {
+            binding.leave(scope, group);
+        }
+
+        @Override
         public java.util.concurrent.CompletionStage<Term> call(OtpErlangPid server, Term request, Duration timeout) {
             return binding.call(server, request, timeout);
         }

@@ -29,6 +29,18 @@ public interface ProcessBinding {
     java.util.concurrent.CompletableFuture<io.corral.api.Term> call(String name, String node, io.corral.api.Term request,
             java.time.Duration timeout);
 
+    /**
+     * {@code pg:join(Scope, Group, self())}: completes when messages sent to the group's members reach this pid
+     * (docs/cluster.md).
+     */
+    default java.util.concurrent.CompletableFuture<Void> join(String scope, io.corral.api.Term group) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("Corral runs without an Erlang node (start it with --node)"));
+    }
+
+    /** {@code pg:leave(Scope, Group, self())}. */
+    default void leave(String scope, io.corral.api.Term group) {}
+
     /** Links to an Erlang process (both ways, as {@code link/1}). */
     void link(OtpErlangPid other);
 

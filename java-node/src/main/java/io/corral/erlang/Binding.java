@@ -58,6 +58,16 @@ final class Binding implements ProcessBinding, LocalProcess {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> join(String scope, io.corral.api.Term group) {
+        return node.groups().join(pid, scope, group);
+    }
+
+    @Override
+    public void leave(String scope, io.corral.api.Term group) {
+        node.groups().leave(pid, scope, group);
+    }
+
+    @Override
     public void link(OtpErlangPid other) {
         synchronized (this) {
             if (!alive || other.equals(pid)) return;
@@ -88,6 +98,7 @@ final class Binding implements ProcessBinding, LocalProcess {
             monitors = null;
         }
         node.unregister(pid);
+        node.groups().leaveAll(pid); // a process that ends leaves its pg groups, as pg sees to for Erlang ones
         for (OtpErlangPid other : linked) node.exitSignal(pid, other, reason);
         watchers.forEach((ref, watcher) -> node.monitorExit(pid, watcher, ref, reason));
     }

@@ -58,7 +58,7 @@ public final class ErlangHandlers {
         Map<String, List<String>> problems = new LinkedHashMap<>();
         List<String> unreachable = new ArrayList<>();
         for (String n : handlerNodes) {
-            if (!node.connectedNodes().contains(n)) {
+            if (!connected(node, n)) {
                 unreachable.add(n);
                 continue;
             }
@@ -86,6 +86,18 @@ public final class ErlangHandlers {
                     gen.equals("1.x") ? VersionProfile.V1_1 : VersionProfile.V2_LATEST, live, placement, node));
         }
         return new Placed(out, live);
+    }
+
+    /** Connected now, or at once: a node that is down fails its epmd lookup without waiting. */
+    private static boolean connected(ErlangNode node, String n) {
+        try {
+            return Boolean.TRUE.equals(node.connect(n).get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static Term moduleAnswer(ErlangNode node, String handlerNode, Set<String> modules)

@@ -66,6 +66,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     private final Map<OtpErlangPid, LocalProcess> processes = new ConcurrentHashMap<>();
     private final OtpErlangPid system; // the sender of sends made on behalf of no binding
     private volatile Introspection introspection = Introspection.EMPTY;
+    private final Groups groups;
     private volatile boolean closed;
 
     private ErlangNode(NodeSettings settings) throws IOException {
@@ -85,6 +86,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         this.outbox = new Outbox(node, writers);
         this.system = node.createPid();
         node.registerName(SERVICE_NAME, new CorralService(this));
+        this.groups = new Groups(this);
         node.registerName(NetKernelService.NAME, new NetKernelService(this));
         for (String peer : settings.peers()) writers.execute(() -> node.connection(peer));
         long every = Math.max(100, settings.reconnectInterval().toMillis());
@@ -104,6 +106,11 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
 
     public NodeSettings settings() {
         return settings;
+    }
+
+    /** pg groups of this JVM's connections (docs/cluster.md). */
+    public Groups groups() {
+        return groups;
     }
 
     /** Where the {@code corral} process gets its answers; the engine supplies it once it runs. */

@@ -8,7 +8,10 @@ import io.corral.api.Result;
 import io.corral.api.Term;
 import io.corral.api.WebSocketHandler;
 
-/** The Java twin of ws_cluster_h: says which JVM holds it and echoes text. */
+/**
+ * The Java twin of ws_cluster_h: says which JVM holds it, echoes text, joins and leaves pg groups of the default
+ * scope on request ({@code join:G}, {@code leave:G}) and relays {@code {broadcast, Bin}} to its client.
+ */
 public final class ClusterJavaHandler implements WebSocketHandler<Connection> {
 
     @Override
@@ -23,7 +26,20 @@ public final class ClusterJavaHandler implements WebSocketHandler<Connection> {
 
     @Override
     public Result<Connection> websocketHandle(Frame frame, Connection self) {
-        return frame instanceof Frame.Text t ? Result.reply(self, t) : Result.ok(self);
+        if (!(frame instanceof Frame.Text t)) return Result.ok(self);
+        String s = t.text();
+        if (s.startsWith("join:")) {
+            String g = s.substring(5);
+            self.join("pg", Term.atom(g)).whenComplete((ok, e) -> self.post(e == null
+                    ? Term.tuple(Term.atom("broadcast"), Term.binary("joined:" + g))
+                    : Term.tuple(Term.atom("broadcast"), Term.binary("join failed: " + e))));
+            return Result.ok(self);
+        }
+        if (s.startsWith("leave:")) {
+            self.leave("pg", Term.atom(s.substring(6)));
+            return Result.reply(self, Frame.text("left:" + s.substring(6)));
+        }
+        return Result.reply(self, t);
     }
 
     @Override

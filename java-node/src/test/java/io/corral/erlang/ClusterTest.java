@@ -218,6 +218,103 @@ class ClusterTest {
         Cluster.awaitServing(cluster.portA(), List.of(cut), Duration.ofSeconds(30));
     }
 
+    @Test
+    void pgGroupsHoldJavaAndErlangConnectionsOfBothJvmsAndABroadcastReachesEachOnceUntilItLeaves() throws Exception {
+        // Two Java connections on each JVM, and three Erlang connections (one through A, two through B).
+        List<WireClient> java = new ArrayList<>();
+        for (int port : List.of(cluster.portA(), cluster.portA(), cluster.portB, cluster.portB)) {
+            Cluster.Upgraded u = Cluster.open(port, "/java");
+            assertEquals(101, u.status());
+            java.add(u.client());
+        }
+        List<WireClient> erl = new ArrayList<>();
+        for (int port : List.of(cluster.portA(), cluster.portB, cluster.portB)) erl.add(Cluster.open(port, "/erl").client());
+        List<WireClient> all = new ArrayList<>(java);
+        all.addAll(erl);
+        try {
+            pgScenario(java, erl, all);
+        } finally {
+            for (WireClient c : all) c.close();
+        }
+        awaitEquals(0, () -> (int) cluster.eval(1, "length(pg:get_members(room)).").longValue(),
+                "an Erlang connection that ends leaves its group");
+        awaitEquals(0, () -> connections(cluster.nodeB), "JVM B holds no connection");
+    }
+
+    private static void pgScenario(List<WireClient> java, List<WireClient> erl, List<WireClient> all) throws Exception {
+        for (WireClient c : all) {
+            c.sendText("join:room");
+            assertEquals("joined:room", c.readFrame().text(), "the join is in effect before it is confirmed");
+        }
+        int members = (int) cluster.eval(1, "length(pg:get_members(room)).").longValue();
+        assertEquals(3 + 2, members, "pg lists each Erlang connection and one relay per JVM for its Java members");
+
+        broadcast("hello");
+        for (WireClient c : all) assertEquals("hello", c.readFrame().text(), "every member gets the broadcast");
+
+        // A Java member of A leaves, a Java member of B ends its connection; broadcast again.
+        WireClient left = java.get(0);
+        left.sendText("leave:room");
+        assertEquals("left:room", left.readFrame().text());
+        java.get(2).sendClose(1000, "");
+        assertEquals(WireClient.Frame.CLOSE, java.get(2).readFrame().opcode());
+        java.get(2).close();
+        broadcast("again");
+        for (WireClient c : List.of(java.get(1), java.get(3), erl.get(0), erl.get(1), erl.get(2))) {
+            assertEquals("again", c.readFrame().text(), "each remaining member gets it once");
+        }
+        // java.get(1) shares left's JVM and relay: it got "again", so left would have had it queued by now.
+        left.sendText("echo");
+        assertEquals("echo", left.readFrame().text(), "a connection that left the group gets no broadcast");
+
+        // Everyone leaves: the relays stop and pg is empty again; JVM A keeps no group.
+        for (WireClient c : List.of(java.get(1), java.get(3))) {
+            c.sendText("leave:room");
+            assertEquals("left:room", c.readFrame().text());
+        }
+        awaitEquals(3, () -> (int) cluster.eval(1, "length(pg:get_members(room)).").longValue(),
+                "only the Erlang connections remain once no Java connection is a member");
+        awaitEquals(0, () -> cluster.javaA().groups().groupCount(), "JVM A holds no group state");
+    }
+
+    @Test
+    void corralClusterConnectionsListsTheConnectionsOfBothJvms() throws Exception {
+        WireClient a1 = Cluster.open(cluster.portA(), "/java").client();
+        WireClient a2 = Cluster.open(cluster.portA(), "/erl").client();
+        WireClient b1 = Cluster.open(cluster.portB, "/java").client();
+        try {
+            Term jvms = cluster.eval(2, "corral_cluster:jvms().");
+            assertEquals(Term.list(Term.atom(cluster.javaA().name()), Term.atom(cluster.nodeB)).toString(),
+                    sorted(jvms).toString(), "every bridge knows the JVMs subscribed to it");
+            Term all = cluster.eval(2, "[{maps:get(node, C), maps:get(path, C)} || C <- corral_cluster:connections()].");
+            List<String> got = all.listValue().stream().map(Term::toString).sorted().toList();
+            List<String> want = java.util.stream.Stream.of(
+                    Term.tuple(Term.atom(cluster.javaA().name()), Term.binary("/java")),
+                    Term.tuple(Term.atom(cluster.javaA().name()), Term.binary("/erl")),
+                    Term.tuple(Term.atom(cluster.nodeB), Term.binary("/java"))).map(Term::toString).sorted().toList();
+            assertEquals(want, got, "corral_cluster:connections() lists the connections of every JVM");
+            Term one = cluster.eval(2, "{ok, L} = corral_cluster:connections(hd(Args)), length(L).",
+                    Term.atom(cluster.nodeB));
+            assertEquals(1, one.longValue(), "connections(Jvm) lists that JVM's only");
+            Term pid = cluster.eval(2, "{ok, [C]} = corral_cluster:connections(hd(Args)), maps:get(pid, C).",
+                    Term.atom(cluster.nodeB));
+            cluster.eval(2, "hd(Args) ! {broadcast, <<\"by pid\">>}, ok.", pid);
+            assertEquals("by pid", b1.readFrame().text(), "an Erlang process reaches JVM B's connection by its pid");
+        } finally {
+            a1.close();
+            a2.close();
+            b1.close();
+        }
+    }
+
+    static Term sorted(Term list) {
+        return Term.list(list.listValue().stream().sorted(java.util.Comparator.comparing(Term::toString)).toList());
+    }
+
+    static void broadcast(String text) throws Exception {
+        cluster.eval(1, "[P ! {broadcast, hd(Args)} || P <- pg:get_members(room)], ok.", Term.binary(text));
+    }
+
     static int proxies(int node) throws Exception {
         Term counts = cluster.eval(node, "supervisor:count_children(corral_bridge_proxy_sup).");
         for (Term t : counts.listValue()) if (t.element(0).isAtom("active")) return (int) t.element(1).longValue();
