@@ -11,6 +11,9 @@
 -export([start_clear/3, start_http/4, stop_listener/1, get_port/1, info/1, set_env/3,
          child_spec/3, child_spec/4]).
 
+%% The cluster (docs/cluster.md): every Corral JVM's connections, whichever node asks.
+-export([connections/0, connections/1]).
+
 -type name() :: term().
 -export_type([name/0]).
 
@@ -100,3 +103,14 @@ listener(Name) ->
         undefined -> erlang:error(badarg, [Name]);
         Pid -> Pid
     end.
+
+%% @doc The connections of every Corral JVM in the cluster, listeners started here or elsewhere: one map per
+%% connection (pid, path, peer, handler, age_ms, frames_in/out, bytes_in/out, and node, the JVM holding it).
+-spec connections() -> [map()].
+connections() ->
+    corral_cluster:connections().
+
+%% @doc One JVM's connections (its hidden node's name), as connections/0 shows them.
+-spec connections(node()) -> {ok, [map()]} | {error, term()}.
+connections(Jvm) ->
+    corral_cluster:connections(Jvm).

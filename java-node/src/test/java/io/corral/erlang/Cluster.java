@@ -80,7 +80,8 @@ final class Cluster implements AutoCloseable {
         }
         eval.append('.');
         return List.of("-kernel", "start_pg", "true", "-pa", bridge.resolve("ebin").toString(), "-pa",
-                bridge.resolve("compat-ebin").toString(), "-pa", tests.toString(), "-eval", eval.toString());
+                bridge.resolve("compat-ebin").toString(), "-pa", bridge.resolve("apps/corral/ebin").toString(), "-pa",
+                tests.toString(), "-eval", eval.toString());
     }
 
     /** Waits until {@code node} is registered with epmd (erl registers before its -eval runs). */

@@ -278,7 +278,7 @@ class ClusterTest {
     }
 
     @Test
-    void corralClusterConnectionsListsTheConnectionsOfBothJvms() throws Exception {
+    void corralConnectionsListsTheConnectionsOfBothJvmsAndEachOnesAlone() throws Exception {
         WireClient a1 = Cluster.open(cluster.portA(), "/java").client();
         WireClient a2 = Cluster.open(cluster.portA(), "/erl").client();
         WireClient b1 = Cluster.open(cluster.portB, "/java").client();
@@ -286,14 +286,14 @@ class ClusterTest {
             Term jvms = cluster.eval(2, "corral_cluster:jvms().");
             assertEquals(Term.list(Term.atom(cluster.javaA().name()), Term.atom(cluster.nodeB)).toString(),
                     sorted(jvms).toString(), "every bridge knows the JVMs subscribed to it");
-            Term all = cluster.eval(2, "[{maps:get(node, C), maps:get(path, C)} || C <- corral_cluster:connections()].");
+            Term all = cluster.eval(2, "[{maps:get(node, C), maps:get(path, C)} || C <- corral:connections()].");
             List<String> got = all.listValue().stream().map(Term::toString).sorted().toList();
             List<String> want = java.util.stream.Stream.of(
                     Term.tuple(Term.atom(cluster.javaA().name()), Term.binary("/java")),
                     Term.tuple(Term.atom(cluster.javaA().name()), Term.binary("/erl")),
                     Term.tuple(Term.atom(cluster.nodeB), Term.binary("/java"))).map(Term::toString).sorted().toList();
-            assertEquals(want, got, "corral_cluster:connections() lists the connections of every JVM");
-            Term one = cluster.eval(2, "{ok, L} = corral_cluster:connections(hd(Args)), length(L).",
+            assertEquals(want, got, "corral:connections() lists the connections of every JVM");
+            Term one = cluster.eval(2, "{ok, L} = corral:connections(hd(Args)), length(L).",
                     Term.atom(cluster.nodeB));
             assertEquals(1, one.longValue(), "connections(Jvm) lists that JVM's only");
             Term pid = cluster.eval(2, "{ok, [C]} = corral_cluster:connections(hd(Args)), maps:get(pid, C).",
