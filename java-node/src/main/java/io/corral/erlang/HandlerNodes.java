@@ -102,6 +102,11 @@ public final class HandlerNodes implements NodeListener, ProcessBinding.Sink, Au
         return all;
     }
 
+    /** The nodes given at start, in their order. */
+    public List<String> configured() {
+        return List.copyOf(configured);
+    }
+
     /** Live connections this JVM has placed on {@code n}. */
     public int load(String n) {
         AtomicInteger c = load.get(n);

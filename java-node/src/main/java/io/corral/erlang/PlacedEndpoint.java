@@ -47,6 +47,15 @@ public final class PlacedEndpoint implements HandlerEndpoint {
         return module;
     }
 
+    /**
+     * The metrics tag: the handler nodes given at start, comma-separated (one node in the common case). Placement
+     * may also use nodes discovered later; per-node counts are {@link HandlerNodes#load}.
+     */
+    @Override
+    public String node() {
+        return String.join(",", nodes.configured());
+    }
+
     @Override
     public VersionProfile defaultProfile() {
         return generation;
