@@ -75,7 +75,10 @@ public final class PlacedEndpoint implements HandlerEndpoint {
      */
     private void place(UpgradeRequest request, ConnectionProcess process, CompletableFuture<InitDecision> decision,
             List<String> excluded) {
-        List<String> candidates = nodes.serving(module).stream().filter(n -> !excluded.contains(n)).toList();
+        // The node's own connection set is checked too: it drops a node before node listeners hear of it.
+        java.util.Set<String> up = local.connectedNodes();
+        List<String> candidates = nodes.serving(module).stream()
+                .filter(n -> !excluded.contains(n) && up.contains(n)).toList();
         if (candidates.isEmpty()) {
             decision.complete(new InitDecision.Reply(503, Map.of(), Frame.EMPTY));
             return;
@@ -97,8 +100,19 @@ public final class PlacedEndpoint implements HandlerEndpoint {
         }));
         attempt.whenComplete((d, e) -> {
             unwatch.run();
-            if (e != null) decision.completeExceptionally(e);
-            else if (d != NODE_WENT_DOWN) decision.complete(d);
+            if (e != null) {
+                decision.completeExceptionally(e);
+            } else if (d instanceof InitDecision.Reply r && r.status() == 503 && !local.connectedNodes().contains(chosen)) {
+                // RemoteEndpoint found its node gone between the choice and the open: place again elsewhere.
+                process.eventLoop().execute(() -> {
+                    nodes.released(chosen);
+                    List<String> more = new java.util.ArrayList<>(excluded);
+                    more.add(chosen);
+                    place(request, process, decision, more);
+                });
+            } else if (d != NODE_WENT_DOWN) {
+                decision.complete(d);
+            }
         });
     }
 }

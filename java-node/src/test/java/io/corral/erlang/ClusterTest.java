@@ -79,6 +79,8 @@ class ClusterTest {
     void killingAHandlerNodeClosesOnlyItsConnectionsWith1011WhileNewUpgradesGoToTheLiveNodes() throws Exception {
         List<String> nodes = cluster.handlerNames();
         String victim = nodes.get(1);
+        awaitEquals(0, () -> connections(cluster.javaA().name()), "JVM A holds no connection before");
+        awaitEquals(0, () -> connections(cluster.nodeB), "JVM B holds no connection before");
         int baseline = cluster.javaA().processCount();
 
         // 300 clients, 150 per JVM; least connections puts exactly 50 on each node from each JVM.
@@ -192,15 +194,17 @@ class ClusterTest {
         List<String> nodes = cluster.handlerNames();
         String cut = nodes.get(2);
         List<Cluster.Upgraded> clients = new ArrayList<>();
-        for (int i = 0; i < 30; i++) clients.add(Cluster.open(cluster.portA(), "/erl"));
-        long onCut = clients.stream().filter(u -> u.node().equals(cut)).count();
-        assertEquals(10, onCut, "least connections put a third of them on the node about to be cut off");
+        try {
+            for (int i = 0; i < 30; i++) clients.add(Cluster.open(cluster.portA(), "/erl"));
+            long onCut = clients.stream().filter(u -> u.node().equals(cut)).count();
+            assertEquals(10, onCut, "least connections put a third of them on the node about to be cut off");
 
-        assertEquals(Term.atom("true"), cluster.eval(2, "erlang:disconnect_node(hd(Args)).",
-                Term.atom(cluster.javaA().name())), "the handler node drops its connection to JVM A");
+            // Disconnect a moment after answering: the answer travels on the connection being cut.
+            cluster.eval(2, "N = hd(Args), spawn(fun() -> timer:sleep(200), erlang:disconnect_node(N) end), ok.",
+                    Term.atom(cluster.javaA().name()));
 
-        for (Cluster.Upgraded u : clients) {
-            try (WireClient c = u.client()) {
+            for (Cluster.Upgraded u : clients) {
+                WireClient c = u.client();
                 if (u.node().equals(cut)) {
                     WireClient.Frame f = c.readFrame();
                     assertEquals(1011, f.closeCode(), "a connection served by the cut-off node closes with 1011");
@@ -209,13 +213,16 @@ class ClusterTest {
                     assertEquals("still here", c.readFrame().text(), "a connection served elsewhere is untouched");
                 }
             }
+            for (int i = 0; i < 6; i++) {
+                Cluster.Upgraded u = Cluster.open(cluster.portA(), "/erl");
+                assertEquals(101, u.status(), "new upgrades are served by the nodes still connected");
+                u.client().close();
+            }
+            Cluster.awaitServing(cluster.portA(), List.of(cut), Duration.ofSeconds(30));
+        } finally {
+            for (Cluster.Upgraded u : clients) if (u.client() != null) u.client().close();
         }
-        for (int i = 0; i < 6; i++) {
-            Cluster.Upgraded u = Cluster.open(cluster.portA(), "/erl");
-            assertEquals(101, u.status(), "new upgrades are served by the nodes still connected");
-            u.client().close();
-        }
-        Cluster.awaitServing(cluster.portA(), List.of(cut), Duration.ofSeconds(30));
+        awaitEquals(0, () -> connections(cluster.javaA().name()), "JVM A holds no connection");
     }
 
     @Test

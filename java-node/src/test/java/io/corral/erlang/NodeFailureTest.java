@@ -32,6 +32,9 @@ class NodeFailureTest {
                 }
             });
             friend.awaitReady(java);
+            // The first failure of an outage is the one reported: attempts before the stranger is registered would
+            // report "not found" and the cookie would never be named.
+            Cluster.awaitEpmd(stranger.name);
             // Try repeatedly, as a server would on every send: one report, not one per attempt.
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (java.connectFailure(stranger.name).filter(r -> r.contains("cookie")).isEmpty()) {

@@ -1,0 +1,278 @@
+package io.corral.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster broadcast benchmark (bench/cluster-broadcast.sh; bench/README.md section 4): one Erlang process sends
+ * one message to every member of pg group {@code bench}, N connections in all, and the clients time the last frame.
+ *
+ * <ul>
+ *   <li>{@code corral}: an erlang-bridge node (also the driver: {@code corral_bcast_driver}) and two Corral JVMs
+ *   ({@code corral serve --erlang-node BRIDGE}), N/2 connections each, every one a Java handler
+ *   ({@link GroupBroadcastHandler}) that joined {@code bench} with {@code Connection.join}: pg holds one relay
+ *   per JVM, and the JVM fans the message out.</li>
+ *   <li>{@code cowboy}: one Erlang node running real Cowboy 2.17 (built from ../shared/cowboy or
+ *   {@code CORRAL_COWBOY_SRC} into bench/target/cowboy) with N native websocket processes
+ *   ({@code corral_bench_group_h}) that joined {@code bench}; the same driver sends from that node.</li>
+ * </ul>
+ *
+ * Per round: time from just before the first send (the driver's wall clock) to the last frame read by any client
+ * (the clients' wall clock, same machine), and the CPU each process used over the round ({@code /proc}, 10 ms
+ * ticks). Every connection must get exactly one {@code "bcast R"}.
+ *
+ * <pre>
+ * ClusterBroadcastBenchmark --root DIR [--targets corral,cowboy] [--connections 10000] [--rounds 3] [--wave 500]
+ *     [--server-cpu 0|''] [--client-cpu 1|''] [--cowboy-src DIR]
+ * </pre>
+ */
+public final class ClusterBroadcastBenchmark {
+
+    private final Path root;
+    private final List<String> targets;
+    private final int connections;
+    private final int rounds;
+    private final int wave;
+    private final String serverCpu;
+    private final String clientCpu;
+    private final String javaHome;
+    private final String jinterface;
+    private final Path cowboySrc;
+    private final String cookie = "bcast_" + Long.toHexString(System.nanoTime());
+    private final String host = shortHost();
+    private final List<ChildProcess> started = new ArrayList<>();
+
+    ClusterBroadcastBenchmark(Map<String, String> o) {
+        root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath();
+        targets = List.of(o.getOrDefault("targets", "corral,cowboy").split(","));
+        connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
+        rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
+        wave = Integer.parseInt(o.getOrDefault("wave", "500"));
+        serverCpu = o.getOrDefault("server-cpu", "0");
+        clientCpu = o.getOrDefault("client-cpu", "1");
+        javaHome = o.getOrDefault("java-home", System.getProperty("java.home"));
+        jinterface = o.getOrDefault("jinterface", System.getenv().getOrDefault("CORRAL_JINTERFACE_JAR", ""));
+        String src = o.getOrDefault("cowboy-src", System.getenv().getOrDefault("CORRAL_COWBOY_SRC", ""));
+        cowboySrc = src.isEmpty() ? root.resolve("../shared/cowboy").normalize() : Path.of(src);
+    }
+
+    /** One round: processes' CPU in ms by name. */
+    record Round(String target, int round, double toLastMs, double sendLoopMs, int frames, int failures, int members,
+            Map<String, Double> cpuMs) {}
+
+    void run() throws Exception {
+        List<Round> all = new ArrayList<>();
+        try {
+            for (String t : targets) {
+                switch (t) {
+                    case "corral" -> all.addAll(corral());
+                    case "cowboy" -> all.addAll(cowboy());
+                    default -> throw new IllegalArgumentException("unknown target " + t + " (corral, cowboy)");
+                }
+                stopAll();
+            }
+        } finally {
+            stopAll();
+        }
+        System.out.printf("%-7s %5s %10s %12s %7s %8s %7s  %s%n", "target", "round", "to last ms", "send loop ms",
+                "frames", "failures", "members", "CPU ms per process");
+        for (Round r : all) {
+            StringBuilder cpu = new StringBuilder();
+            r.cpuMs().forEach((k, v) -> cpu.append(String.format("%s %.0f  ", k, v)));
+            System.out.printf("%-7s %5d %10.1f %12.1f %7d %8d %7d  %s%n", r.target(), r.round(), r.toLastMs(),
+                    r.sendLoopMs(), r.frames(), r.failures(), r.members(), cpu.toString().trim());
+        }
+        for (Round r : all) {
+            if (r.failures() > 0 || r.frames() != connections) {
+                throw new IllegalStateException(r.target() + " round " + r.round() + ": " + r.frames() + " frames, "
+                        + r.failures() + " failures (want " + connections + ", 0)");
+            }
+        }
+    }
+
+    private List<Round> corral() throws Exception {
+        String bridge = "bcast_bridge@" + host;
+        Path bridgeHome = root.resolve("erlang-bridge");
+        List<String> erl = pinned(clientCpu);
+        erl.addAll(List.of("erl", "-sname", "bcast_bridge", "-setcookie", cookie, "-noshell", "-kernel", "start_pg",
+                "true", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
+                "-pa", bridgeHome.resolve("ebin").toString(), bridgeHome.resolve("compat-ebin").toString(),
+                root.resolve("bench/erlang/ebin").toString(),
+                "-eval", "{ok, _} = application:ensure_all_started(corral_bridge).", "-s", "corral_bcast_driver", "main"));
+        ChildProcess driver = start(erl);
+        driver.send("joined");
+        driver.await(l -> l.startsWith("JOINED "), 60, "driver start");
+
+        Path routes = Files.createTempFile("corral-bcast-routes", ".conf");
+        Files.writeString(routes, "[{'_', [{\"/bcast\", 'io.corral.bench.GroupBroadcastHandler', [{notify, '"
+                + bridge + "'}]}]}].\n");
+        Map<String, ChildProcess> jvms = new LinkedHashMap<>();
+        List<ChildProcess> clients = new ArrayList<>();
+        for (String name : List.of("bcast_jvm_a", "bcast_jvm_b")) {
+            int port = freePort();
+            List<String> cmd = pinned(serverCpu);
+            cmd.addAll(List.of(java(), "-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dcorral.home=" + root,
+                    "-cp", serverClassPath(), "io.corral.cli.Main", "serve", "--port", String.valueOf(port),
+                    "--routes", routes.toString(), "--node", name, "--cookie", cookie, "--erlang-node", bridge));
+            ChildProcess jvm = start(cmd);
+            jvm.await(l -> l.contains("listening on"), 60, name + " start");
+            jvms.put(name, jvm);
+            clients.add(startClient("ws://127.0.0.1:" + port + "/bcast", connections / 2));
+        }
+        for (ChildProcess c : clients) c.await(l -> l.startsWith("CONNECTED "), 900, "client connect");
+        int members = awaitJoined(driver, clients.size() * (connections / 2));
+        Map<String, ChildProcess> measured = new LinkedHashMap<>(jvms);
+        measured.put("erl", driver);
+        for (int i = 0; i < clients.size(); i++) measured.put("client" + (char) ('A' + i), clients.get(i));
+        List<Round> out = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) out.add(round("corral", r, driver, clients, measured, members));
+        return out;
+    }
+
+    private List<Round> cowboy() throws Exception {
+        Path out = root.resolve("bench/target/cowboy");
+        if (!Files.isRegularFile(cowboySrc.resolve("build.sh"))) {
+            throw new IllegalStateException("Cowboy sources not found at " + cowboySrc + " (set CORRAL_COWBOY_SRC)");
+        }
+        Process build = new ProcessBuilder("bash", cowboySrc.resolve("build.sh").toString(), out.toString())
+                .inheritIO().start();
+        if (build.waitFor() != 0) throw new IllegalStateException("Cowboy build failed");
+        int port = freePort();
+        List<String> erl = pinned(serverCpu);
+        erl.addAll(List.of("erl", "-sname", "bcast_cowboy", "-setcookie", cookie, "-noshell", "-kernel", "start_pg",
+                "true", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none", "+Q", "65536", "-pa"));
+        for (String app : List.of("cowboy", "cowlib", "ranch")) erl.add(out.resolve("2.17.0/" + app + "/ebin").toString());
+        erl.addAll(List.of(root.resolve("bench/erlang/ebin").toString(), "-s", "corral_bcast_driver", "main"));
+        ChildProcess node = start(erl);
+        node.send("cowboy " + port);
+        node.await(l -> l.startsWith("COWBOY ") || l.startsWith("ERROR"), 60, "cowboy listener");
+        ChildProcess client = startClient("ws://127.0.0.1:" + port + "/bcast", connections);
+        client.await(l -> l.startsWith("CONNECTED "), 900, "client connect");
+        int members = awaitJoined(node, connections);
+        Map<String, ChildProcess> measured = new LinkedHashMap<>();
+        measured.put("erl", node);
+        measured.put("client", client);
+        List<Round> rs = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) rs.add(round("cowboy", r, node, List.of(client), measured, members));
+        return rs;
+    }
+
+    /** Waits for every connection's `joined` notice; returns the group's pg member count. */
+    private static int awaitJoined(ChildProcess driver, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            driver.send("joined");
+            int j = Integer.parseInt(driver.await(l -> l.startsWith("JOINED "), 30, "joined").split(" ")[1]);
+            if (j >= n) break;
+            if (System.nanoTime() > deadline) throw new IllegalStateException("only " + j + " of " + n + " joined");
+            Thread.sleep(200);
+        }
+        driver.send("members");
+        return Integer.parseInt(driver.await(l -> l.startsWith("MEMBERS "), 30, "members").split(" ")[1]);
+    }
+
+    private static Round round(String target, int r, ChildProcess driver, List<ChildProcess> clients,
+            Map<String, ChildProcess> measured, int members) throws Exception {
+        Map<String, Long> before = new LinkedHashMap<>();
+        for (var e : measured.entrySet()) before.put(e.getKey(), EchoBenchmark.cpuTicks(e.getValue().process.pid()));
+        for (ChildProcess c : clients) {
+            c.send("ARM " + r);
+            c.await(l -> l.equals("ARMED " + r), 30, "client arm");
+        }
+        driver.send("send " + r);
+        String sent = driver.await(l -> l.startsWith("SENT " + r + " ") || l.startsWith("ERROR"), 300, "send");
+        if (sent.startsWith("ERROR")) throw new IllegalStateException("driver: " + sent);
+        long last = 0;
+        int frames = 0;
+        int failures = 0;
+        for (ChildProcess c : clients) {
+            String[] d = c.await(l -> l.startsWith("DONE " + r + " "), 120, "every frame of round " + r).split(" ");
+            last = Math.max(last, Long.parseLong(d[3]));
+            frames += Integer.parseInt(d[4]);
+            failures += Integer.parseInt(d[5]);
+        }
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (var e : measured.entrySet()) {
+            cpu.put(e.getKey(), (EchoBenchmark.cpuTicks(e.getValue().process.pid()) - before.get(e.getKey())) * 10.0);
+        }
+        String[] s = sent.split(" ");
+        long t0 = Long.parseLong(s[2]);
+        return new Round(target, r, (last - t0) / 1000.0, (Long.parseLong(s[3]) - t0) / 1000.0, frames, failures,
+                members, cpu);
+    }
+
+    private ChildProcess startClient(String url, int n) throws IOException {
+        List<String> c = pinned(clientCpu);
+        c.addAll(List.of(java(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", benchClassPath(),
+                "io.corral.bench.ScaleClient", "--url", url, "--connections", String.valueOf(n),
+                "--wave", String.valueOf(wave)));
+        return start(c);
+    }
+
+    private ChildProcess start(List<String> cmd) throws IOException {
+        ChildProcess p = ChildProcess.start(cmd, root);
+        started.add(p);
+        return p;
+    }
+
+    private void stopAll() throws InterruptedException {
+        for (ChildProcess p : started.reversed()) p.stop();
+        started.clear();
+    }
+
+    private String java() {
+        return Path.of(javaHome, "bin", "java").toString();
+    }
+
+    private static List<String> pinned(String cpu) {
+        List<String> c = new ArrayList<>();
+        if (!cpu.isEmpty()) c.addAll(List.of("taskset", "-c", cpu));
+        return c;
+    }
+
+    private String benchClassPath() throws IOException {
+        return root.resolve("bench/target/classes") + ":" + Files.readString(root.resolve("bench/target/classpath.txt")).trim()
+                + (jinterface.isEmpty() ? "" : ":" + jinterface);
+    }
+
+    private String serverClassPath() throws IOException {
+        return root.resolve("java-node/target/classes") + ":"
+                + Files.readString(root.resolve("java-node/target/classpath.txt")).trim()
+                + (jinterface.isEmpty() ? "" : ":" + jinterface) + ":" + root.resolve("bench/target/classes");
+    }
+
+    private static String shortHost() {
+        try {
+            String h = InetAddress.getLocalHost().getHostName();
+            int dot = h.indexOf('.');
+            return dot > 0 ? h.substring(0, dot) : h;
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = EchoBenchmark.options(args, "ClusterBroadcastBenchmark --root DIR [--targets corral,cowboy]"
+                + " [--connections N] [--rounds R] [--wave W] [--server-cpu N|''] [--client-cpu N|''] [--cowboy-src DIR]");
+        try {
+            new ClusterBroadcastBenchmark(o).run();
+        } catch (IllegalStateException e) {
+            System.err.println("cluster-broadcast: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}
