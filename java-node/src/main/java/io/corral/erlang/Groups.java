@@ -165,7 +165,6 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
                 return;
             }
             OtpErlangPid relay = answer.element(1).pidValue();
-            self.link(relay);
             List<CompletableFuture<Void>> ready;
             boolean unused;
             synchronized (this) {
@@ -180,7 +179,13 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
                     g.waiting = null;
                 }
             }
-            if (unused) stopRelay(relay);
+            if (unused) {
+                self.link(relay); // the exit signal that stops it travels through the link, after it
+                stopRelay(relay);
+            } else {
+                // Linked once it is the group's relay: an exit signal (even noproc, if it already died) then finds it.
+                self.link(relay);
+            }
             for (CompletableFuture<Void> f : ready) f.complete(null);
         });
     }
