@@ -29,6 +29,25 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void aMalformedExtensionsOfferIsA400AndLeavesNoProcessOnEitherSide() throws Exception {
+        // Once threw in an event-loop task after init had started a proxy: the client hung, the proxy stayed.
+        int before = corral.node().processCount();
+        String id = newId();
+        for (int i = 0; i < 20; i++) {
+            try (WireClient c = open("/erl/script", id, "", "Sec-WebSocket-Extensions: ;")) {
+                assertEquals(400, c.handshake().status(), "Cowboy 2.17 answers a malformed offer with 400");
+            }
+        }
+        assertEquals(java.util.List.of(), events(id), "init/2 never ran, so no proxy was spawned on the handler node");
+        int after = corral.node().processCount();
+        // at most as many: an earlier test's connection may still be finishing when 'before' is read
+        assertTrue(after <= before, "no connection pid is left on the Java node: " + before + " -> " + after);
+        try (WireClient c = open("/erl/script", newId(), "")) {
+            assertEquals(101, c.handshake().status(), "the route still upgrades");
+        }
+    }
+
+    @Test
     void aHandlerWhoseWebsocketInitReturnsNothingStillStartsReading() throws Exception {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/erl/demo_echo")) {
             c.sendText("echo me");
