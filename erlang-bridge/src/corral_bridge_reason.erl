@@ -6,12 +6,14 @@
 
 -export_type([neutral/0]).
 
--type neutral() :: stop | timeout | remote | {remote, non_neg_integer(), binary()}
+-type neutral() :: stop | shutdown | timeout | remote | {remote, non_neg_integer(), binary()}
                  | {error, atom()} | {crash, error | exit | throw, term()}.
 
 %% @doc The reason given to terminate/3 (2.x) or websocket_terminate/3 (1.x).
 -spec terminate_reason(corral_bridge_result:generation(), neutral()) -> term().
 terminate_reason('1.x', stop) -> {normal, shutdown};
+%% The server drains (close 1001): 1.x has no reason of its own for it; {normal, shutdown} is its normal end.
+terminate_reason('1.x', shutdown) -> {normal, shutdown};
 terminate_reason('1.x', timeout) -> {normal, timeout};
 terminate_reason('1.x', remote) -> {remote, closed};
 terminate_reason('1.x', {crash, _, _}) -> {error, handler};
@@ -37,6 +39,7 @@ exit_reason({ok, R}) -> {shutdown, R}.
 one_x_reasons_use_the_old_shapes_test() ->
     ?assertEqual({normal, shutdown}, terminate_reason('1.x', stop)),
     ?assertEqual({normal, timeout}, terminate_reason('1.x', timeout)),
+    ?assertEqual({normal, shutdown}, terminate_reason('1.x', shutdown)),
     ?assertEqual({remote, closed}, terminate_reason('1.x', remote)),
     ?assertEqual({remote, 1001, <<"x">>}, terminate_reason('1.x', {remote, 1001, <<"x">>})),
     ?assertEqual({error, closed}, terminate_reason('1.x', {error, closed})),
@@ -46,7 +49,7 @@ one_x_reasons_use_the_old_shapes_test() ->
 two_x_reasons_are_the_neutral_ones_test() ->
     [?assertEqual(R, terminate_reason(G, R))
      || G <- ['2.0', '2.latest'],
-        R <- [stop, timeout, remote, {remote, 1000, <<>>}, {error, closed}, {error, badframe}, {error, badsize},
+        R <- [stop, shutdown, timeout, remote, {remote, 1000, <<>>}, {error, closed}, {error, badframe}, {error, badsize},
               {crash, throw, x}]].
 
 empty_control_frames_are_atoms_only_in_2x_test() ->

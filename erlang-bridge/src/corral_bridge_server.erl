@@ -72,6 +72,10 @@ handle_call({relay, Jvm, Scope, Group}, _From, S) when is_pid(Jvm), is_atom(Scop
         _ -> corral_bridge_relay_sup:start_relay(Jvm, Scope, Group)
     end,
     {reply, Reply, S};
+%% How many proxies are alive: a draining java-node waits for its handlers' terminate to finish before it stops
+%% the local node it started.
+handle_call(proxies, _From, S) ->
+    {reply, proplists:get_value(active, supervisor:count_children(corral_bridge_proxy_sup)), S};
 handle_call(_Request, _From, S) ->
     {reply, {error, unknown_call}, S}.
 

@@ -1,5 +1,6 @@
 package io.corral;
 
+import io.corral.api.Term;
 import io.corral.compat.Endpoints;
 import io.corral.config.Settings;
 import io.corral.erlang.ErlangHandlers;
@@ -169,6 +170,8 @@ public final class Corral implements AutoCloseable {
             CompositeMeterRegistry meters = meters(settings, ctx, node, handlerNode, resources);
             Corral corral = new Corral(server, resources, node, handlerNode);
             corral.meters = meters;
+            corral.drainTimeout = settings.drainTimeout();
+            corral.localHandlerNode = erlangRoutes && settings.erlangNode() == null;
             return corral;
         } catch (java.io.IOException e) {
             closeAll(resources);
@@ -233,13 +236,62 @@ public final class Corral implements AutoCloseable {
 
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Stops listening, closes every connection, leaves the cluster and stops the local Erlang node. Idempotent. */
+    /**
+     * Drains (see {@link CorralServer#drain}: 1001 to every connection, terminate with {@code shutdown}, up to the
+     * drain timeout for the clients' close replies), then leaves the cluster and stops the local Erlang node.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        server.close();
+        long started = System.nanoTime();
+        server.drain(drainTimeout);
+        if (node != null) {
+            awaitQueuesWritten(node, java.time.Duration.ofSeconds(2));
+            java.time.Duration left = drainTimeout.minusNanos(System.nanoTime() - started);
+            if (localHandlerNode) awaitProxiesEnded(node, handlerNode, left.isNegative() ? java.time.Duration.ZERO : left);
+        }
         closeAll(resources);
     }
+
+    /**
+     * The local node is stopped next: its proxies must have run their handlers' terminate first. Polls the bridge's
+     * proxy count (each proxy ends right after terminate) until it is 0 or {@code max} has passed.
+     */
+    private static void awaitProxiesEnded(ErlangNode node, String handlerNode, java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        do {
+            try {
+                Term n = node.call(io.corral.erlang.BridgeContract.BRIDGE, handlerNode, Term.atom("proxies"),
+                        java.time.Duration.ofSeconds(2)).get(3, java.util.concurrent.TimeUnit.SECONDS);
+                if (!n.isInteger() || n.longValue() == 0) return;
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return; // the node does not answer: nothing to wait for
+            }
+        } while (System.nanoTime() < deadline);
+    }
+
+    /** Remote handlers' terminate events must reach their node before the node is left. */
+    private static void awaitQueuesWritten(ErlangNode node, java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (node.queueDepths().values().stream().anyMatch(d -> d > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Whether {@link #handlerNode} is the local node Corral started (and stops on close). */
+    private boolean localHandlerNode;
+    /** Settings.drainTimeout(), set at start. */
+    private java.time.Duration drainTimeout;
 
     private static void closeAll(List<AutoCloseable> resources) {
         for (AutoCloseable r : resources.reversed()) {

@@ -3,6 +3,8 @@ package io.corral.api;
 /** Close codes Corral sends, and the rule for the ones a client may send (RFC 6455 section 7.4). */
 public final class CloseStatus {
     public static final int NORMAL = 1000;
+    /** The server is going down (RFC 6455 section 7.4.1): what a draining Corral sends. */
+    public static final int GOING_AWAY = 1001;
     public static final int PROTOCOL_ERROR = 1002;
     public static final int INVALID_PAYLOAD = 1007;
     public static final int MESSAGE_TOO_BIG = 1009;

@@ -48,6 +48,15 @@ public sealed interface TerminateReason {
      */
     record Crash(String cls, Object cause) implements TerminateReason {}
 
+    /**
+     * The server is shutting down (drain: {@code SIGTERM}, {@code Corral.close()}): close 1001 is sent. A 2.x handler
+     * sees {@code shutdown}, the reason a Cowboy 2.x handler that traps exits gets in terminate/3 when the listener
+     * stops (ranch_conns_sup's {@code exit(Pid, shutdown)}, cowboy_websocket:loop/3's {@code 'EXIT'} clause); a 1.x
+     * handler sees {@code {normal, shutdown}}. Cowboy itself sends no close frame and, for a handler that does not
+     * trap exits, runs no terminate at all: see docs/contract/close.md.
+     */
+    record Shutdown() implements TerminateReason {}
+
     /** A linked process exited with this reason, or the connection was told to exit (no close frame sent). */
     record Exit(Object reason) implements TerminateReason {}
 
@@ -55,6 +64,7 @@ public sealed interface TerminateReason {
     TerminateReason STOP = new Stop();
     TerminateReason TIMEOUT = new Timeout();
     TerminateReason REMOTE = new Remote();
+    TerminateReason SHUTDOWN = new Shutdown();
     TerminateReason CLOSED = new Error("closed");
     TerminateReason BADFRAME = new Error("badframe");
     TerminateReason BADENCODING = new Error("badencoding");

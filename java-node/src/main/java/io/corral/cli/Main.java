@@ -69,6 +69,10 @@ public final class Main {
               --metrics-port P       serve Prometheus text at http://127.0.0.1:P/metrics (default: off;
                                      0 picks a free port)
               --metrics-bind ADDR    where the metrics endpoint listens (default 127.0.0.1)
+              --drain-timeout T      on SIGTERM/SIGINT: stop accepting, send close 1001 to every
+                                     connection (handlers' terminate runs), wait up to T for the
+                                     clients' close replies, close the rest, exit 0 (default 10s;
+                                     T is seconds, or with an ms/s suffix)
               --jmx                  also publish the metrics as JMX MBeans (domain "metrics")
               --help                 this text
 
@@ -126,8 +130,16 @@ public final class Main {
             err.println("corral: " + e.getMessage());
             return 1;
         }
-        // On SIGTERM/SIGINT the hook itself closes Corral (and the local Erlang node it started) before the JVM
-        // halts; closing from the main thread would race the halt.
+        // SIGTERM/SIGINT wake the main thread, which drains and returns 0: a JVM that lets the signal end it exits
+        // 143/130 whatever its hooks do. The hook stays for every other way the JVM may end (it is idempotent).
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String sig : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                // the signal is not available here (or reserved by the JVM): the default handling stays
+            }
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "corral-shutdown"));
         try (Corral corral = started) {
             String base = (settings.tls() != null ? "wss://" : "ws://") + hostForUrl(settings.bind()) + ":" + corral.port();
@@ -144,8 +156,10 @@ public final class Main {
                 if (corral.node() != null) out.println("corral: hidden Erlang node " + corral.node().name());
             }
             out.flush();
-            new CountDownLatch(1).await(); // serves until the process is told to stop
-            return 0;
+            stop.await(); // serves until the process is told to stop
+            out.println("corral: draining (up to " + settings.drainTimeout().toMillis() + " ms)");
+            out.flush();
+            return 0; // leaving the try drains: Corral.close()
         } catch (InterruptedException e) {
             return 0;
         }
@@ -227,6 +241,7 @@ public final class Main {
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");
                     pa.add(p);
                 }
+                case "--drain-timeout" -> b.drainTimeout(duration(a, v));
                 case "--metrics-port" -> b.metricsPort(intArg(a, v));
                 case "--metrics-bind" -> b.metricsBind(need(a, v));
                 case "--jmx" -> {
@@ -251,6 +266,18 @@ public final class Main {
     private static String need(String option, String value) {
         if (value == null || value.startsWith("--")) throw new IllegalArgumentException(option + " needs a value");
         return value;
+    }
+
+    /** {@code 10}, {@code 10s} or {@code 500ms}. */
+    static java.time.Duration duration(String option, String value) {
+        String v = need(option, value).trim();
+        try {
+            if (v.endsWith("ms")) return java.time.Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            if (v.endsWith("s")) v = v.substring(0, v.length() - 1);
+            return java.time.Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a duration (10, 10s or 500ms), got '" + value + "'");
+        }
     }
 
     private static int intArg(String option, String value) {

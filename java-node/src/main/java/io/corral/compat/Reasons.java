@@ -14,6 +14,7 @@ public final class Reasons {
         return switch (r) {
             case TerminateReason.Normal n -> Term.atom("normal");
             case TerminateReason.Stop s -> Term.atom("stop");
+            case TerminateReason.Shutdown s -> Term.atom("shutdown");
             case TerminateReason.Timeout t -> Term.atom("timeout");
             case TerminateReason.Remote x -> Term.atom("remote");
             case TerminateReason.RemoteClose c -> Term.tuple(Term.atom("remote"), Term.integer(c.code()), Term.binary(c.reason()));
@@ -28,6 +29,7 @@ public final class Reasons {
         return switch (r) {
             case TerminateReason.Normal n -> Term.tuple(Term.atom("normal"), Term.atom("shutdown"));
             case TerminateReason.Stop s -> Term.tuple(Term.atom("normal"), Term.atom("shutdown"));
+            case TerminateReason.Shutdown s -> Term.tuple(Term.atom("normal"), Term.atom("shutdown"));
             case TerminateReason.Timeout t -> Term.tuple(Term.atom("normal"), Term.atom("timeout"));
             case TerminateReason.Remote x -> Term.tuple(Term.atom("remote"), Term.atom("closed"));
             case TerminateReason.RemoteClose c -> Term.tuple(Term.atom("remote"), Term.integer(c.code()), Term.binary(c.reason()));

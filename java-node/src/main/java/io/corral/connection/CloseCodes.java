@@ -23,6 +23,7 @@ public final class CloseCodes {
                 case "badsize" -> Frame.close(CloseStatus.MESSAGE_TOO_BIG);
                 default -> null; // the socket is gone or failed: nothing can be sent
             };
+            case TerminateReason.Shutdown s -> Frame.close(CloseStatus.GOING_AWAY);
             case TerminateReason.Normal n -> null;
             case TerminateReason.Exit x -> null; // parent exit / killed: Cowboy sends no close frame
         };

@@ -83,6 +83,16 @@ public final class ServerContext {
         live.add(c);
         total.increment();
         metrics.opened(c.stats(), route);
+        // An upgrade that was decided while the drain began is told 1001 too, right after its websocket_init.
+        if (draining) c.shutdown();
+    }
+
+    private volatile boolean draining;
+
+    /** Starts the drain: every connection, and every one upgraded from now on, gets {@link WsConnection#shutdown}. */
+    public void drain() {
+        draining = true;
+        for (WsConnection c : live) c.shutdown();
     }
 
     /** An upgrade request answered with {@code status} instead of an upgrade (refused by init, a crash, a bad handshake). */

@@ -71,6 +71,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     /** Inside a read batch: replies wait for {@link #channelReadComplete} to be flushed together. */
     private boolean inRead;
     private Term shutdownReason;
+    /** Drain: the 1001 is out and the socket waits for the client's close reply. */
+    private boolean awaitingCloseReply;
 
     private long lastClientDataNanos;
     private ScheduledFuture<?> idleTimer;
@@ -147,7 +149,14 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         try {
-            if (phase == Phase.CLOSED) return;
+            if (phase == Phase.CLOSED) {
+                if (awaitingCloseReply && frame instanceof CloseWebSocketFrame reply) {
+                    ByteBuf c = reply.content();
+                    stats.closeReceived(c.readableBytes() >= 2 ? c.getUnsignedShort(c.readerIndex()) : ConnectionStats.NO_STATUS);
+                    channel.close();
+                }
+                return;
+            }
             lastClientDataNanos = System.nanoTime();
             stats.frameIn(frame.content().readableBytes());
             inRead = true;
@@ -415,6 +424,12 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                     : new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("shutdown"), shutdownReason.raw()});
         };
         process.exit(exit);
+        if (awaitingCloseReply) {
+            // Draining: the close frame goes out now; the client's reply (or the drain timeout) closes the socket.
+            channel.flush();
+            channel.config().setAutoRead(true);
+            return;
+        }
         // The socket closes last, once the close frame is out: the process ended first, so nothing that closing
         // sets off can overtake the terminate sent to a remote handler.
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -430,6 +445,24 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             fragments.release();
             fragments = null;
         }
+    }
+
+    /**
+     * The server drains: the session ends through its normal close path with {@link TerminateReason#SHUTDOWN} (close
+     * 1001, terminate), and the socket stays open for the client's close reply (RFC 6455 section 7.1.1: the server
+     * should be the one to close TCP after the closing handshake), which closes it; the listener's drain timeout
+     * closes it otherwise ({@link #closeAbruptly}). Any thread.
+     */
+    public void shutdown() {
+        channel.eventLoop().execute(() -> {
+            if (phase == Phase.CLOSED) return;
+            awaitingCloseReply = true;
+            endSession(TerminateReason.SHUTDOWN);
+        });
+    }
+
+    public io.netty.channel.ChannelFuture closeFuture() {
+        return channel.closeFuture();
     }
 
     /** Server shutdown: the socket is closed; the handler sees {@code {error, closed}}. */

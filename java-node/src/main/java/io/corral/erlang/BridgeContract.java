@@ -150,6 +150,7 @@ public final class BridgeContract {
         return switch (reason) {
             case TerminateReason.Normal n -> atom("normal");
             case TerminateReason.Stop s -> atom("stop");
+            case TerminateReason.Shutdown s -> atom("shutdown");
             case TerminateReason.Timeout t -> atom("timeout");
             case TerminateReason.Remote r -> atom("remote");
             case TerminateReason.RemoteClose r ->

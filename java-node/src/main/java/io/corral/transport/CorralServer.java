@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * One listener: a Netty server whose pipeline starts as an HTTP/1.1 codec and the upgrade handler; the upgrade handler
@@ -110,6 +111,24 @@ public final class CorralServer implements AutoCloseable {
         return context;
     }
 
+    /**
+     * Graceful stop: stops accepting, tells every connection 1001 through its normal close path (terminate runs with
+     * {@code shutdown}), waits up to {@code timeout} for the clients' close replies, then closes what is left and
+     * stops the event loops.
+     */
+    public void drain(java.time.Duration timeout) {
+        channel.close().syncUninterruptibly();
+        context.drain();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (var c : List.copyOf(context.connections())) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) break;
+            c.closeFuture().awaitUninterruptibly(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+        close();
+    }
+
+    /** Stops at once: closes every socket (a handler sees {@code {error, closed}}), then the event loops. */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();

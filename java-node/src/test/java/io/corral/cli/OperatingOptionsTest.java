@@ -47,4 +47,20 @@ class OperatingOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serve("--tls-cert", "/c.pem"));
         assertTrue(e.getMessage().contains("--tls-key"), "says what is missing: " + e.getMessage());
     }
+
+    @Test
+    void drainTimeoutAndMetricsOptionsParseAndDefaultAsSettingsSays() throws Exception {
+        Settings d = serve();
+        assertEquals(java.time.Duration.ofSeconds(10), d.drainTimeout(), "10 s drain by default");
+        assertEquals(-1, d.metricsPort(), "no metrics endpoint by default");
+        assertEquals("127.0.0.1", d.metricsBind(), "loopback when on");
+        assertEquals(false, d.jmx(), "no JMX by default");
+        assertEquals(java.time.Duration.ofMillis(2500), serve("--drain-timeout", "2.5").drainTimeout(), "seconds");
+        assertEquals(java.time.Duration.ofMillis(500), serve("--drain-timeout", "500ms").drainTimeout(), "milliseconds");
+        assertEquals(java.time.Duration.ofSeconds(3), serve("--drain-timeout", "3s").drainTimeout(), "seconds, suffixed");
+        Settings m = serve("--metrics-port", "9464", "--jmx");
+        assertEquals(9464, m.metricsPort());
+        assertTrue(m.jmx(), "--jmx is a flag");
+        assertThrows(IllegalArgumentException.class, () -> serve("--drain-timeout", "soon"), "not a duration");
+    }
 }
