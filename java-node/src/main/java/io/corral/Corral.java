@@ -247,7 +247,7 @@ public final class Corral implements AutoCloseable {
         long started = System.nanoTime();
         server.drain(drainTimeout);
         if (node != null) {
-            awaitQueuesWritten(node, java.time.Duration.ofSeconds(2));
+            node.awaitWritten(java.time.Duration.ofSeconds(2)); // remote handlers' terminate events
             java.time.Duration left = drainTimeout.minusNanos(System.nanoTime() - started);
             if (localHandlerNode) awaitProxiesEnded(node, handlerNode, left.isNegative() ? java.time.Duration.ZERO : left);
         }
@@ -273,19 +273,6 @@ public final class Corral implements AutoCloseable {
                 return; // the node does not answer: nothing to wait for
             }
         } while (System.nanoTime() < deadline);
-    }
-
-    /** Remote handlers' terminate events must reach their node before the node is left. */
-    private static void awaitQueuesWritten(ErlangNode node, java.time.Duration max) {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (node.queueDepths().values().stream().anyMatch(d -> d > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** Whether {@link #handlerNode} is the local node Corral started (and stops on close). */

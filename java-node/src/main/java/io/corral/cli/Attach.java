@@ -176,8 +176,22 @@ public final class Attach {
             return error(Term.tuple(Term.atom("bad_dispatch"), Term.binary(e.problem())));
         }
         ServerContext ctx = new ServerContext(name, router, endpoints, profile, node);
+        Term drain = config.get("drain_timeout");
+        if (drain != null && drain.isInteger()) drainTimeout = java.time.Duration.ofMillis(drain.longValue());
+        io.netty.handler.ssl.SslContext ssl = null;
+        Term tls = config.get("tls");
+        if (tls != null && tls.isMap()) { // start_tls/3: Cowboy's certfile, keyfile, cacertfile
+            Term ca = tls.get("cacertfile");
+            try {
+                ssl = io.corral.transport.Tls.build(io.corral.config.TlsSettings.builder(
+                        java.nio.file.Path.of(text(tls.get("certfile"))), java.nio.file.Path.of(text(tls.get("keyfile"))))
+                        .caFile(ca == null || ca.isAtom("undefined") ? null : java.nio.file.Path.of(text(ca))).build()).sslContext();
+            } catch (io.corral.transport.Tls.TlsConfigException e) {
+                return error(Term.tuple(Term.atom("tls"), Term.binary(e.getMessage())));
+            }
+        }
         try {
-            server = CorralServer.start(ip, port, 0, null, ctx, listenerSettings(config)); // clear: plain TCP
+            server = CorralServer.start(ip, port, 0, ssl, ctx, listenerSettings(config)); // start_tls: TLS, else plain TCP
         } catch (Exception e) { // Netty's sync() rethrows the bind failure, a checked exception, undeclared
             return error(bindError(e));
         }
@@ -283,10 +297,19 @@ public final class Attach {
         return t.isAtom() ? t.atomValue() : t.stringValue();
     }
 
+    /**
+     * Drains as {@code corral serve} does on SIGTERM (1001, terminate with {@code shutdown}, up to the drain timeout:
+     * ranch's {@code shutdown} transport option when the listener was given one), then leaves the cluster once the
+     * handlers' terminate events are written to the owner node.
+     */
     private void close() {
         synchronized (this) {
-            if (server != null) server.close();
+            if (server != null) server.drain(drainTimeout);
         }
+        node.awaitWritten(java.time.Duration.ofSeconds(2));
         node.close();
     }
+
+    /** How long a stop waits for clients' close replies; the owner's {@code drain_timeout}, else Settings' default. */
+    private java.time.Duration drainTimeout = io.corral.config.Settings.DEFAULT_DRAIN_TIMEOUT;
 }

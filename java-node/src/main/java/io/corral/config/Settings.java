@@ -42,6 +42,9 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         erlangNodes = List.copyOf(erlangNodes);
     }
 
+    /** How long a drain waits for clients' close replies unless told otherwise. */
+    public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     public static Builder builder() {
         return new Builder();
     }
@@ -64,7 +67,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private int metricsPort = -1;
         private String metricsBind = "127.0.0.1";
         private boolean jmx;
-        private java.time.Duration drainTimeout = java.time.Duration.ofSeconds(10);
+        private java.time.Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private ListenerSettings listener = ListenerSettings.DEFAULTS;
 
         public Builder bind(String v) {

@@ -123,6 +123,19 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         return outbox.depths();
     }
 
+    /** Waits until every queued distribution operation is written, or {@code max} has passed (a drain's last step). */
+    public void awaitWritten(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (outbox.depths().values().stream().anyMatch(d -> d > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     public int queueDepth(String node) {
         return outbox.depth(node);
     }
