@@ -70,7 +70,15 @@ public final class Corral implements AutoCloseable {
             // A handler node that comes back gets new connections within a second (docs/cluster.md).
             b.reconnectInterval(java.time.Duration.ofMillis(500));
         }
-        ErlangNode node = ErlangNode.start(b.build());
+        if (settings.netTickTime() != null) b.tickTime(settings.netTickTime());
+        if (settings.distBind() != null) b.distBind(java.net.InetAddress.getByName(settings.distBind()));
+        NodeSettings nodeSettings;
+        try {
+            nodeSettings = b.build();
+        } catch (IllegalArgumentException e) { // a cookie file others can read, or that cannot be read
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+        ErlangNode node = ErlangNode.start(nodeSettings);
         resources.add(node);
         return node;
     }
@@ -78,8 +86,7 @@ public final class Corral implements AutoCloseable {
     /** The embedded default: a loopback-only erl node with erlang-bridge and the --pa directories. */
     private static String startLocalNode(Settings settings, ErlangNode node, List<AutoCloseable> resources)
             throws java.io.IOException {
-        LocalErlangNode local = LocalErlangNode.start(LocalErlangNode.bridgeHome(), settings.codePaths(), node.name(),
-                node.settings().cookie());
+        LocalErlangNode local = LocalErlangNode.startSupervised(LocalErlangNode.bridgeHome(), settings.codePaths(), node);
         resources.add(local);
         local.awaitRegistered(java.time.Duration.ofSeconds(30));
         awaitConnected(node, local.nodeName());

@@ -50,8 +50,10 @@ public final class Main {
               --threads N            event loop threads (default: 2 x cores)
               --node NAME[@HOST]     join the Erlang cluster as this hidden node; every connection
                                      gets a pid that any Erlang process can send to
-              --cookie C             the distribution cookie
-              --cookie-file F        read the cookie from F (default ~/.erlang.cookie, as erl does)
+              --cookie C             the distribution cookie (every local user can read a command
+                                     line: prefer --cookie-file)
+              --cookie-file F        read the cookie from F (default ~/.erlang.cookie, as erl does);
+                                     refused unless only its owner can read it
               --erlang-node N@H      where Erlang handler modules run (erlang-bridge must be started
                                      there); repeatable: each upgrade goes to one of the live nodes
                                      that run the route's module, and the other erlang-bridge nodes
@@ -74,6 +76,11 @@ public final class Main {
                                      clients' close replies, close the rest, exit 0 (default 10s;
                                      T is seconds, or with an ms/s suffix)
               --jmx                  also publish the metrics as JMX MBeans (domain "metrics")
+              --dist-bind ADDR       address of the hidden node's distribution listener and of the
+                                     epmd Corral starts (default 127.0.0.1: this machine only;
+                                     0.0.0.0 for every interface)
+              --net-ticktime S       a connected node silent for S seconds is down (default 60, as
+                                     OTP; must match the cluster's net_ticktime)
               --help                 this text
 
             Listener limits (Cowboy's names and defaults; see README "Limits"):
@@ -236,6 +243,8 @@ public final class Main {
                 case "--cookie-file" -> b.cookieFile(Path.of(need(a, v)));
                 case "--erlang-node" -> b.erlangNode(need(a, v));
                 case "--placement" -> b.placement(io.corral.erlang.Placement.parse(need(a, v)));
+                case "--dist-bind" -> b.distBind(need(a, v));
+                case "--net-ticktime" -> b.netTickTime(java.time.Duration.ofSeconds(intArg(a, v)));
                 case "--pa" -> {
                     Path p = Path.of(need(a, v));
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");

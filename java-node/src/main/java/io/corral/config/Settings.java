@@ -31,11 +31,16 @@ import java.util.List;
  * @param erlangNodes where Erlang handler modules run ({@code --erlang-node}, repeatable), beside the nodes
  *     discovered through their pg group; empty to start a local node
  * @param placement how an upgrade picks among the nodes that can serve it (default least connections)
+ * @param netTickTime distribution's net_ticktime for the hidden node and the local Erlang node, or null for
+ *     NodeSettings' default (OTP's 60 s)
+ * @param distBind the address the hidden node's distribution listener (and the epmd it starts) binds, or null for
+ *     NodeSettings' default (loopback)
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
         List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout,
-        ListenerSettings listener, List<String> erlangNodes, Placement placement) {
+        ListenerSettings listener, List<String> erlangNodes, Placement placement, java.time.Duration netTickTime,
+        String distBind) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
@@ -69,6 +74,8 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private boolean jmx;
         private java.time.Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private ListenerSettings listener = ListenerSettings.DEFAULTS;
+        private java.time.Duration netTickTime;
+        private String distBind;
 
         public Builder bind(String v) {
             bind = v;
@@ -164,6 +171,16 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        public Builder netTickTime(java.time.Duration v) {
+            netTickTime = v;
+            return this;
+        }
+
+        public Builder distBind(String v) {
+            distBind = v;
+            return this;
+        }
+
         public Settings build() {
             if (routesFile == null && routesText == null) throw new IllegalArgumentException("--routes FILE is required");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0-65535, got " + port);
@@ -173,7 +190,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             if (drainTimeout.isNegative()) throw new IllegalArgumentException("--drain-timeout must not be negative");
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
                     cookie, cookieFile, erlangNodes.isEmpty() ? null : erlangNodes.getFirst(), codePaths, tls,
-                    metricsPort, metricsBind, jmx, drainTimeout, listener, erlangNodes, placement);
+                    metricsPort, metricsBind, jmx, drainTimeout, listener, erlangNodes, placement, netTickTime, distBind);
         }
     }
 }

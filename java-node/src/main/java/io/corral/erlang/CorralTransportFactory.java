@@ -1,6 +1,7 @@
 package io.corral.erlang;
 
 import com.ericsson.otp.erlang.CorralOtpNode;
+import com.ericsson.otp.erlang.OtpAuthException;
 import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
@@ -17,70 +18,174 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Distribution sockets with two changes from JInterface's plain ones:
+ * Distribution sockets with these changes from JInterface's plain ones:
  *
  * <ul>
  *   <li>buffered both ways: JInterface writes a message as header + payload + flush and reads it as length + body,
  *       two system calls each; buffered, one (Java->Erlang 116k -> ~255k msg/s here, docs/design.md);
  *   <li>a control filter on the way in: MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT are taken out of the stream and
- *       handed to {@code monitors} (stock JInterface treats them as garbage and drops the connection).
+ *       handed to {@code monitors} (stock JInterface treats them as garbage and drops the connection);
+ *   <li>timeouts: a handshake must finish within {@link NodeSettings#handshakeTimeout()} (net_setuptime), and a
+ *       connected node that sends nothing for {@link NodeSettings#tickTime()} is taken as down, as distribution's
+ *       tick rule has it (erts ticks every quarter of net_ticktime when it has nothing else to send; JInterface
+ *       answers ticks but never enforces them, so a hung node used to stay "connected" for ever);
+ *   <li>inbound handshakes run each on a thread of its own ({@link #startAccepting}): JInterface's acceptor runs them
+ *       one at a time while holding the node's connection table, so one idle socket on the distribution port held
+ *       up every other node's connection, and every outgoing one;
+ *   <li>the listener binds {@link NodeSettings#distBind()} (loopback by default), not every interface.
  * </ul>
  *
  * Connections to epmd get plain sockets: its protocol is not distribution framing.
  */
 final class CorralTransportFactory implements OtpTransportFactory {
 
+    private static final Logger log = LoggerFactory.getLogger(CorralTransportFactory.class);
     private static final int BUFFER = 64 * 1024;
+    /** Inbound handshakes in progress at once; past this a new socket is closed at once (and logged). */
+    static final int MAX_PENDING_HANDSHAKES = 64;
 
     private final int epmdPort;
+    private final InetAddress bind;
+    private final int handshakeMillis;
+    private final int tickMillis;
     private final Consumer<OtpErlangTuple> monitors;
+    private final Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
+    private volatile ServerSocket server;
 
-    CorralTransportFactory(int epmdPort, Consumer<OtpErlangTuple> monitors) {
-        this.epmdPort = epmdPort;
+    CorralTransportFactory(NodeSettings settings, Consumer<OtpErlangTuple> monitors) {
+        this.epmdPort = settings.epmdPort();
+        this.bind = settings.distBind();
+        this.handshakeMillis = (int) Math.min(Integer.MAX_VALUE, settings.handshakeTimeout().toMillis());
+        this.tickMillis = (int) Math.min(Integer.MAX_VALUE, settings.tickTime().toMillis());
         this.monitors = monitors;
+    }
+
+    /** What the accept loop hands over: a socket past its TCP accept, and refusals with the peer's address. */
+    interface Inbound {
+        /** Runs the handshake on the calling thread and adds the connection. */
+        void accept(OtpTransport transport) throws IOException, OtpAuthException;
+
+        /** {@code nodeName} is null when the peer never sent one. */
+        void refused(String address, String nodeName, Exception why);
     }
 
     @Override
     public OtpTransport createTransport(String addr, int port) throws IOException {
         if (port == epmdPort) return new OtpSocketTransport(addr, port);
-        return wrap(new Socket(addr, port));
+        return connect(new InetSocketAddress(addr, port));
     }
 
     @Override
     public OtpTransport createTransport(InetAddress addr, int port) throws IOException {
         if (port == epmdPort) return new OtpSocketTransport(addr, port);
-        return wrap(new Socket(addr, port));
+        return connect(new InetSocketAddress(addr, port));
     }
 
+    private OtpTransport connect(InetSocketAddress to) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(to, handshakeMillis);
+            return wrap(s);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The listener JInterface asks for: bound here, but its {@code accept} only waits for {@code close}, because
+     * {@link #startAccepting} takes the connections instead (JInterface's acceptor still publishes the port to epmd
+     * and unpublishes it on close).
+     */
     @Override
     public OtpServerTransport createServerTransport(int port) throws IOException {
-        ServerSocket server = new ServerSocket(port);
+        ServerSocket s = new ServerSocket();
+        s.bind(new InetSocketAddress(bind, port), 128);
+        server = s;
+        CountDownLatch closed = new CountDownLatch(1);
         return new OtpServerTransport() {
             @Override
             public int getLocalPort() {
-                return server.getLocalPort();
+                return s.getLocalPort();
             }
 
             @Override
             public OtpTransport accept() throws IOException {
-                return wrap(server.accept());
+                try {
+                    closed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new SocketException("distribution listener closed");
             }
 
             @Override
             public void close() throws IOException {
-                server.close();
+                closed.countDown();
+                s.close();
             }
         };
     }
 
+    /** Accepts on a thread of its own until the listener closes; each handshake on a virtual thread. */
+    void startAccepting(Inbound inbound) {
+        ServerSocket s = server;
+        Thread.ofPlatform().daemon().name("corral-dist-acceptor").start(() -> {
+            while (!s.isClosed()) {
+                Socket sock;
+                try {
+                    sock = s.accept();
+                } catch (IOException e) {
+                    if (!s.isClosed()) log.warn("Distribution listener stopped: {}", e.toString());
+                    return;
+                }
+                String address = String.valueOf(sock.getRemoteSocketAddress());
+                if (!pending.tryAcquire()) {
+                    close(sock);
+                    inbound.refused(address, null, new IOException(MAX_PENDING_HANDSHAKES
+                            + " handshakes already in progress"));
+                    continue;
+                }
+                Thread.ofVirtual().name("corral-dist-handshake").start(() -> {
+                    HANDSHAKE_PEER.remove();
+                    try {
+                        inbound.accept(wrap(sock));
+                    } catch (IOException | OtpAuthException | RuntimeException e) {
+                        close(sock);
+                        inbound.refused(address, HANDSHAKE_PEER.get(), e);
+                    } finally {
+                        pending.release();
+                    }
+                });
+            }
+        });
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
     private OtpTransport wrap(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);
-        InputStream in = new FilteringInput(new BufferedInputStream(socket.getInputStream(), BUFFER), monitors);
+        socket.setSoTimeout(handshakeMillis);
+        InputStream in = new FilteringInput(new BufferedInputStream(socket.getInputStream(), BUFFER), monitors, socket,
+                handshakeMillis, tickMillis);
         OutputStream out = new CorkableOutput(socket.getOutputStream());
         return new OtpTransport() {
             @Override
@@ -128,6 +233,9 @@ final class CorralTransportFactory implements OtpTransportFactory {
     static final class FilteringInput extends InputStream {
         private final DataInputStream in;
         private final Consumer<OtpErlangTuple> monitors;
+        private final Socket socket; // null in unit tests of the framing
+        private final int handshakeMillis;
+        private final int tickMillis;
         private boolean handshake = true;
         private int handshakePackets;
         private boolean sawChallenge; // we connected, got the peer's challenge and answered it
@@ -143,8 +251,16 @@ final class CorralTransportFactory implements OtpTransportFactory {
         private static final int PEEK = 6;
 
         FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors) {
+            this(in, monitors, null, 0, 0);
+        }
+
+        FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors, Socket socket, int handshakeMillis,
+                int tickMillis) {
             this.in = new DataInputStream(in);
             this.monitors = monitors;
+            this.socket = socket;
+            this.handshakeMillis = handshakeMillis;
+            this.tickMillis = tickMillis;
         }
 
         @Override
@@ -159,7 +275,12 @@ final class CorralTransportFactory implements OtpTransportFactory {
             if (len == 0) return 0;
             if (pos >= lim && streaming == 0 && !next()) return -1;
             if (pos >= lim) { // the rest of a packet that is passed through: straight from the buffered socket
-                int n = in.read(b, off, Math.min(len, streaming));
+                int n;
+                try {
+                    n = in.read(b, off, Math.min(len, streaming));
+                } catch (SocketTimeoutException e) {
+                    throw silent();
+                }
                 if (n < 0) return -1;
                 streaming -= n;
                 return n;
@@ -224,11 +345,18 @@ final class CorralTransportFactory implements OtpTransportFactory {
                 } catch (java.io.EOFException e) {
                     if (handshake && sawChallenge) throw new CookieRejected(peerName);
                     return false;
+                } catch (SocketTimeoutException e) {
+                    throw silent();
                 }
                 if (handshake) {
                     body = new byte[len];
-                    in.readFully(body);
+                    try {
+                        in.readFully(body);
+                    } catch (SocketTimeoutException e) {
+                        throw silent();
+                    }
                     handshakePacket(body);
+                    if (!handshake && socket != null) socket.setSoTimeout(tickMillis);
                 } else if (isMonitorControl(body, 0)) {
                     try {
                         OtpInputStream is = new OtpInputStream(body, 1, len - 1, 0);
@@ -244,6 +372,19 @@ final class CorralTransportFactory implements OtpTransportFactory {
                 lim = head.length + body.length;
                 return true;
             }
+        }
+
+        /** The read timed out: during the handshake, net_setuptime; after it, the tick rule. */
+        private IOException silent() {
+            String who = peerName == null ? "the peer" : peerName;
+            if (handshake) {
+                return new HandshakeTimeout(who + " did not finish the distribution handshake within "
+                        + handshakeMillis + " ms");
+            }
+            // JInterface reports any read failure as "Remote has closed connection": say here why it was closed.
+            log.warn("Erlang node {} sent nothing for {} ms (net_ticktime): taken as down, connection closed",
+                    who, tickMillis);
+            return new TickTimeout(who + " sent nothing for " + tickMillis + " ms (net_ticktime)");
         }
 
         private void handshakePacket(byte[] b) {
@@ -286,6 +427,20 @@ final class CorralTransportFactory implements OtpTransportFactory {
     static final class CookieRejected extends IOException {
         CookieRejected(String peer) {
             super("the peer" + (peer == null ? "" : " " + peer) + " closed the handshake after our challenge reply");
+        }
+    }
+
+    /** The handshake did not finish in time (net_setuptime). */
+    static final class HandshakeTimeout extends IOException {
+        HandshakeTimeout(String message) {
+            super(message);
+        }
+    }
+
+    /** A connected node was silent past net_ticktime. */
+    static final class TickTimeout extends IOException {
+        TickTimeout(String message) {
+            super(message);
         }
     }
 

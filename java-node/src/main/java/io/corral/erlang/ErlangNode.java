@@ -71,7 +71,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
 
     private ErlangNode(NodeSettings settings) throws IOException {
         this.settings = settings;
-        ensureEpmd(settings.epmdPort());
+        ensureEpmd(settings.epmdPort(), settings.distBind());
         // JInterface keeps the epmd port in a static: set it every time, so a node started after one on another port
         // does not inherit that port.
         OtpEpmd.useEpmdPort(settings.epmdPort());
@@ -80,9 +80,21 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("corral-erlang-events").factory());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("corral-erlang-timer").factory());
-        this.node = new CorralOtpNode(settings.nodeName(), settings.cookie(),
-                new CorralTransportFactory(settings.epmdPort(), this::control));
+        CorralTransportFactory transport = new CorralTransportFactory(settings, this::control);
+        this.node = new CorralOtpNode(settings.nodeName(), settings.cookie(), transport);
         this.node.registerStatusHandler(new Status());
+        this.node.simultaneousWait(settings.handshakeTimeout().toMillis());
+        transport.startAccepting(new CorralTransportFactory.Inbound() {
+            @Override
+            public void accept(com.ericsson.otp.erlang.OtpTransport t) throws IOException, OtpAuthException {
+                node.acceptConnection(t);
+            }
+
+            @Override
+            public void refused(String address, String nodeName, Exception why) {
+                inboundRefused(address, nodeName, describe(why));
+            }
+        });
         this.outbox = new Outbox(node, writers);
         this.system = node.createPid();
         node.registerName(SERVICE_NAME, new CorralService(this));
@@ -463,9 +475,33 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         }
     }
 
+    /**
+     * Every refused inbound attempt is logged with where it came from (a wrong cookie, a handshake that timed out, a
+     * socket that never sent a name); listeners hear of it once per outage per node name, as of outgoing failures.
+     */
+    private void inboundRefused(String address, String nodeName, String why) {
+        if (closed) return;
+        log.warn("Refused an Erlang distribution connection from {} ({}): {}", address,
+                nodeName == null ? "no node name sent" : "node " + nodeName, why);
+        events.execute(() -> {
+            for (NodeListener l : listeners) {
+                try {
+                    l.inboundRefused(address, nodeName, why);
+                } catch (RuntimeException e) {
+                    log.warn("Node listener failed on inboundRefused({})", address, e);
+                }
+            }
+            if (nodeName != null) connectFailed(nodeName, true, why, false);
+        });
+    }
+
     private void connectFailed(String peer, boolean incoming, String why) {
+        connectFailed(peer, incoming, why, true);
+    }
+
+    private void connectFailed(String peer, boolean incoming, String why, boolean logIt) {
         if (closed || failures.putIfAbsent(peer, why) != null) return; // once per outage
-        log.warn("{} Erlang node {} failed: {}", incoming ? "Connection from" : "Connection to", peer, why);
+        if (logIt) log.warn("{} Erlang node {} failed: {}", incoming ? "Connection from" : "Connection to", peer, why);
         for (NodeListener l : listeners) {
             try {
                 l.connectFailed(peer, why);
@@ -505,9 +541,14 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     // ---- epmd ----
 
     /** As {@code erl}: when no epmd answers on {@code port}, start {@code epmd -daemon} and wait until it does. */
-    static void ensureEpmd(int port) throws IOException {
+    static void ensureEpmd(int port, java.net.InetAddress bind) throws IOException {
         if (epmdAnswers(port)) return;
-        ProcessBuilder pb = new ProcessBuilder("epmd", "-port", Integer.toString(port), "-daemon");
+        List<String> cmd = new java.util.ArrayList<>(List.of("epmd", "-port", Integer.toString(port)));
+        // Private by default: epmd listens where the distribution listener does (epmd adds loopback to any
+        // -address list itself); on the any-address it listens everywhere, as a plain epmd does.
+        if (!bind.isAnyLocalAddress()) cmd.addAll(List.of("-address", bind.getHostAddress()));
+        cmd.add("-daemon");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         try {
             pb.start().waitFor(5, TimeUnit.SECONDS);

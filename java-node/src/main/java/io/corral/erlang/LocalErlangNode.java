@@ -1,13 +1,17 @@
 package io.corral.erlang;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,18 +20,44 @@ import org.slf4j.LoggerFactory;
  * The embedded default: an {@code erl} node that Corral starts itself for Erlang handler modules, bound to loopback,
  * with its own random cookie, erlang-bridge loaded and the user's {@code --pa} directories on its code path. It
  * halts when the Java node that owns it goes away, and Corral destroys it on exit.
+ *
+ * <p>Supervised ({@link #startSupervised}): when the node dies (a crash, kill -9) or the owner takes it as down (it
+ * hung past net_ticktime; it is killed then, as it would halt itself on seeing its owner gone), it is started again
+ * under the same name after a back-off that doubles from {@link #FIRST_RESTART} to {@link #MAX_RESTART} and starts
+ * over once a node has stayed up for {@link #STABLE}. Routes name the node, so they serve again as soon as the owner
+ * is connected to the new one; meanwhile their upgrades get 503 at once (RemoteEndpoint).
+ *
+ * <p>The cookie is never on the command line (any local user reads {@code /proc/PID/cmdline}): erl reads it from
+ * {@code $HOME/.erlang.cookie}, so the node gets a private HOME, a directory only the owner can enter, holding that
+ * file readable by the owner only (erl refuses a cookie file that others can read).
  */
 public final class LocalErlangNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalErlangNode.class);
 
-    private final Process process;
+    static final Duration FIRST_RESTART = Duration.ofMillis(250);
+    static final Duration MAX_RESTART = Duration.ofSeconds(30);
+    static final Duration STABLE = Duration.ofSeconds(60);
+
+    private final List<String> command;
+    private final Path home;
     private final String nodeName;
     private final String cookie;
+    private final ErlangNode owner; // null: not supervised
+    private final ScheduledExecutorService restarter;
+    private volatile Process process;
+    private volatile long startedAt;
+    private volatile boolean closed;
+    private Duration backoff = FIRST_RESTART; // restarter thread only
+    private int restarts; // restarter thread only
 
-    private LocalErlangNode(Process process, String nodeName, String cookie) {
-        this.process = process;
+    private LocalErlangNode(List<String> command, Path home, String nodeName, String cookie, ErlangNode owner) {
+        this.command = command;
+        this.home = home;
         this.nodeName = nodeName;
         this.cookie = cookie;
+        this.owner = owner;
+        this.restarter = owner == null ? null : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("corral-local-node").factory());
     }
 
     /** A fresh random cookie, for a local node nobody else should reach. */
@@ -52,11 +82,38 @@ public final class LocalErlangNode implements AutoCloseable {
     static final List<String> SCHEDULER_FLAGS = List.of("+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none");
 
     /**
-     * Starts {@code erl -sname corral_handlers_N@localhost}. {@code owner} is the Java node's full name: the Erlang
-     * node halts when its connection to the owner drops after having been up.
+     * Starts {@code erl -sname corral_handlers_N@localhost}, not supervised. {@code owner} is the Java node's full
+     * name: the Erlang node halts when its connection to the owner drops after having been up.
      */
     public static LocalErlangNode start(Path bridgeHome, List<Path> codePaths, String owner, String cookie)
             throws IOException {
+        return start(bridgeHome, codePaths, owner, cookie, NodeSettings.DEFAULT_TICK_TIME, null);
+    }
+
+    /**
+     * Starts the node for {@code owner} (its name, cookie and net_ticktime) and restarts it whenever it dies or the
+     * owner takes it as down, until {@link #close}. After each restart the owner connects to it again.
+     */
+    public static LocalErlangNode startSupervised(Path bridgeHome, List<Path> codePaths, ErlangNode owner)
+            throws IOException {
+        LocalErlangNode n = start(bridgeHome, codePaths, owner.name(), owner.settings().cookie(),
+                owner.settings().tickTime(), owner);
+        owner.addNodeListener(new NodeListener() {
+            @Override
+            public void nodeDown(String node, String reason) {
+                Process p = n.process;
+                if (node.equals(n.nodeName) && !n.closed && p.isAlive()) {
+                    log.warn("local Erlang node {} is down ({}) but its process runs: killing it to restart it",
+                            node, reason);
+                    p.destroyForcibly();
+                }
+            }
+        });
+        return n;
+    }
+
+    private static LocalErlangNode start(Path bridgeHome, List<Path> codePaths, String owner, String cookie,
+            Duration tickTime, ErlangNode supervisor) throws IOException {
         Path ebin = bridgeHome.resolve("ebin");
         if (!Files.isRegularFile(ebin.resolve("corral_bridge.app"))) {
             throw new IOException("erlang-bridge is not built: " + ebin + "/corral_bridge.app is missing (run ./corral build)");
@@ -65,8 +122,11 @@ public final class LocalErlangNode implements AutoCloseable {
         new SecureRandom().nextBytes(r);
         String name = "corral_handlers_" + ProcessHandle.current().pid() + "_" + HexFormat.of().formatHex(r, 0, 2);
         String full = name + "@localhost";
-        List<String> cmd = new ArrayList<>(List.of("erl", "-noshell", "-noinput", "-sname", full, "-setcookie", cookie,
-                "-kernel", "inet_dist_use_interface", "{127,0,0,1}", "-pa", ebin.toString()));
+        // erl takes net_ticktime in whole seconds; the Java node's tick rule and this node's ticks must agree.
+        long tick = Math.max(1, (tickTime.toMillis() + 999) / 1000);
+        List<String> cmd = new ArrayList<>(List.of("erl", "-noshell", "-noinput", "-sname", full,
+                "-kernel", "inet_dist_use_interface", "{127,0,0,1}", "-kernel", "net_ticktime", Long.toString(tick),
+                "-pa", ebin.toString()));
         cmd.addAll(SCHEDULER_FLAGS);
         for (Path p : codePaths) {
             cmd.add("-pa");
@@ -75,9 +135,75 @@ public final class LocalErlangNode implements AutoCloseable {
         Path compat = bridgeHome.resolve("compat-ebin");
         cmd.add("-eval");
         cmd.add(bootExpression(compat, owner));
+        Path home = privateHome(cookie);
+        LocalErlangNode n = new LocalErlangNode(List.copyOf(cmd), home, full, cookie, supervisor);
         log.info("starting local Erlang node {} for Erlang handlers", full);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        return new LocalErlangNode(p, full, cookie);
+        n.launch();
+        return n;
+    }
+
+    /** A directory only this user can enter, with {@code .erlang.cookie} readable by this user only. */
+    private static Path privateHome(String cookie) throws IOException {
+        Path home;
+        try {
+            home = Files.createTempDirectory("corral-erl-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            throw new IOException("the local Erlang node needs a POSIX file system for its private cookie file", e);
+        }
+        Path file = home.resolve(".erlang.cookie");
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, cookie, StandardCharsets.ISO_8859_1);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        return home;
+    }
+
+    private void launch() throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.start();
+        process = p;
+        startedAt = System.nanoTime();
+        if (restarter != null) p.onExit().thenRun(() -> exited(p));
+    }
+
+    private void exited(Process p) {
+        if (closed) return;
+        restarter.execute(() -> {
+            if (closed || p != process) return;
+            if (System.nanoTime() - startedAt > STABLE.toNanos()) backoff = FIRST_RESTART;
+            Duration wait = backoff;
+            backoff = backoff.multipliedBy(2).compareTo(MAX_RESTART) > 0 ? MAX_RESTART : backoff.multipliedBy(2);
+            log.warn("local Erlang node {} exited with status {}; restarting it in {} ms", nodeName, p.exitValue(),
+                    wait.toMillis());
+            restarter.schedule(this::restart, wait.toMillis(), TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** On the restarter thread: a new OS process under the same name, then the owner connects to it. */
+    private void restart() {
+        if (closed) return;
+        try {
+            launch();
+            restarts++;
+            awaitRegistered(Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!closed && process.isAlive() && System.nanoTime() < deadline) {
+                if (Boolean.TRUE.equals(owner.connect(nodeName).get(30, TimeUnit.SECONDS))) {
+                    log.info("local Erlang node {} restarted ({} restarts so far) and connected", nodeName, restarts);
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            if (process.isAlive()) process.destroyForcibly(); // never joined: its exit schedules the next try
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("local Erlang node {} did not come back: {}", nodeName, e.getMessage());
+            Process p = process;
+            if (p.isAlive()) p.destroyForcibly(); // a dead process's onExit already scheduled the next try
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -114,11 +240,17 @@ public final class LocalErlangNode implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The OS pid of the node's current process. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Waits until epmd knows the node (it registers once distribution is up). */
     public void awaitRegistered(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String shortName = nodeName.substring(0, nodeName.indexOf('@'));
         while (System.nanoTime() < deadline) {
+            Process process = this.process;
             if (!process.isAlive()) throw new IOException("local Erlang node " + nodeName + " exited with " + process.exitValue());
             try {
                 Process names = new ProcessBuilder("epmd", "-names").redirectErrorStream(true).start();
@@ -136,12 +268,20 @@ public final class LocalErlangNode implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        if (restarter != null) restarter.shutdownNow();
+        Process process = this.process;
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly();
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(home)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.debug("could not remove {}: {}", home, e.toString());
         }
     }
 

@@ -17,4 +17,10 @@ public interface NodeListener {
      * Reported once per outage, not per retry.
      */
     default void connectFailed(String node, String reason) {}
+
+    /**
+     * An inbound distribution connection was refused (wrong cookie, handshake not finished in time, not a node).
+     * Every attempt, with the peer's {@code address}; {@code node} is null when the peer sent no name.
+     */
+    default void inboundRefused(String address, String node, String reason) {}
 }

@@ -5,11 +5,14 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How the hidden node joins the cluster. Immutable; defaults in one place ({@link Builder}).
@@ -19,13 +22,33 @@ import java.util.Objects;
  * @param peers nodes connected to at start and reconnected to when they come back
  * @param reconnectInterval how often unreachable peers are retried
  * @param epmdPort epmd's port ({@code ERL_EPMD_PORT}, 4369 by default)
+ * @param tickTime distribution's {@code net_ticktime}: a connected node that sends nothing (not even a tick) for
+ *     this long is down; peers tick every quarter of theirs, so every node of a cluster must use the same value
+ * @param handshakeTimeout the longest a distribution handshake may take, in and out (OTP's {@code net_setuptime})
+ * @param distBind the address the distribution listener binds, and the epmd Corral starts listens on
  */
-public record NodeSettings(String nodeName, String cookie, List<String> peers, Duration reconnectInterval, int epmdPort) {
+public record NodeSettings(String nodeName, String cookie, List<String> peers, Duration reconnectInterval, int epmdPort,
+        Duration tickTime, Duration handshakeTimeout, InetAddress distBind) {
+
+    /** OTP's default {@code net_ticktime} (kernel app: 60 s). */
+    public static final Duration DEFAULT_TICK_TIME = Duration.ofSeconds(60);
+    /** OTP's default {@code net_setuptime} (kernel app: 7 s). */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(7);
+    /** Private by default: only processes of this machine reach the node. */
+    public static final InetAddress DEFAULT_DIST_BIND = InetAddress.getLoopbackAddress();
 
     public NodeSettings {
         Objects.requireNonNull(nodeName);
         Objects.requireNonNull(cookie);
+        Objects.requireNonNull(distBind);
         peers = List.copyOf(peers);
+        if (tickTime.toMillis() < 1000) throw new IllegalArgumentException("net_ticktime below 1 s: " + tickTime);
+        if (handshakeTimeout.toMillis() <= 0) throw new IllegalArgumentException("handshake timeout: " + handshakeTimeout);
+    }
+
+    /** Whether the distribution listener takes connections from this machine only. */
+    public boolean loopbackOnly() {
+        return distBind.isLoopbackAddress();
     }
 
     public static Builder builder(String name) {
@@ -45,6 +68,9 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
         private List<String> peers = List.of();
         private Duration reconnectInterval = Duration.ofSeconds(2);
         private int epmdPort = defaultEpmdPort();
+        private Duration tickTime = DEFAULT_TICK_TIME;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private InetAddress distBind = DEFAULT_DIST_BIND;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -82,11 +108,28 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
             return this;
         }
 
+        /** {@code net_ticktime} (default {@link #DEFAULT_TICK_TIME}); whole seconds, as erl takes it. */
+        public Builder tickTime(Duration v) {
+            tickTime = v;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration v) {
+            handshakeTimeout = v;
+            return this;
+        }
+
+        /** Where the distribution listener binds (default loopback); the any-address opens it to every interface. */
+        public Builder distBind(InetAddress v) {
+            distBind = v;
+            return this;
+        }
+
         public NodeSettings build() {
             String full = name.contains("@") ? name : name + "@" + localHost(longNames);
             String c = cookie != null ? cookie : readCookie(cookieFile != null ? cookieFile
                     : Path.of(System.getProperty("user.home"), ".erlang.cookie"));
-            return new NodeSettings(full, c, peers, reconnectInterval, epmdPort);
+            return new NodeSettings(full, c, peers, reconnectInterval, epmdPort, tickTime, handshakeTimeout, distBind);
         }
     }
 
@@ -113,6 +156,29 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
     }
 
     /**
+     * As {@code auth.erl} (check_attributes/4): a cookie file that anyone but its owner may read or write is refused,
+     * since whoever reads the cookie can run any code on every node of the cluster.
+     */
+    static void requireOwnerOnly(Path file) {
+        Set<PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // not a POSIX file system: nothing to check, as erl on such systems
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the Erlang cookie file " + file + ": " + e.getMessage(), e);
+        }
+        Set<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_EXECUTE);
+        others.retainAll(perms);
+        if (!others.isEmpty()) {
+            throw new IllegalArgumentException("the Erlang cookie file " + file + " must be accessible by its owner only"
+                    + " (it is " + PosixFilePermissions.toString(perms) + "; erl refuses it too): chmod 400 " + file);
+        }
+    }
+
+    /**
      * As {@code auth.erl}: the cookie is the file's content up to the first line end, trailing blanks removed; an
      * absent file is created with 20 random capital letters, readable by its owner only.
      */
@@ -130,6 +196,7 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
                 }
                 return sb.toString();
             }
+            requireOwnerOnly(file);
             String content = Files.readString(file, StandardCharsets.ISO_8859_1);
             int nl = content.indexOf('\n');
             String line = nl >= 0 ? content.substring(0, nl) : content;

@@ -80,6 +80,11 @@ final class ErlangPeer implements AutoCloseable {
                 .start();
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}) to the node's OS process. */
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    }
+
     /** Stops the OS process and waits for it to be gone. */
     void stop() throws InterruptedException {
         if (process == null) return;

@@ -90,6 +90,36 @@ class NodeFailureTest {
         }
     }
 
+    @Test
+    void aNodeSilentPastNetTicktimeIsTakenAsDownAndConnectsAgainWhenItResumes() throws Exception {
+        // The Java side at net_ticktime 2 s; a stopped erl sends no ticks. JInterface never enforced the tick, so a
+        // hung node stayed connected for ever. (Dialling it back right after it resumes can meet dist_util's
+        // 'alive' status, which CorralOtpNode answers; which of that and the old socket's close erl sees first is
+        // up to erl, so this test does not rely on it.)
+        List<String> downs = new CopyOnWriteArrayList<>();
+        try (ErlangPeer erl = ErlangPeer.start("sleepy");
+             ErlangNode java = ErlangNode.start(NodeSettings.builder(ErlangPeer.uniqueName("java"))
+                     .cookie(ErlangPeer.COOKIE).tickTime(Duration.ofSeconds(2)).build())) {
+            java.addNodeListener(new NodeListener() {
+                @Override
+                public void nodeDown(String node, String reason) {
+                    downs.add(node);
+                }
+            });
+            erl.awaitReady(java);
+            erl.signal("STOP");
+            try {
+                awaitTrue(() -> downs.contains(erl.name), "a node silent past net_ticktime was taken as down");
+            } finally {
+                erl.signal("CONT");
+            }
+            assertTrue(java.connect(erl.name).get(20, TimeUnit.SECONDS),
+                    "connected again: " + java.connectFailure(erl.name).orElse("no failure reported"));
+            erl.awaitReady(java);
+            assertEquals(Term.atom("ok"), erl.eval(java, "ok."), "and it serves");
+        }
+    }
+
     private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!c.getAsBoolean()) {

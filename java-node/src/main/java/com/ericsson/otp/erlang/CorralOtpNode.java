@@ -55,6 +55,167 @@ public class CorralOtpNode extends OtpNode {
         flags |= dFlagDistMonitor | dFlagDistMonitorName;
     }
 
+    // ---- the connection table ----
+
+    /**
+     * Runs an inbound handshake on the calling thread, then adds the connection. JInterface's acceptor does the same
+     * for one socket at a time, inside the connection table's lock; here every socket has its own thread and the
+     * lock is taken only to add the finished connection. Its reader starts after it is in the table, so a reply to
+     * the peer's first message (net_adm:ping's is_auth) finds it there instead of dialling a second connection.
+     */
+    public void acceptConnection(OtpTransport transport) throws IOException, OtpAuthException {
+        Deferred conn = new Deferred(this, transport);
+        synchronized (connections) {
+            addConnection(conn);
+        }
+        conn.release();
+    }
+
+    /** One lock per node name, so dialling one node (a blocking handshake) holds up no other. */
+    private final Map<String, Object> dialing = new ConcurrentHashMap<>();
+
+    /** How long a dial answered {@code nok} waits for the peer's own connection to arrive. */
+    private volatile long simultaneousWaitMillis = 7_000;
+
+    public void simultaneousWait(long millis) {
+        simultaneousWaitMillis = millis;
+    }
+
+    /**
+     * JInterface's, with dist_util's rules for a node that is connecting to us at the same time, or that still
+     * holds an old connection to us (kernel dist_util.erl, mark_pending/1 and recv_status/1), which stock JInterface
+     * takes as a failed connection: {@code ok_simultaneous} (the peer drops its own attempt and takes ours) goes
+     * on; {@code alive} (the peer still has a connection from our previous one, which is dead since we dial) is
+     * answered {@code true} so the peer drops it and goes on; {@code nok} (the peer's own attempt wins) waits for
+     * that attempt to arrive here and returns it. The handshake holds no lock but this node name's.
+     */
+    @Override
+    OtpCookedConnection getConnection(final String anode) {
+        OtpCookedConnection conn = connections.get(anode);
+        if (conn != null) return conn;
+        final OtpPeer peer = new OtpPeer(anode, transportFactory);
+        synchronized (dialing.computeIfAbsent(peer.node(), k -> new Object())) {
+            conn = connections.get(peer.node());
+            if (conn != null) return conn;
+            try {
+                Deferred c = new Deferred(this, peer);
+                synchronized (connections) {
+                    addConnection(c);
+                }
+                c.release();
+                return c;
+            } catch (final Exception e) {
+                if (!(e instanceof PeerConnects || e.getCause() instanceof PeerConnects)) { // JInterface wraps it
+                    connAttempt(peer.node(), false, e);
+                    return null;
+                }
+                long deadline = System.nanoTime() + simultaneousWaitMillis * 1_000_000;
+                while (System.nanoTime() < deadline) {
+                    conn = connections.get(peer.node());
+                    if (conn != null) return conn;
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                connAttempt(peer.node(), false, e);
+                return null;
+            }
+        }
+    }
+
+    /** The peer answered {@code nok}: its own connection to us, made at the same time, is the one to use. */
+    static final class PeerConnects extends IOException {
+        PeerConnects(String node) {
+            super(node + " is connecting to us at the same time and its connection wins (status nok)");
+        }
+    }
+
+    /**
+     * A connection whose reader thread starts only when {@link #release} is called, once it is in the table (a
+     * reply to the peer's first message, net_adm:ping's is_auth, then finds it there instead of dialling again).
+     */
+    private static final class Deferred extends OtpCookedConnection {
+        private volatile boolean released; // false while the super constructor runs and calls start()
+
+        Deferred(OtpNode self, OtpTransport s) throws IOException, OtpAuthException {
+            super(self, s);
+        }
+
+        Deferred(OtpNode self, OtpPeer other) throws IOException, OtpAuthException {
+            super(self, other);
+        }
+
+        @Override
+        public synchronized void start() {
+            if (released) super.start();
+        }
+
+        void release() {
+            released = true;
+            start();
+        }
+
+        @Override
+        protected void recvStatus() throws IOException {
+            final String status;
+            try {
+                final byte[] buf = read2BytePackage();
+                if (buf.length == 0 || buf[0] != ChallengeStatus) throw new IOException("Handshake protocol error");
+                status = new String(buf, 1, buf.length - 1, java.nio.charset.StandardCharsets.ISO_8859_1);
+            } catch (OtpErlangDecodeException e) {
+                throw new IOException("Handshake failed - not enough data");
+            }
+            switch (status) {
+                case "ok", "ok_simultaneous" -> { }
+                case "alive" -> sendStatus("true");
+                case "nok" -> throw new PeerConnects(peer.node());
+                default -> throw new IOException("Peer replied with status '" + status + "' instead of 'ok'");
+            }
+        }
+    }
+
+    /**
+     * As JInterface, plus: a connection that replaces one of the same node name (the node came back before the old
+     * socket was seen to close, so the old one is dead) closes the old one and reports it down before the new one up,
+     * so links and monitors on the old incarnation break (dist_util's "up_pending" case).
+     */
+    @Override
+    void addConnection(final OtpCookedConnection conn) {
+        if (conn == null || conn.name == null) return;
+        final OtpCookedConnection old = connections.put(conn.name, conn);
+        if (old != null && old != conn) {
+            old.close();
+            status(conn.name, false, new IOException("replaced by a new connection from the same node name"));
+        }
+        status(conn.name, true, null);
+    }
+
+    /**
+     * As JInterface, except that only the connection the table holds is removed and reported down: JInterface removes
+     * by name, so the old connection of a node that reconnected took the new one out of the table when it died.
+     */
+    @Override
+    void deliverError(final OtpCookedConnection conn, final Exception e) {
+        final boolean current;
+        synchronized (connections) {
+            current = conn.name != null && connections.remove(conn.name, conn);
+        }
+        if (current) status(conn.name, false, e);
+    }
+
+    private void status(String peer, boolean up, Object info) {
+        final OtpNodeStatus h = handler;
+        if (h == null) return;
+        try {
+            h.remoteStatus(peer, up, info);
+        } catch (RuntimeException ignored) {
+            // a status handler's failure must not break the connection table (JInterface ignores it too)
+        }
+    }
+
     public void register(OtpErlangPid pid, Receiver receiver) {
         byPid.put(pid, receiver);
     }
