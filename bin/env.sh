@@ -59,3 +59,13 @@ corral_build() {
 corral_ensure_built() {
   [ -z "$(corral_stale)" ] || corral_build
 }
+
+# Runs the engine (./corral, and tests of the launcher itself). -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError
+# ends the JVM with "Terminating due to java.lang.OutOfMemoryError" as its last line and status 3, wherever it is
+# thrown or caught, instead of leaving a half-alive server. CORRAL_CLASSPATH adds your handler classes or jars.
+corral_exec() {
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError ${CORRAL_JAVA_OPTS:-} \
+    -Dcorral.home="$ROOT" \
+    -cp "$ROOT/java-node/target/classes:$(cat "$ROOT/java-node/target/classpath.txt"):$CORRAL_JINTERFACE_JAR:$ROOT/compat-tests/target/classes:$ROOT/wire-client/target/classes${CORRAL_CLASSPATH:+:$CORRAL_CLASSPATH}" \
+    io.corral.cli.Main "$@"
+}

@@ -107,7 +107,24 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
         System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * A VM error that ends a thread (one of JInterface's connection threads, a writer) leaves the JVM half alive:
+     * say so on the last line and halt with a non-zero status so a supervisor restarts Corral (halt, not exit: the
+     * shutdown hooks would need the very memory or state that is gone). Out-of-memory never gets here: the
+     * launcher's -XX:+ExitOnOutOfMemoryError ends the JVM at the first one, wherever it is caught.
+     */
+    private static void uncaught(Thread t, Throwable e) {
+        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+            System.err.println("corral: fatal " + e + " in thread " + t.getName() + "; exiting");
+            System.err.flush();
+            Runtime.getRuntime().halt(70);
+        }
+        System.err.println("Exception in thread \"" + t.getName() + "\" " + e);
+        e.printStackTrace();
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

@@ -23,6 +23,7 @@ final class Callbacks {
         try {
             r = callback.call();
         } catch (Throwable t) {
+            rethrowIfFatal(t);
             ctx.stats().callback(System.nanoTime() - started);
             ctx.crash("error", t);
             return null;
@@ -31,6 +32,17 @@ final class Callbacks {
         ctx.stats().callback(System.nanoTime() - started);
         if (r == null) ctx.die("invalid_return");
         return r;
+    }
+
+    /**
+     * A handler's throw is its crash, whatever it threw, as any Erlang exception class is; but a
+     * {@link VirtualMachineError} (out of memory, an internal error) says the JVM itself can no longer be trusted,
+     * and must end it so that whatever supervises Corral restarts it, never leave it half alive. A
+     * {@link StackOverflowError} is the exception: the stack it unwound leaves the JVM sound, and it is a handler's
+     * own fault (runaway recursion), so it is that handler's crash.
+     */
+    static void rethrowIfFatal(Throwable t) {
+        if (t instanceof VirtualMachineError e && !(t instanceof StackOverflowError)) throw e;
     }
 
     static void carryOut(SessionContext ctx, List<Command> commands, boolean hibernate) {

@@ -51,6 +51,7 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
         try {
             result = handler.init(request, options);
         } catch (Throwable t) {
+            Callbacks.rethrowIfFatal(t);
             // Cowboy calls terminate({crash, ...}) with the handler options as the state, then answers 500.
             callTerminate(new TerminateReason.Crash("error", t), request.partial(), null);
             return CompletableFuture.completedFuture(new InitDecision.Crash(t.toString()));
@@ -74,6 +75,7 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
         try {
             handler.terminate(reason, req, state);
         } catch (Throwable t) {
+            Callbacks.rethrowIfFatal(t);
             log.warn("terminate of {} raised", name(), t);
         }
     }

@@ -57,6 +57,7 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
         try {
             init = handler.websocketInit(req, options, process.connection());
         } catch (Throwable t) {
+            Callbacks.rethrowIfFatal(t);
             return CompletableFuture.completedFuture(new InitDecision.Crash(t.toString()));
         }
         if (init.shutdown()) {
@@ -101,6 +102,7 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
             try {
                 handler.websocketTerminate(Reasons.oneX(reason), req, state);
             } catch (Throwable t) {
+                Callbacks.rethrowIfFatal(t);
                 log.warn("websocket_terminate of {} raised", name(), t);
             }
         }
