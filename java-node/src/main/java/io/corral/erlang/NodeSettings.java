@@ -34,8 +34,6 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
     public static final Duration DEFAULT_TICK_TIME = Duration.ofSeconds(60);
     /** OTP's default {@code net_setuptime} (kernel app: 7 s). */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(7);
-    /** Private by default: only processes of this machine reach the node. */
-    public static final InetAddress DEFAULT_DIST_BIND = InetAddress.getLoopbackAddress();
 
     public NodeSettings {
         Objects.requireNonNull(nodeName);
@@ -70,7 +68,7 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
         private int epmdPort = defaultEpmdPort();
         private Duration tickTime = DEFAULT_TICK_TIME;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private InetAddress distBind = DEFAULT_DIST_BIND;
+        private InetAddress distBind; // null: loopback (see build)
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name);
@@ -119,7 +117,11 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
             return this;
         }
 
-        /** Where the distribution listener binds (default loopback); the any-address opens it to every interface. */
+        /**
+         * Where the distribution listener binds; the any-address opens it to every interface. Default: private, the
+         * loopback address the node's host name resolves to (Debian maps the host name to 127.0.1.1, and peers
+         * dial {@code name@host} there), or 127.0.0.1 when it resolves to no loopback address.
+         */
         public Builder distBind(InetAddress v) {
             distBind = v;
             return this;
@@ -129,8 +131,19 @@ public record NodeSettings(String nodeName, String cookie, List<String> peers, D
             String full = name.contains("@") ? name : name + "@" + localHost(longNames);
             String c = cookie != null ? cookie : readCookie(cookieFile != null ? cookieFile
                     : Path.of(System.getProperty("user.home"), ".erlang.cookie"));
-            return new NodeSettings(full, c, peers, reconnectInterval, epmdPort, tickTime, handshakeTimeout, distBind);
+            InetAddress bind = distBind != null ? distBind : privateAddress(full.substring(full.indexOf('@') + 1));
+            return new NodeSettings(full, c, peers, reconnectInterval, epmdPort, tickTime, handshakeTimeout, bind);
         }
+    }
+
+    static InetAddress privateAddress(String host) {
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            if (a.isLoopbackAddress()) return a;
+        } catch (IOException e) {
+            // an unknown host: the node is reachable by nobody anyway
+        }
+        return InetAddress.getLoopbackAddress();
     }
 
     static int defaultEpmdPort() {
