@@ -77,7 +77,7 @@ public final class Main {
                                      T is seconds, or with an ms/s suffix)
               --jmx                  also publish the metrics as JMX MBeans (domain "metrics")
               --dist-bind ADDR       address of the hidden node's distribution listener and of the
-                                     epmd Corral starts (default 127.0.0.1: this machine only;
+                                     epmd Corral starts (default loopback: this machine only;
                                      0.0.0.0 for every interface)
               --net-ticktime S       a connected node silent for S seconds is down (default 60, as
                                      OTP; must match the cluster's net_ticktime)
