@@ -64,7 +64,11 @@ public final class PlacedEndpoint implements HandlerEndpoint {
     @Override
     public CompletionStage<InitDecision> init(UpgradeRequest request, ConnectionProcess process) {
         CompletableFuture<InitDecision> decision = new CompletableFuture<>();
-        place(request, process, decision, List.of());
+        try {
+            place(request, process, decision, List.of());
+        } catch (RuntimeException e) {
+            decision.completeExceptionally(e); // the client gets a 500; nothing escapes into the event loop
+        }
         return decision;
     }
 

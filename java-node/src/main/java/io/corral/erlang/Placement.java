@@ -34,22 +34,24 @@ public sealed interface Placement {
     record LeastConnections() implements Placement {
         @Override
         public String choose(List<String> candidates, ToIntFunction<String> load, String key, long turn) {
+            // Each load is read once: counts move under concurrent upgrades, and the choice must be made on one view.
+            int[] loads = new int[candidates.size()];
             int min = Integer.MAX_VALUE;
             int ties = 0;
-            for (String n : candidates) {
-                int l = load.applyAsInt(n);
-                if (l < min) {
-                    min = l;
+            for (int i = 0; i < loads.length; i++) {
+                loads[i] = load.applyAsInt(candidates.get(i));
+                if (loads[i] < min) {
+                    min = loads[i];
                     ties = 1;
-                } else if (l == min) {
+                } else if (loads[i] == min) {
                     ties++;
                 }
             }
             int pick = (int) Math.floorMod(turn, (long) ties);
-            for (String n : candidates) {
-                if (load.applyAsInt(n) == min && pick-- == 0) return n;
+            for (int i = 0; i < loads.length; i++) {
+                if (loads[i] == min && pick-- == 0) return candidates.get(i);
             }
-            throw new IllegalStateException("unreachable: a minimum exists among " + candidates);
+            throw new IllegalStateException("unreachable: " + ties + " nodes hold the minimum " + min);
         }
 
         @Override

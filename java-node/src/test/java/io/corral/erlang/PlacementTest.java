@@ -43,6 +43,15 @@ class PlacementTest {
     }
 
     @Test
+    void leastConnectionsDecidesOnOneReadingOfEachLoadWhileCountsMove() {
+        // Another upgrade placed or ended between two readings must not leave the choice without a node.
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.ToIntFunction<String> moving = n -> reads.incrementAndGet() <= 3 ? 0 : 5;
+        assertEquals("a@h", Placement.DEFAULT.choose(NODES, moving, null, 0), "decided on the first reading");
+        assertEquals(3, reads.get(), "each node's load read once");
+    }
+
+    @Test
     void roundRobinTakesEachNodeInTurnWhateverItsLoad() {
         Map<String, Integer> load = Map.of("a@h", 100, "b@h", 0, "c@h", 0);
         Placement rr = Placement.parse("round-robin");
