@@ -1,0 +1,30 @@
+%% corral_jvm: the JVM's command line (the cookie is never on it) and where java and the engine are found.
+-module(corral_jvm_tests).
+-include_lib("eunit/include/eunit.hrl").
+
+with_env(Env, Fun) ->
+    Old = [{K, application:get_env(corral, K)} || {K, _} <- Env],
+    _ = [application:set_env(corral, K, V) || {K, V} <- Env],
+    try Fun()
+    after
+        _ = [case O of undefined -> application:unset_env(corral, K); {ok, V} -> application:set_env(corral, K, V) end
+             || {K, O} <- Old]
+    end.
+
+the_command_runs_corral_attach_with_node_and_owner_and_nothing_secret_test() ->
+    with_env([{java, "/bin/sh"}, {class_path, "/cp/a:/cp/b"}, {jvm_args, ["-Xmx64m"]}], fun() ->
+        ?assertEqual({ok, "/bin/sh", ["--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", "/cp/a:/cp/b",
+                                      "io.corral.cli.Main", "attach", "--node", "jvm@h", "--owner", "me@h"]},
+                     corral_jvm:command('jvm@h', 'me@h'))
+    end).
+
+a_java_that_is_not_there_is_no_java_test() ->
+    with_env([{java, "/nonexistent/java"}], fun() ->
+        ?assertEqual({error, {no_java, {not_found, "/nonexistent/java"}}}, corral_jvm:command('j@h', 'o@h'))
+    end).
+
+an_engine_that_is_not_built_is_no_java_naming_the_directory_test() ->
+    with_env([{java, "/bin/sh"}, {home, "/nonexistent/checkout"}], fun() ->
+        ?assertMatch({error, {no_java, {not_built, "/nonexistent/checkout/java-node", _}}},
+                     corral_jvm:command('j@h', 'o@h'))
+    end).

@@ -1,0 +1,39 @@
+%% corral_opts: Cowboy's start arguments to one listener config (the pure step of a listener start).
+-module(corral_opts_tests).
+-include_lib("eunit/include/eunit.hrl").
+
+-define(D, [{'_', [], [{'_', [], h, []}]}]).
+
+a_2x_list_of_socket_options_gives_address_port_and_2x_defaults_test() ->
+    ?assertEqual({ok, #{protocol => clear, ip => <<"127.0.0.1">>, port => 8080, dispatch => ?D,
+                        profile => '2.latest', compress => false}},
+                 corral_opts:clear([{port, 8080}, {ip, {127, 0, 0, 1}}, {backlog, 10}], #{env => #{dispatch => ?D}})).
+
+ranchs_map_form_reads_socket_opts_test() ->
+    ?assertMatch({ok, #{ip := <<"::1">>, port := 0}},
+                 corral_opts:clear(#{socket_opts => [{ip, {0, 0, 0, 0, 0, 0, 0, 1}}], num_acceptors => 10},
+                                   #{env => #{dispatch => ?D}})).
+
+without_an_ip_every_address_is_bound_as_gen_tcp_does_test() ->
+    ?assertMatch({ok, #{ip := <<"0.0.0.0">>, port := 0}}, corral_opts:clear([], #{env => #{dispatch => ?D}})),
+    ?assertMatch({ok, #{ip := <<"::">>}}, corral_opts:clear([inet6], #{env => #{dispatch => ?D}})).
+
+a_1x_proplist_gives_1x_defaults_and_compress_test() ->
+    ?assertEqual({ok, #{protocol => http, ip => <<"0.0.0.0">>, port => 80, dispatch => ?D,
+                        profile => '1.1', compress => true}},
+                 corral_opts:http(100, [{port, 80}], [{env, [{dispatch, ?D}]}, {compress, true}])),
+    ?assertMatch({ok, #{compress := false}}, corral_opts:http(1, [], [{env, [{dispatch, ?D}]}])).
+
+what_is_wrong_is_named_test() ->
+    ?assertMatch({error, {no_dispatch, _}}, corral_opts:clear([], #{})),
+    ?assertMatch({error, {no_dispatch, _}}, corral_opts:clear([], #{env => #{}})),
+    ?assertMatch({error, {no_dispatch, _}}, corral_opts:http(1, [], [{env, []}])),
+    ?assertEqual({error, {bad_port, 70000}}, corral_opts:clear([{port, 70000}], #{env => #{dispatch => ?D}})),
+    ?assertEqual({error, {bad_ip, nowhere}}, corral_opts:clear([{ip, nowhere}], #{env => #{dispatch => ?D}})),
+    ?assertEqual({error, {bad_ip, {1, 2, 3}}}, corral_opts:clear([{ip, {1, 2, 3}}], #{env => #{dispatch => ?D}})),
+    ?assertEqual({error, {bad_protocol_options, [x]}}, corral_opts:clear([], [x])),
+    ?assertEqual({error, {bad_transport_options, x}}, corral_opts:clear(x, #{env => #{dispatch => ?D}})),
+    ?assertEqual({error, {bad_nb_acceptors, 0}}, corral_opts:http(0, [], [])).
+
+an_ip_written_as_a_string_is_parsed_test() ->
+    ?assertMatch({ok, #{ip := <<"10.0.0.1">>}}, corral_opts:clear([{ip, "10.0.0.1"}], #{env => #{dispatch => ?D}})).
