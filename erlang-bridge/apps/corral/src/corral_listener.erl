@@ -32,7 +32,7 @@
     port :: port() | undefined,
     os_pid :: integer() | undefined,
     jvm :: node(),
-    listen_port :: inet:port_number(),
+    listen_port :: inet:port_number() | undefined,
     lines = [] :: [binary()],   % the JVM's last output lines, newest first
     partial = <<>> :: binary()
 }).

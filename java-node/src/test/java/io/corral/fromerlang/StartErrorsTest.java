@@ -102,7 +102,9 @@ class StartErrorsTest {
     void afterAFailedStartTheSameNameStartsAndStops() throws Exception {
         assertEquals("{error,{undef_handler,nope_h}}", startClear("retry", 0, "[{'_', [{\"/x\", nope_h, []}]}]"));
         assertTrue(startClear("retry", 0, ECHO).startsWith("{ok,"), "nothing of the failed start is left behind");
+        long jvm = Long.parseLong(node.evalMatch("maps:get(jvm_os_pid, corral:info(retry)).", "(\\d+)"));
         assertEquals("ok", node.eval("corral:stop_listener(retry)."));
+        assertTrue(ErlNode.awaitGone(jvm, java.time.Duration.ofSeconds(20)), "stop_listener/1 stops the listener's JVM");
         assertEquals("{error,not_found}", node.eval("corral:stop_listener(retry)."), "as ranch:stop_listener/1");
     }
 
