@@ -45,9 +45,9 @@ start_link(Name, Spec) ->
 %% @doc The listener process of Name on this node, or undefined.
 -spec lookup(term()) -> pid() | undefined.
 lookup(Name) ->
-    case catch pg:get_local_members(?SCOPE, {listener, Name}) of
+    case [Pid || Pid <- members(Name), is_process_alive(Pid)] of
         [Pid | _] -> Pid;
-        _ -> undefined
+        [] -> undefined
     end.
 
 %% @private
@@ -125,10 +125,18 @@ handler_module(Module) -> Module.
 is_java(Module) when is_atom(Module) -> lists:member($., atom_to_list(Module));
 is_java(_) -> false.
 
+%% pg forgets an exited member when its scope process handles the 'DOWN', which can come after a supervisor
+%% has already restarted the listener: a member that is no longer alive is no obstacle.
 register(Name) ->
-    case lookup(Name) of
-        undefined -> pg:join(?SCOPE, {listener, Name}, self());
-        Pid -> {error, {already_started, Pid}}
+    case [Pid || Pid <- members(Name), is_process_alive(Pid)] of
+        [] -> pg:join(?SCOPE, {listener, Name}, self());
+        [Pid | _] -> {error, {already_started, Pid}}
+    end.
+
+members(Name) ->
+    case catch pg:get_local_members(?SCOPE, {listener, Name}) of
+        Pids when is_list(Pids) -> Pids;
+        _ -> []
     end.
 
 launch(Name, Config, Routes) ->
@@ -163,10 +171,11 @@ await_ready(S = #state{port = Port}, Deadline) ->
     end.
 
 listen(S = #state{name = Name, config = Config, jvm = Jvm}, Routes) ->
-    Request = {start, #{name => iolist_to_binary(io_lib:format("~0p", [Name])),
-                        ip => maps:get(ip, Config), port => maps:get(port, Config),
-                        routes => Routes, profile => maps:get(profile, Config),
-                        compress => maps:get(compress, Config)}},
+    Request = {start, maps:merge(maps:get(listener, Config),
+                                 #{name => iolist_to_binary(io_lib:format("~0p", [Name])),
+                                   ip => maps:get(ip, Config), port => maps:get(port, Config),
+                                   routes => Routes, profile => maps:get(profile, Config),
+                                   compress => maps:get(compress, Config)})},
     case call(S, Request) of
         {ok, ListenPort} ->
             true = erlang:monitor_node(Jvm, true),

@@ -8,9 +8,15 @@
 
 %% protocol: which start it came from; ip: the address as text for the JVM; port: 0 picks a free one;
 %% profile: the Cowboy version whose defaults the routes get (java-node's VersionProfile label);
-%% compress: Cowboy 1.x's {compress, true}.
+%% compress: Cowboy 1.x's {compress, true}; listener: the limits Cowboy and ranch take under the same names
+%% (request_timeout, max_headers, ..., max_connections) and Corral's allowed_origins, as given (java-node's
+%% ListenerSettings reads them; what is absent keeps its default there).
 -type config() :: #{protocol := clear | http, ip := binary(), port := inet:port_number(),
-                    dispatch := term(), profile := '1.1' | '2.latest', compress := boolean()}.
+                    dispatch := term(), profile := '1.1' | '2.latest', compress := boolean(),
+                    listener := #{atom() => term()}}.
+
+-define(PROTOCOL_LIMITS, [request_timeout, max_headers, max_header_name_length, max_header_value_length,
+                          max_request_line_length, allowed_origins]).
 
 %% @doc cowboy:start_clear/3's options: transport options as a list of socket options or ranch's map
 %% (#{socket_opts => [...], ...}), protocol options a map with env => #{dispatch => Dispatch}.
@@ -18,8 +24,10 @@
 clear(TransOpts, ProtoOpts) when is_map(ProtoOpts) ->
     Env = maps:get(env, ProtoOpts, #{}),
     case is_map(Env) andalso maps:find(dispatch, Env) of
-        {ok, Dispatch} -> socket(TransOpts, #{protocol => clear, dispatch => Dispatch, profile => '2.latest',
-                                              compress => false});
+        {ok, Dispatch} ->
+            Limits = maps:with(?PROTOCOL_LIMITS, ProtoOpts),
+            socket(TransOpts, #{protocol => clear, dispatch => Dispatch, profile => '2.latest', compress => false,
+                                listener => Limits});
         _ -> {error, {no_dispatch, ProtoOpts}}
     end;
 clear(_TransOpts, ProtoOpts) ->
@@ -34,7 +42,12 @@ http(NbAcceptors, TransOpts, ProtoOpts) when is_integer(NbAcceptors), NbAcceptor
     case is_list(Env) andalso lists:keyfind(dispatch, 1, Env) of
         {dispatch, Dispatch} ->
             Compress = proplists:get_value(compress, ProtoOpts, false) =:= true,
-            socket(TransOpts, #{protocol => http, dispatch => Dispatch, profile => '1.1', compress => Compress});
+            %% Cowboy 1.x calls the request timeout `timeout` (cowboy_protocol); 2.x `request_timeout`.
+            Limits = maps:from_list([{K, V} || {K, V} <- [{case K0 of timeout -> request_timeout; _ -> K0 end, V0}
+                                                          || {K0, V0} <- ProtoOpts, is_atom(K0)],
+                                              lists:member(K, ?PROTOCOL_LIMITS)]),
+            socket(TransOpts, #{protocol => http, dispatch => Dispatch, profile => '1.1', compress => Compress,
+                                listener => Limits});
         _ ->
             {error, {no_dispatch, ProtoOpts}}
     end;
@@ -43,9 +56,17 @@ http(NbAcceptors, _TransOpts, ProtoOpts) when is_integer(NbAcceptors), NbAccepto
 http(NbAcceptors, _, _) ->
     {error, {bad_nb_acceptors, NbAcceptors}}.
 
-socket(TransOpts, Config) when is_map(TransOpts) ->
-    socket(maps:get(socket_opts, TransOpts, []), Config);
-socket(SocketOpts, Config) when is_list(SocketOpts) ->
+%% ranch's max_connections: a key of the 2.x map, an element of the 1.x list.
+socket(TransOpts, Config = #{listener := Limits}) when is_map(TransOpts) ->
+    socket(maps:get(socket_opts, TransOpts, []),
+           Config#{listener := maps:merge(Limits, maps:with([max_connections], TransOpts))});
+socket(SocketOpts, Config = #{listener := Limits}) when is_list(SocketOpts) ->
+    MaxConns = [{max_connections, N} || {max_connections, N} <- SocketOpts],
+    socket_address(SocketOpts, Config#{listener := maps:merge(Limits, maps:from_list(MaxConns))});
+socket(TransOpts, _Config) ->
+    {error, {bad_transport_options, TransOpts}}.
+
+socket_address(SocketOpts, Config) ->
     case port(proplists:get_value(port, SocketOpts, 0)) of
         {ok, Port} ->
             %% No ip: every address, as gen_tcp:listen (and so ranch and Cowboy) binds by default.
@@ -56,9 +77,7 @@ socket(SocketOpts, Config) when is_list(SocketOpts) ->
             end;
         error ->
             {error, {bad_port, proplists:get_value(port, SocketOpts)}}
-    end;
-socket(TransOpts, _Config) ->
-    {error, {bad_transport_options, TransOpts}}.
+    end.
 
 port(P) when is_integer(P), P >= 0, P =< 65535 -> {ok, P};
 port(_) -> error.

@@ -6,7 +6,7 @@
 
 a_2x_list_of_socket_options_gives_address_port_and_2x_defaults_test() ->
     ?assertEqual({ok, #{protocol => clear, ip => <<"127.0.0.1">>, port => 8080, dispatch => ?D,
-                        profile => '2.latest', compress => false}},
+                        profile => '2.latest', compress => false, listener => #{}}},
                  corral_opts:clear([{port, 8080}, {ip, {127, 0, 0, 1}}, {backlog, 10}], #{env => #{dispatch => ?D}})).
 
 ranchs_map_form_reads_socket_opts_test() ->
@@ -20,7 +20,7 @@ without_an_ip_every_address_is_bound_as_gen_tcp_does_test() ->
 
 a_1x_proplist_gives_1x_defaults_and_compress_test() ->
     ?assertEqual({ok, #{protocol => http, ip => <<"0.0.0.0">>, port => 80, dispatch => ?D,
-                        profile => '1.1', compress => true}},
+                        profile => '1.1', compress => true, listener => #{}}},
                  corral_opts:http(100, [{port, 80}], [{env, [{dispatch, ?D}]}, {compress, true}])),
     ?assertMatch({ok, #{compress := false}}, corral_opts:http(1, [], [{env, [{dispatch, ?D}]}])).
 
@@ -37,3 +37,13 @@ what_is_wrong_is_named_test() ->
 
 an_ip_written_as_a_string_is_parsed_test() ->
     ?assertMatch({ok, #{ip := <<"10.0.0.1">>}}, corral_opts:clear([{ip, "10.0.0.1"}], #{env => #{dispatch => ?D}})).
+
+cowboy_and_ranch_limits_travel_under_their_names_test() ->
+    ?assertMatch({ok, #{listener := #{request_timeout := 1000, max_headers := 10, max_connections := 5,
+                                      allowed_origins := [<<"https://a">>]}}},
+                 corral_opts:clear(#{socket_opts => [], max_connections => 5},
+                                   #{env => #{dispatch => ?D}, request_timeout => 1000, max_headers => 10,
+                                     allowed_origins => [<<"https://a">>], idle_timeout => 1})),
+    %% 1.x: `timeout` is the request timeout; max_connections sits in the transport list.
+    ?assertMatch({ok, #{listener := #{request_timeout := 7000, max_connections := 3}}},
+                 corral_opts:http(1, [{max_connections, 3}], [{env, [{dispatch, ?D}]}, {timeout, 7000}])).

@@ -175,6 +175,12 @@ public final class Attach {
         } catch (RoutesFileException e) {
             return error(Term.tuple(Term.atom("bad_dispatch"), Term.binary(e.problem())));
         }
+        io.corral.config.ListenerSettings limits;
+        try {
+            limits = listenerSettings(config);
+        } catch (IllegalArgumentException e) {
+            return error(Term.tuple(Term.atom("bad_option"), Term.binary(e.getMessage())));
+        }
         ServerContext ctx = new ServerContext(name, router, endpoints, profile, node);
         Term drain = config.get("drain_timeout");
         if (drain != null && drain.isInteger()) drainTimeout = java.time.Duration.ofMillis(drain.longValue());
@@ -191,7 +197,7 @@ public final class Attach {
             }
         }
         try {
-            server = CorralServer.start(ip, port, 0, ssl, ctx, listenerSettings(config)); // start_tls: TLS, else plain TCP
+            server = CorralServer.start(ip, port, 0, ssl, ctx, limits); // start_tls: TLS, else plain TCP
         } catch (Exception e) { // Netty's sync() rethrows the bind failure, a checked exception, undeclared
             return error(bindError(e));
         }

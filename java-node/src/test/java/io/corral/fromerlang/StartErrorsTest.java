@@ -113,4 +113,28 @@ class StartErrorsTest {
         assertFalse(log.contains("CRASH REPORT") || log.contains("SUPERVISOR REPORT") || log.contains("ERROR REPORT"),
                 "a failed start (" + about + ") is returned, not logged:\n" + log);
     }
+
+    @Test
+    void cowboysProtocolOptionsAndCorralsAllowedOriginsReachTheListener() throws Exception {
+        String started = node.eval("corral:start_clear(origins, [{port, 0}, {ip, {127,0,0,1}}], #{env => #{dispatch => "
+                + "corral_router:compile(" + ECHO + ")}, allowed_origins => [<<\"https://ok.example\">>]}).");
+        assertTrue(started.startsWith("{ok,"), started);
+        int port = Integer.parseInt(node.eval("corral:get_port(origins)."));
+        try (io.corral.wire.WireClient bad = io.corral.wire.WireClient.connect("127.0.0.1", port, "/echo",
+                "Origin: https://evil.example")) {
+            assertEquals(403, bad.handshake().status(), "an origin outside allowed_origins is refused");
+        }
+        try (io.corral.wire.WireClient ok = io.corral.wire.WireClient.connect("127.0.0.1", port, "/echo",
+                "Origin: https://ok.example")) {
+            assertEquals(101, ok.handshake().status(), "the allowed origin upgrades");
+        }
+        assertEquals("ok", node.eval("corral:stop_listener(origins)."));
+    }
+
+    @Test
+    void aLimitThatIsNotANumberIsBadOptionNamingIt() throws Exception {
+        String v = node.eval("corral:start_clear(bad_limit, [{port, 0}], #{env => #{dispatch => "
+                + "corral_router:compile(" + ECHO + ")}, max_headers => lots}).");
+        assertTrue(v.startsWith("{error,{bad_option,") && v.contains("max_headers"), v);
+    }
 }

@@ -33,6 +33,14 @@ class StartHttpTest {
             Chat.broadcastReachesEveryone(b, a, b);
         }
         Chat.javaRouteEchoes(port);
+        try (WireClient z = WireClient.connect("127.0.0.1", port, "/chat/lobby",
+                "Sec-WebSocket-Extensions: x-webkit-deflate-frame")) {
+            assertEquals(101, z.handshake().status());
+            String ext = z.handshake().header("sec-websocket-extensions");
+            // Cowboy 1.x speaks x-webkit-deflate-frame only (cowboy_websocket:websocket_extensions/1 @ 1.1.2).
+            assertTrue(ext != null && ext.contains("x-webkit-deflate-frame"),
+                    "{compress, true} in start_http/4's options turns on compression for the 1.x route: " + ext);
+        }
         assertEquals(400, Chat.plainGetStatus(port, "/java/echo"),
                 "start_http/4 serves Cowboy 1.x's defaults even for a Java 2.x handler: a plain GET is 400, not 426");
     }
