@@ -9,7 +9,8 @@
 %%                 Messages arriving meanwhile are kept and handed to websocket_info right after websocket_init,
 %%                 before any later event, as the mailbox order would have it under Cowboy.
 %%   running       events from Java and messages to self() go to the handler; each callback result becomes
-%%                 normalized commands sent back to ConnPid.
+%%                 normalized commands sent back to ConnPid: one answer per Java event, in order (`replies`),
+%%                 or `commands` for a message that reached this process itself.
 %%
 %% The link with ConnPid is held by a guard process that traps exits (the proxy itself must not trap exits for
 %% the handler's sake: docs/contract/callbacks.md); the guard tells the proxy when ConnPid or the Java node goes away, and
@@ -102,7 +103,7 @@ initializing(EventType, Event, D) ->
 
 -spec upgraded(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
 upgraded(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
-    events(Events, D);
+    batch(Events, D);
 upgraded(EventType, Event, D) ->
     early(EventType, Event, D).
 
@@ -110,7 +111,7 @@ upgraded(EventType, Event, D) ->
 
 -spec running(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
 running(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
-    events(Events, D);
+    batch(Events, D);
 running(info, {'$corral_conn_down', Ref, _Reason}, D = #data{down_ref = Ref}) ->
     closed(D);
 running(info, {'EXIT', Guard, _Reason}, D = #data{guard = Guard}) ->
@@ -118,10 +119,10 @@ running(info, {'EXIT', Guard, _Reason}, D = #data{guard = Guard}) ->
 running({call, From}, Request, D) ->
     case supervisor_call(D#data.gen, From, Request) of
         handled -> keep_state_and_data;
-        {info, Msg} -> events([{info, Msg}], D)
+        {info, Msg} -> direct(Msg, D)
     end;
 running(info, Msg, D) ->
-    events([{info, Msg}], D).
+    direct(Msg, D).
 
 -spec terminate(term(), atom(), term()) -> ok.
 terminate(_Reason, _StateName, _Data) ->
@@ -166,69 +167,91 @@ supervisor_call('2.latest', From, Request) ->
 supervisor_call(_, From, Request) ->
     {info, {'$gen_call', From, Request}}.
 
-%% The event loop: handle a batch in order, send the commands of all callbacks in one message.
+%% The event loop. A batch from Java is answered by one `replies` message carrying one command list per event, in
+%% event order: each list fills the place java-node kept for that event in the connection's output, so a pong or a
+%% close java-node writes after an event waits for that event's answer (Cowboy is sequential). A message that
+%% reached this process itself answers no event from Java: its commands go as one `commands` message, written at
+%% once. Acc holds the answers so far, newest first, each reversed; its head is the answer being built.
 
-events(Events, D) ->
-    events(Events, D, [], false).
+batch(Events, D) ->
+    run(Events, D, replies, [], false).
 
-events([], D, Acc, Hibernate) ->
-    flush(Acc, D),
+direct(Msg, D) ->
+    run([{info, Msg}], D, commands, [], false).
+
+run([], D, Kind, Acc, Hibernate) ->
+    send(Kind, Acc, D),
     {next_state, running, D, [hibernate || Hibernate]};
-events([websocket_init | Rest], D = #data{pending = Pending}, Acc, _) ->
-    %% Messages that reached this process before the session started come next, in arrival order.
-    Infos = [{info, Msg} || Msg <- lists:reverse(Pending)],
+run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, _) ->
+    %% Messages that reached this process before the session started come next, in arrival order; their commands
+    %% join websocket_init's answer, java-node knowing nothing of them. That answer is sent even when empty:
+    %% java-node keeps the socket unread until websocket_init's commands are in force, as Cowboy applies them
+    %% before it first reads (cowboy_websocket:after_init/3).
+    Follow = [{join, {info, Msg}} || Msg <- lists:reverse(Pending)],
     D2 = D#data{pending = []},
-    %% init_done answers this batch even when nothing was returned: java-node keeps the socket unread until
-    %% websocket_init's commands are in force, as Cowboy applies them before it first reads (2L/ws:359-367).
     case D#data.gen =/= '1.x' andalso erlang:function_exported(D#data.module, websocket_init, 1) of
-        true -> handler_call(websocket_init, [], Infos ++ Rest ++ [init_done], D2, Acc);
-        false -> events(Infos ++ Rest ++ [init_done], D2, Acc, false)
+        true -> handler_call(websocket_init, [], Follow ++ Rest, D2, Kind, [[] | Acc]);
+        false -> run(Follow ++ Rest, D2, Kind, [[] | Acc], false)
     end;
-events([init_done | Rest], D = #data{conn = Conn}, Acc, Hibernate) ->
-    Conn ! ?CORRAL_COMMANDS(self(), lists:reverse(Acc)),
-    events(Rest, D, [], Hibernate);
-events([{frame, Frame} | Rest], D = #data{gen = Gen}, Acc, _) ->
-    handler_call(websocket_handle, [corral_bridge_reason:frame_in(Gen, Frame)], Rest, D, Acc);
-events([{info, Msg} | Rest], D, Acc, _) ->
-    handler_call(websocket_info, [Msg], Rest, D, Acc);
-events([{terminate, Reason} | _], D, Acc, _) ->
-    flush(Acc, D),
+run([{join, {info, Msg}} | Rest], D, Kind, Acc, _) ->
+    handler_call(websocket_info, [Msg], Rest, D, Kind, Acc);
+run([{frame, Frame} | Rest], D = #data{gen = Gen}, Kind, Acc, _) ->
+    handler_call(websocket_handle, [corral_bridge_reason:frame_in(Gen, Frame)], Rest, D, Kind, [[] | Acc]);
+run([{info, Msg} | Rest], D, Kind, Acc, _) ->
+    handler_call(websocket_info, [Msg], Rest, D, Kind, [[] | Acc]);
+run([{terminate, Reason} | _], D, Kind, Acc, _) ->
+    send(Kind, Acc, D),
     finish(Reason, D);
-events([_Unknown | Rest], D, Acc, Hibernate) ->
-    events(Rest, D, Acc, Hibernate).
+run([_Unknown | Rest], D, Kind, Acc, Hibernate) ->
+    %% Answered (empty) all the same, so every later answer keeps its place.
+    run(Rest, D, Kind, [[] | Acc], Hibernate).
 
-handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, state = State}, Acc) ->
+handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, state = State}, Kind, [Cur | Done]) ->
     FullArgs = case Gen of
         '1.x' -> Args ++ [Req, State];
         _ -> Args ++ [State]
     end,
     try apply(Module, Fun, FullArgs) of
-        Result -> result(Result, Rest, D, Acc)
+        Result -> result(Result, Rest, D, Kind, [Cur | Done])
     catch Class:Reason:Stacktrace ->
-        %% Cowboy sends close 1011, calls terminate with the crash and re-raises (2L/ws handler_call/6).
-        flush([{crash, Class, Reason} | Acc], D),
+        %% Cowboy sends close 1011, calls terminate with the crash and re-raises (cowboy_websocket:handler_call/6): the
+        %% crash is this event's answer, after what earlier events returned.
+        send(Kind, [[{crash, Class, Reason} | Cur] | Done], D),
         terminate_handler({crash, Class, Reason}, D),
         reraise(Class, Reason, Stacktrace)
     end.
 
-result(Result, Rest, D = #data{gen = Gen}, Acc) ->
+result(Result, Rest, D = #data{gen = Gen}, Kind, [Cur | Done]) ->
     case corral_bridge_result:callback(Gen, Result) of
         invalid ->
-            %% Not caught by Cowboy: the process dies, no close frame, no terminate (docs/contract/callbacks.md).
-            flush(Acc, D),
+            %% Not caught by Cowboy: the process dies, no close frame, no terminate (docs/contract/callbacks.md). What
+            %% earlier events returned is sent; this event is left unanswered, so java-node sees the process die
+            %% with the answer still missing and writes no close.
+            send(Kind, case Cur of [] -> Done; _ -> [Cur | Done] end, D),
             erlang:error({try_clause, Result});
         Outcome = #{commands := Cmds, stop := Stop, hibernate := Hibernate, state := State} ->
             D2 = D#data{state = State, req = maps:get(req, Outcome, D#data.req),
                         shutdown_reason = shutdown_reason(Cmds, D#data.shutdown_reason)},
-            Acc2 = lists:reverse(Cmds ++ [hibernate || Hibernate], Acc),
+            Acc2 = [lists:reverse(Cmds ++ [hibernate || Hibernate], Cur) | Done],
             case Stop of
                 true ->
-                    flush(Acc2, D2),
+                    send(Kind, Acc2, D2),
                     finish(stop, D2);
                 false ->
-                    events(Rest, D2, Acc2, Hibernate)
+                    run(Rest, D2, Kind, Acc2, Hibernate)
             end
     end.
+
+send(_, [], _) ->
+    ok;
+send(replies, Acc, #data{conn = Conn}) ->
+    Conn ! ?CORRAL_REPLIES(self(), lists:foldl(fun(R, In) -> [lists:reverse(R) | In] end, [], Acc)),
+    ok;
+send(commands, [[]], _) ->
+    ok;
+send(commands, [Cur], #data{conn = Conn}) ->
+    Conn ! ?CORRAL_COMMANDS(self(), lists:reverse(Cur)),
+    ok.
 
 %% The process ends with the crash, as Cowboy's does. gen_statem would take a thrown value for a callback result,
 %% so a throw ends the process the way an uncaught throw ends a plain one.
@@ -263,11 +286,6 @@ call_terminate(Module, Reason, Req, State) ->
         true -> Module:terminate(Reason, Req, State);
         false -> ok
     end.
-
-flush([], _) -> ok;
-flush(Acc, #data{conn = Conn}) ->
-    Conn ! ?CORRAL_COMMANDS(self(), lists:reverse(Acc)),
-    ok.
 
 decide(Decision, #data{conn = Conn}) ->
     Conn ! ?CORRAL_INIT_RESULT(self(), Decision),

@@ -46,6 +46,7 @@ tests() ->
      message_to_the_proxy_pid_reaches_websocket_info,
      messages_before_websocket_init_come_after_it,
      remote_close_terminates_with_partial_req,
+     events_before_terminate_are_answered_before_terminate_runs,
      terminate_reasons_are_passed_through_for_2x,
      invalid_return_kills_the_proxy_without_terminate,
      hibernate_really_hibernates,
@@ -100,13 +101,22 @@ events(Proxy, Events) ->
     Proxy ! ?CORRAL_EVENTS(Events),
     ok.
 
+%% The commands of a callback that answered no event from Java (a message or timer to the proxy itself).
 commands(Proxy) ->
     receive ?CORRAL_COMMANDS(Proxy, Cmds) -> Cmds
     after ?T -> error(no_commands)
     end.
 
+%% The answers to one events batch: one command list per event, in event order.
+replies(Proxy) ->
+    receive ?CORRAL_REPLIES(Proxy, Replies) -> Replies
+    after ?T -> error(no_replies)
+    end.
+
 no_commands(Proxy) ->
-    receive ?CORRAL_COMMANDS(Proxy, Cmds) -> error({unexpected_commands, Cmds})
+    receive
+        ?CORRAL_COMMANDS(Proxy, Cmds) -> error({unexpected_commands, Cmds});
+        ?CORRAL_REPLIES(Proxy, Replies) -> error({unexpected_replies, Replies})
     after 100 -> ok
     end.
 
@@ -135,7 +145,7 @@ opts() -> #{test => self()}.
 %% Bridge server.
 
 ping_answers_the_contract_version() ->
-    ?assertEqual({pong, 1}, gen_server:call(corral_bridge, ping)).
+    ?assertEqual({pong, 2}, gen_server:call(corral_bridge, ping)).
 
 check_modules_names_missing_modules() ->
     ?assertEqual(ok, gen_server:call(corral_bridge, {check_modules, [ws_echo_h, ws_echo1_h]})),
@@ -168,8 +178,9 @@ frames_are_echoed_in_one_batch_with_empty_ping_as_atom() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {binary, <<1, 2>>}}, {frame, {ping, <<>>}},
                    {frame, {ping, <<"p">>}}, {frame, {pong, <<>>}}]),
-    ?assertEqual([{text, <<"a">>}, {binary, <<1, 2>>}, {text, <<"ping-atom">>}, {ping, <<"p">>}, {pong, <<>>}],
-                 commands(Proxy)),
+    ?assertEqual([[], [{text, <<"a">>}], [{binary, <<1, 2>>}], [{text, <<"ping-atom">>}], [{ping, <<"p">>}],
+                  [{pong, <<>>}]],
+                 replies(Proxy), "one answer per event, in event order, websocket_init's (empty) first"),
     _ = recorded(websocket_handle), _ = recorded(websocket_handle),
     ?assertEqual(ping, recorded(websocket_handle)),
     ?assertEqual({ping, <<"p">>}, recorded(websocket_handle)),
@@ -178,23 +189,24 @@ frames_are_echoed_in_one_batch_with_empty_ping_as_atom() ->
 websocket_init_commands_are_sent() ->
     Proxy = upgrade(ws_echo_h, (opts())#{init_commands => [{active, false}, {text, <<"hello">>}]}),
     events(Proxy, [websocket_init]),
-    ?assertEqual([{active, false}, {text, <<"hello">>}], commands(Proxy)).
+    ?assertEqual([[{active, false}, {text, <<"hello">>}]], replies(Proxy)).
 
 commands_are_normalized() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"commands">>}}]),
-    ?assertEqual([{active, false}, {deflate, false}, {set_options, #{idle_timeout => 1000}}, {text, <<"iolist">>}],
-                 commands(Proxy)).
+    ?assertEqual([[], [{active, false}, {deflate, false}, {set_options, #{idle_timeout => 1000}}, {text, <<"iolist">>}]],
+                 replies(Proxy)).
 
 old_tuples_still_work_in_2_latest() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"tuple">>}}]),
-    ?assertEqual([{text, <<"old">>}, {binary, <<"style">>}], commands(Proxy)).
+    ?assertEqual([[], [{text, <<"old">>}, {binary, <<"style">>}]], replies(Proxy)).
 
 close_in_list_drops_later_commands_and_terminates_with_stop() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"close_then_more">>}}, {frame, {text, <<"never">>}}]),
-    ?assertEqual([{text, <<"before">>}, {close, 4000, <<"bye">>}], commands(Proxy)),
+    ?assertEqual([[], [{text, <<"before">>}, {close, 4000, <<"bye">>}]], replies(Proxy),
+                 "the event after the close is not answered: the session ended"),
     ?assertMatch({stop, _}, recorded(terminate)),
     ?assertEqual(normal, down(Proxy)),
     no_commands(Proxy).
@@ -202,25 +214,25 @@ close_in_list_drops_later_commands_and_terminates_with_stop() ->
 stop_uses_shutdown_reason_as_exit_reason() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init]),
-    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
+    ?assertEqual([[]], replies(Proxy)), % the websocket_init batch is always answered
     Proxy ! {set_shutdown_reason, bye},
     ?assertEqual([{shutdown_reason, bye}], commands(Proxy)),
     events(Proxy, [{frame, {text, <<"stop">>}}]),
-    ?assertEqual([stop], commands(Proxy)),
+    ?assertEqual([[stop]], replies(Proxy)),
     ?assertMatch({stop, _}, recorded(terminate)),
     ?assertEqual({shutdown, bye}, down(Proxy)).
 
 crash_in_websocket_handle_sends_crash_and_terminates() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"ok">>}}, {frame, {text, <<"crash">>}}, {frame, {text, <<"x">>}}]),
-    ?assertEqual([{text, <<"ok">>}, {crash, error, boom}], commands(Proxy)),
+    ?assertEqual([[], [{text, <<"ok">>}], [{crash, error, boom}]], replies(Proxy)),
     ?assertMatch({{crash, error, boom}, _}, recorded(terminate)),
     ?assertMatch({boom, [_ | _]}, down(Proxy)).
 
 throw_in_websocket_info_sends_crash_and_terminates() ->
     Proxy = upgrade(ws_crash_h, #{test => self(), crash_in => websocket_info}),
     events(Proxy, [websocket_init]),
-    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
+    ?assertEqual([[]], replies(Proxy)), % the websocket_init batch is always answered
     Proxy ! hello,
     ?assertEqual([{crash, throw, info_boom}], commands(Proxy)),
     ?assertEqual({crash, throw, info_boom}, recorded(terminate)),
@@ -229,7 +241,7 @@ throw_in_websocket_info_sends_crash_and_terminates() ->
 crash_in_websocket_init_sends_crash_and_terminates() ->
     Proxy = upgrade(ws_crash_h, #{test => self(), crash_in => websocket_init}),
     events(Proxy, [websocket_init]),
-    ?assertEqual([{crash, exit, websocket_init_boom}], commands(Proxy)),
+    ?assertEqual([[{crash, exit, websocket_init_boom}]], replies(Proxy)),
     ?assertEqual({crash, exit, websocket_init_boom}, recorded(terminate)),
     ?assertEqual(websocket_init_boom, down(Proxy)).
 
@@ -257,13 +269,13 @@ subprotocol_chosen_in_init_is_in_the_upgrade_headers() ->
 timer_started_in_websocket_init_reaches_websocket_info() ->
     Proxy = upgrade(ws_timer_h, #{}),
     events(Proxy, [websocket_init]),
-    ?assertEqual([], commands(Proxy)), % the websocket_init batch is always answered
+    ?assertEqual([[]], replies(Proxy)), % the websocket_init batch is always answered
     ?assertEqual([{text, <<"tick">>}], commands(Proxy)).
 
 message_to_the_proxy_pid_reaches_websocket_info() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {info, via_java}]),
-    ?assertEqual([{text, term_to_binary(via_java)}], commands(Proxy)),
+    ?assertEqual([[], [{text, term_to_binary(via_java)}]], replies(Proxy)),
     Proxy ! direct,
     ?assertEqual([{text, term_to_binary(direct)}], commands(Proxy)),
     ?assertEqual(via_java, recorded(websocket_info)),
@@ -273,7 +285,8 @@ messages_before_websocket_init_come_after_it() ->
     Proxy = upgrade(ws_echo_h, opts()),
     Proxy ! early,
     events(Proxy, [websocket_init, {frame, {text, <<"late">>}}]),
-    ?assertEqual([{text, term_to_binary(early)}, {text, <<"late">>}], commands(Proxy)),
+    ?assertEqual([[{text, term_to_binary(early)}], [{text, <<"late">>}]], replies(Proxy),
+                 "a message that reached the proxy first is part of websocket_init's answer"),
     ?assertEqual(Proxy, recorded(websocket_init)).
 
 remote_close_terminates_with_partial_req() ->
@@ -283,6 +296,15 @@ remote_close_terminates_with_partial_req() ->
     ?assertEqual(remote, Reason),
     ?assertEqual(lists:sort([method, version, scheme, host, port, path, qs, peer, streamid]),
                  lists:sort(maps:keys(PartialReq))),
+    ?assertEqual(normal, down(Proxy)).
+
+events_before_terminate_are_answered_before_terminate_runs() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {ping, <<"p">>}}, {terminate, remote}]),
+    ?assertEqual([[], [{text, <<"a">>}], [{ping, <<"p">>}]], replies(Proxy)),
+    ?assertEqual({text, <<"a">>}, recorded(websocket_handle)),
+    ?assertEqual({ping, <<"p">>}, recorded(websocket_handle)),
+    ?assertMatch({remote, _}, recorded(terminate)),
     ?assertEqual(normal, down(Proxy)).
 
 terminate_reasons_are_passed_through_for_2x() ->
@@ -296,7 +318,7 @@ terminate_reasons_are_passed_through_for_2x() ->
 invalid_return_kills_the_proxy_without_terminate() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {text, <<"invalid">>}}]),
-    ?assertEqual([{text, <<"a">>}], commands(Proxy)),
+    ?assertEqual([[], [{text, <<"a">>}]], replies(Proxy), "the invalid event is left unanswered"),
     ?assertMatch({{try_clause, _}, _}, down(Proxy)),
     not_recorded(terminate),
     receive {'EXIT', _, {{try_clause, _}, _}} -> ok
@@ -306,11 +328,11 @@ invalid_return_kills_the_proxy_without_terminate() ->
 hibernate_really_hibernates() ->
     Proxy = upgrade(ws_echo_h, opts()),
     events(Proxy, [websocket_init, {frame, {text, <<"hibernate">>}}]),
-    ?assertEqual([{text, <<"zzz">>}, hibernate], commands(Proxy)),
+    ?assertEqual([[], [{text, <<"zzz">>}, hibernate]], replies(Proxy)),
     timer:sleep(50),
     ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)),
     events(Proxy, [{frame, {text, <<"awake">>}}]),
-    ?assertEqual([{text, <<"awake">>}], commands(Proxy)).
+    ?assertEqual([[{text, <<"awake">>}]], replies(Proxy)).
 
 conn_pid_death_terminates_with_error_closed() ->
     Test = self(),
@@ -340,7 +362,7 @@ two_zero_tuples_echo_and_trap_exits() ->
                                  validate_utf8 => true}}, Decision),
     events(Proxy, [websocket_init, {frame, {text, <<"a">>}}, {frame, {ping, <<>>}}]),
     ?assertEqual({trap_exit, true}, recorded(websocket_init)),
-    ?assertEqual([{text, <<"a">>}, {ping, <<>>}], commands(Proxy)),
+    ?assertEqual([[], [{text, <<"a">>}], [{ping, <<>>}]], replies(Proxy)),
     ?assertEqual({text, <<"a">>}, recorded(websocket_handle)),
     ?assertEqual(ping, recorded(websocket_handle)),
     Proxy ! hi,
@@ -357,7 +379,7 @@ two_zero_stop_terminates_with_stop() ->
     {Proxy, _} = open(ws_tuple_h, opts(), '2.0'),
     erlang:monitor(process, Proxy),
     events(Proxy, [websocket_init, {frame, {text, <<"stop">>}}]),
-    ?assertEqual([stop], commands(Proxy)),
+    ?assertEqual([[], [stop]], replies(Proxy)),
     {stop, PartialReq} = recorded(terminate),
     ?assertNot(maps:is_key(streamid, PartialReq), "2.0.0 did not keep streamid"),
     ?assertEqual(normal, down(Proxy)).
@@ -374,15 +396,15 @@ one_x_runs_init_in_the_proxy_and_echoes() ->
     ?assertEqual(Proxy, recorded(init)),
     ?assertEqual({Proxy, 13, true}, recorded(websocket_init)),
     events(Proxy, [websocket_init, {frame, {ping, <<>>}}]),
-    ?assertEqual([{text, term_to_binary(from_websocket_init)}, {ping, <<>>}, hibernate], commands(Proxy)),
+    ?assertEqual([[{text, term_to_binary(from_websocket_init)}], [{ping, <<>>}, hibernate]], replies(Proxy)),
     ?assertEqual({ping, <<>>}, recorded(websocket_handle)).
 
 one_x_self_message_from_websocket_init_comes_before_frames() ->
     {Proxy, _} = open1(echo),
     events(Proxy, [websocket_init]),
     events(Proxy, [{frame, {text, <<"x">>}}]),
-    ?assertEqual([{text, term_to_binary(from_websocket_init)}], commands(Proxy)),
-    ?assertEqual([{text, <<"x">>}, hibernate], commands(Proxy)),
+    ?assertEqual([[{text, term_to_binary(from_websocket_init)}]], replies(Proxy)),
+    ?assertEqual([[{text, <<"x">>}, hibernate]], replies(Proxy)),
     ?assertEqual(from_websocket_init, recorded(websocket_info)).
 
 one_x_terminate_reasons_use_old_shapes() ->
@@ -414,7 +436,7 @@ one_x_crash_in_handle_terminates_with_error_handler() ->
     {Proxy, _} = open1(echo),
     erlang:monitor(process, Proxy),
     events(Proxy, [websocket_init, {frame, {text, <<"crash">>}}]),
-    ?assertEqual([{text, term_to_binary(from_websocket_init)}, {crash, error, handle_boom}], commands(Proxy)),
+    ?assertEqual([[{text, term_to_binary(from_websocket_init)}], [{crash, error, handle_boom}]], replies(Proxy)),
     ?assertEqual({{error, handler}, http_req}, recorded(terminate)),
     ?assertMatch({handle_boom, _}, down(Proxy)).
 
@@ -422,13 +444,13 @@ one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown() ->
     {P1, _} = open1(echo),
     erlang:monitor(process, P1),
     events(P1, [websocket_init, {frame, {text, <<"shutdown">>}}]),
-    ?assertEqual([{text, term_to_binary(from_websocket_init)}, stop], commands(P1)),
+    ?assertEqual([[{text, term_to_binary(from_websocket_init)}], [stop]], replies(P1)),
     ?assertEqual({{normal, shutdown}, http_req}, recorded(terminate)),
     ?assertEqual(normal, down(P1)),
     {P2, _} = open1(echo),
     erlang:monitor(process, P2),
     events(P2, [websocket_init, {frame, {text, <<"close_then_more">>}}]),
-    ?assertEqual([{text, term_to_binary(from_websocket_init)}, {text, <<"a">>}, close], commands(P2)),
+    ?assertEqual([[{text, term_to_binary(from_websocket_init)}], [{text, <<"a">>}, close]], replies(P2)),
     ?assertEqual({{normal, shutdown}, http_req}, recorded(terminate)),
     ?assertEqual(normal, down(P2)).
 

@@ -5,7 +5,7 @@
 %% Query string (read in init): id, refuse=Status, noreply, crash=init|websocket_init, protocol=P (selected when
 %% offered), idle=MS, max=N (2.3+), compress, init=frame.
 %% Text commands: stop, crash, crash-info, close, close CODE [REASON], many-then-close, ping P, req,
-%% later MS TEXT, hibernate, invalid; 2.5+ only: pause MS, idle MS, deflate true|false, shutdown-reason R.
+%% later MS TEXT, sleep MS TEXT (the callback takes MS before it answers TEXT), hibernate, invalid; 2.5+ only: pause MS, idle MS, deflate true|false, shutdown-reason R.
 %% Anything else is echoed; a ping with a payload is answered with the text "after ping P".
 -module(compat_script).
 -export([qs/2, req_echo/5, decide/2, info/1]).
@@ -50,6 +50,10 @@ decide({text, <<"later ", Rest/binary>>}, _) ->
     [Ms, Text] = binary:split(Rest, <<" ">>),
     erlang:send_after(binary_to_integer(Ms), self(), {later, Text}),
     {reply, []};
+decide({text, <<"sleep ", Rest/binary>>}, _) ->
+    [Ms, Text] = binary:split(Rest, <<" ">>),
+    timer:sleep(binary_to_integer(Ms)),
+    {reply, [{text, Text}]};
 decide({text, <<"hibernate">>}, _) -> {hibernate, [{text, <<"hibernating">>}]};
 decide({text, <<"invalid">>}, _) -> invalid;
 decide({text, <<"pause ", Ms/binary>>}, #{commands := true}) ->

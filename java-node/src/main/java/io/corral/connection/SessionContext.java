@@ -2,13 +2,31 @@ package io.corral.connection;
 
 import io.corral.api.Command;
 import io.corral.api.Connection;
+import io.corral.api.TerminateReason;
 import java.util.List;
 
 /** What a {@link HandlerSession} may do to its connection. Called on the connection's event loop only. */
 public interface SessionContext {
 
-    /** Carry out a callback's result. */
+    /**
+     * Carry out a callback's result now. For a handler that answers at once this is the answer to the event being
+     * handled; for one that answers later it is a result that answers no event of this connection (a message or
+     * timer the handler's own process got), which belongs before every answer still awaited.
+     */
     void apply(List<Command> commands, boolean hibernate);
+
+    /**
+     * Keeps the place, in the connection's output, of the answer to the event being handed over now: a flavour that
+     * answers later calls this once per event, in event order, and {@link #answer} later. Everything the engine
+     * writes after it (a pong, a close) waits for that answer (docs/contract/seam.md, the ordering rule).
+     */
+    OutputSequence.Slot later();
+
+    /**
+     * The answer for {@code slot}: its commands are carried out once everything before the slot was written. A
+     * non-null {@code crash} means the callback raised after returning nothing more: close 1011 follows the commands.
+     */
+    void answer(OutputSequence.Slot slot, List<Command> commands, boolean hibernate, TerminateReason.Crash crash);
 
     /**
      * A callback raised: close with 1011, then {@code terminate({crash, Class, Reason})}, then the process exits

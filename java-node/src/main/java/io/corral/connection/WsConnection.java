@@ -14,7 +14,6 @@ import io.corral.api.TerminateReason;
 import io.corral.api.Term;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -51,6 +50,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         /** After the 101, before websocket_init answered: reading is off. */
         STARTING,
         OPEN,
+        /**
+         * The engine ended the session (a close from the client, a protocol error, the idle timeout) while a remote
+         * handler still owed answers to earlier events: reading is off, the close waits behind those answers.
+         */
+        CLOSING,
         /** The session ended; the socket is closing and every further event is dropped. */
         CLOSED
     }
@@ -63,6 +67,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private final Connection handle;
 
     private Phase phase = Phase.STARTING;
+    /** Everything written, in Cowboy's order: engine writes wait behind a remote handler's pending answers. */
+    private final OutputSequence output = new OutputSequence();
+    /** The handler's terminate ran, or a remote handler was told to run it. */
+    private boolean terminated;
+    private ScheduledFuture<?> answerTimer;
     private long idleTimeoutNanos;
     private long maxFrameSize;
     /** Read by the deflate encoder's filter, on this event loop. */
@@ -78,7 +87,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private ScheduledFuture<?> idleTimer;
 
     /** Reassembly of a fragmented message (RFC 6455 section 5.4). */
-    private CompositeByteBuf fragments;
+    private ByteBuf fragments;
     private boolean fragmentsAreText;
 
     public WsConnection(Channel channel, HandlerSession session, HandlerOptions options,
@@ -137,7 +146,12 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 dataSentWithUpgrade.release();
             }
         }
-        channel.config().setAutoRead(active);
+        updateReading();
+    }
+
+    /** The one place that turns reading on and off: open, {@code {active, true}}. */
+    private void updateReading() {
+        channel.config().setAutoRead(phase == Phase.OPEN && active);
     }
 
     // ---------------------------------------------------------------- events from the socket
@@ -157,6 +171,9 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 }
                 return;
             }
+            // While the session's close waits for earlier answers frames are not looked at: Cowboy stops parsing at
+            // the close frame or the protocol error.
+            if (phase == Phase.CLOSING) return;
             lastClientDataNanos = System.nanoTime();
             stats.frameIn(frame.content().readableBytes());
             inRead = true;
@@ -180,10 +197,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             case BinaryWebSocketFrame b -> onDataFrame(b, false);
             case ContinuationWebSocketFrame c -> onContinuation(c);
             case PingWebSocketFrame p -> {
-                // The pong goes out before the handler sees the ping (section 12).
-                channel.write(new PongWebSocketFrame(p.content().retainedDuplicate()));
-                stats.frameOut(p.content().readableBytes());
-                session.handle(Frame.ping(ByteBufUtil.getBytes(p.content())), this);
+                // The pong goes out before the handler sees the ping (section 12), after the answers to every
+                // earlier event: two pings in one read give pong, reply, pong, reply as in Cowboy.
+                byte[] payload = ByteBufUtil.getBytes(p.content());
+                output.append(() -> write(Frame.pong(payload)));
+                session.handle(Frame.ping(payload), this);
             }
             case PongWebSocketFrame p -> session.handle(Frame.pong(ByteBufUtil.getBytes(p.content())), this);
             case CloseWebSocketFrame c -> onClientClose(c);
@@ -202,8 +220,10 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             session.handle(text ? new Frame.Text(bytes) : new Frame.Binary(bytes), this);
             return;
         }
-        fragments = channel.alloc().compositeBuffer(Integer.MAX_VALUE);
-        fragments.addComponent(true, frame.content().retain());
+        // One buffer for the whole message, grown as fragments come (Cowboy keeps one binary): memory held is
+        // within a factor of two of the payload however small the fragments are.
+        fragments = channel.alloc().buffer(Math.max(size, 64));
+        fragments.writeBytes(frame.content());
         fragmentsAreText = text;
     }
 
@@ -212,11 +232,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             endSession(TerminateReason.BADFRAME);
             return;
         }
-        fragments.addComponent(true, frame.content().retain());
-        if (fragments.readableBytes() > maxFrameSize) {
+        if ((long) fragments.readableBytes() + frame.content().readableBytes() > maxFrameSize) {
             endSession(TerminateReason.BADSIZE);
             return;
         }
+        fragments.writeBytes(frame.content());
         if (frame.isFinalFragment()) {
             byte[] bytes = ByteBufUtil.getBytes(fragments);
             releaseFragments();
@@ -243,7 +263,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (phase == Phase.CLOSED) return;
+        if (phase == Phase.CLOSED || phase == Phase.CLOSING) return;
         TerminateReason reason = switch (cause) {
             case CorruptedWebSocketFrameException e -> switch (e.closeStatus().code()) {
                 case CloseStatus.INVALID_PAYLOAD -> TerminateReason.BADENCODING;
@@ -273,7 +293,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (phase != Phase.CLOSED) endSession(TerminateReason.CLOSED);
+        // Nothing can be written any more: no waiting for answers.
+        if (phase != Phase.CLOSED) endNow(TerminateReason.CLOSED, false);
         releaseFragments();
         ctx.fireChannelInactive();
     }
@@ -298,7 +319,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     private void idleCheck() {
         idleTimer = null;
-        if (phase == Phase.CLOSED) return;
+        if (phase == Phase.CLOSED || phase == Phase.CLOSING) return;
         if (System.nanoTime() - lastClientDataNanos >= idleTimeoutNanos) endSession(TerminateReason.TIMEOUT);
         else armIdleTimer();
     }
@@ -311,20 +332,21 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         for (Command command : commands) {
             switch (command) {
                 case Frame.Close close -> {
-                    // A close ends the list: frames after it are dropped (section 6).
+                    // A close ends the list: frames after it are dropped (section 6), and so is every event after
+                    // the one answered: Cowboy would not have parsed them.
                     write(close);
-                    endSession(TerminateReason.STOP, false);
+                    endNow(TerminateReason.STOP, false);
                     return;
                 }
                 case Frame frame -> write(frame);
                 case Command.Stop stop -> {
                     write(Frame.close(CloseStatus.NORMAL));
-                    endSession(TerminateReason.STOP, false);
+                    endNow(TerminateReason.STOP, false);
                     return;
                 }
                 case Command.Active a -> {
                     active = a.active();
-                    if (phase == Phase.OPEN) channel.config().setAutoRead(active);
+                    if (phase == Phase.OPEN) updateReading();
                 }
                 case Command.Deflate d -> deflate = d.deflate();
                 case Command.SetOptions o -> {
@@ -340,6 +362,21 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             }
         }
         // hibernate: Cowboy's has no wire effect; a connection here holds no per-callback memory to give back.
+        if (!inRead) channel.flush();
+    }
+
+    @Override
+    public OutputSequence.Slot later() {
+        return output.open();
+    }
+
+    @Override
+    public void answer(OutputSequence.Slot slot, List<Command> commands, boolean hibernate, TerminateReason.Crash crash) {
+        output.fill(slot, () -> {
+            apply(commands, hibernate);
+            if (crash != null) crash(crash.cls(), crash.cause());
+        });
+        if (phase == Phase.CLOSING || phase == Phase.CLOSED) return;
         if (!inRead) channel.flush();
     }
 
@@ -379,16 +416,21 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         if (phase == Phase.CLOSED) return;
         log.debug("handler crashed on {}: {} {}", channel, cls, reason);
         stats.crashed();
-        endSession(new TerminateReason.Crash(cls, reason));
+        // A crash is an answer (or a node gone): it is at the head of the output, so it closes now.
+        endNow(new TerminateReason.Crash(cls, reason), true);
     }
 
     @Override
     public void die(Object exitReason) {
         if (phase == Phase.CLOSED) return;
         phase = Phase.CLOSED;
-        cancelIdleTimer();
-        channel.close();
+        output.clear();
+        cancelTimers();
+        releaseFragments();
         process.exit(Terms.exitReason(exitReason));
+        // What was written before the process died goes out (Cowboy wrote each answer as it came), then TCP closes
+        // without a close frame.
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -398,26 +440,46 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     // ---------------------------------------------------------------- the end
 
+    /**
+     * The engine ends the session (the client's close, a protocol error, the idle timeout, an oversized frame): its
+     * close frame takes its place behind the answers a remote handler still owes for earlier events, so whatever the
+     * handler returned for them is written first, as in Cowboy. A remote handler is told to terminate right away, in
+     * the same batch as those events, so its terminate runs after it saw them. A handler that never answers is
+     * bounded: the close goes out after {@link #ANSWER_WAIT} at the latest.
+     */
     private void endSession(TerminateReason reason) {
-        endSession(reason, true);
+        if (phase == Phase.CLOSED || phase == Phase.CLOSING) return;
+        if (output.openSlots() == 0) {
+            endNow(reason, true);
+            return;
+        }
+        phase = Phase.CLOSING;
+        updateReading();
+        cancelTimers();
+        releaseFragments();
+        runTerminate(reason);
+        session.flush();
+        answerTimer = channel.eventLoop().schedule(() -> endNow(reason, true), ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        output.append(() -> endNow(reason, true));
     }
+
+    /** How long an ending session waits for a remote handler's answers to events that came before the close. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(15);
 
     /**
      * Sends the close frame for {@code reason} (when {@code sendClose}), closes the socket, runs terminate, ends the
-     * process. Cowboy does not wait for the client's close reply (section 6).
+     * process; nothing queued behind this point is written. Cowboy does not wait for the client's close reply
+     * (section 6).
      */
-    private void endSession(TerminateReason reason, boolean sendClose) {
+    private void endNow(TerminateReason reason, boolean sendClose) {
         if (phase == Phase.CLOSED) return;
         phase = Phase.CLOSED;
-        cancelIdleTimer();
+        output.clear();
+        cancelTimers();
         releaseFragments();
         Frame.Close close = sendClose ? CloseCodes.closeFrameFor(reason) : null;
         if (close != null && channel.isActive()) write(close);
-        try {
-            session.terminate(reason, this);
-        } catch (RuntimeException e) {
-            log.warn("terminate raised on {}", channel, e);
-        }
+        runTerminate(reason);
         OtpErlangObject exit = switch (reason) {
             case TerminateReason.Crash c -> Terms.crashExitReason(c);
             default -> shutdownReason == null ? new OtpErlangAtom("normal")
@@ -435,9 +497,21 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
-    private void cancelIdleTimer() {
+    private void runTerminate(TerminateReason reason) {
+        if (terminated) return;
+        terminated = true;
+        try {
+            session.terminate(reason, this);
+        } catch (RuntimeException e) {
+            log.warn("terminate raised on {}", channel, e);
+        }
+    }
+
+    private void cancelTimers() {
         if (idleTimer != null) idleTimer.cancel(false);
         idleTimer = null;
+        if (answerTimer != null) answerTimer.cancel(false);
+        answerTimer = null;
     }
 
     private void releaseFragments() {

@@ -23,12 +23,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java side of the erlang-bridge contract, version 1 (erlang-bridge/include/corral_contract.hrl and
+ * The Java side of the erlang-bridge contract, version 2 (erlang-bridge/include/corral_contract.hrl and
  * erlang-bridge/CONTRACT.md are the Erlang side). Every term the two sides exchange is built or read here and
  * nowhere else; the methods are pure, so the contract is unit-tested without a node.
  */
 public final class BridgeContract {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final String BRIDGE = "corral_bridge";
 
     static final OtpErlangAtom TAG = new OtpErlangAtom("$corral");
@@ -59,7 +59,7 @@ public final class BridgeContract {
 
     // ------------------------------------------------------------------ Java -> bridge
 
-    /** {@code {'$corral', 1, open, ConnPid, #{module, opts, req, profile}}} */
+    /** {@code {'$corral', 2, open, ConnPid, #{module, opts, req, profile}}} */
     public static OtpErlangObject open(OtpErlangPid conn, String module, Term opts, UpgradeRequest req) {
         Map<OtpErlangObject, OtpErlangObject> spec = new LinkedHashMap<>();
         spec.put(atom("module"), atom(module));
@@ -118,7 +118,7 @@ public final class BridgeContract {
         return tuple(new OtpErlangTuple(parts), new OtpErlangLong(a.getPort()));
     }
 
-    /** {@code {'$corral', 1, events, [Event]}} */
+    /** {@code {'$corral', 2, events, [Event]}} */
     public static OtpErlangObject events(List<OtpErlangObject> events) {
         return message("events", new OtpErlangList(events.toArray(OtpErlangObject[]::new)));
     }
@@ -165,12 +165,21 @@ public final class BridgeContract {
     // ------------------------------------------------------------------ bridge -> Java
 
     /** A message from the bridge to a connection, decoded; null for any other term (a user message). */
-    public sealed interface Incoming permits InitResult, Commands {}
+    public sealed interface Incoming permits InitResult, Replies, Commands {}
 
-    /** {@code {'$corral', 1, init_result, ProxyPid, Decision}} */
+    /** {@code {'$corral', 2, init_result, ProxyPid, Decision}} */
     public record InitResult(OtpErlangPid proxy, Decision decision) implements Incoming {}
 
-    /** {@code {'$corral', 1, commands, ProxyPid, [Cmd]}} */
+    /**
+     * {@code {'$corral', 2, replies, ProxyPid, [[Cmd]]}}: the answers to one events batch, one per event in event
+     * order (fewer when the session ended part way: the last one then carries the close, stop or crash).
+     */
+    public record Replies(OtpErlangPid proxy, List<Commands> answers) implements Incoming {}
+
+    /**
+     * {@code {'$corral', 2, commands, ProxyPid, [Cmd]}}: a callback that answered no event from Java (a message or
+     * timer that reached the proxy itself); also the shape of one answer inside {@link Replies}.
+     */
     public record Commands(OtpErlangPid proxy, List<Command> commands, boolean hibernate, Crash crash)
             implements Incoming {}
 
@@ -195,6 +204,12 @@ public final class BridgeContract {
         return switch (kind) {
             case "init_result" -> new InitResult(proxy, decision(t.elementAt(4)));
             case "commands" -> commands(proxy, (OtpErlangList) t.elementAt(4));
+            case "replies" -> {
+                OtpErlangList answers = (OtpErlangList) t.elementAt(4);
+                List<Commands> out = new ArrayList<>(answers.arity());
+                for (OtpErlangObject a : answers) out.add(commands(proxy, (OtpErlangList) a));
+                yield new Replies(proxy, out);
+            }
             default -> throw new IllegalArgumentException("unknown bridge message " + msg);
         };
     }

@@ -11,9 +11,11 @@ import io.corral.config.VersionProfile;
 import io.corral.connection.ConnectionProcess;
 import io.corral.connection.HandlerEndpoint;
 import io.corral.connection.HandlerSession;
+import io.corral.connection.OutputSequence;
 import io.corral.connection.SessionContext;
 import io.corral.handshake.UpgradeRequest;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,38 +120,52 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         };
     }
 
-    /** One connection's proxy. Event loop only. */
+    /**
+     * One connection's proxy. Event loop only. Every event sent to the proxy keeps its place in the connection's
+     * output ({@link SessionContext#later}); the proxy answers each batch with one answer per event, in order, and
+     * each answer fills the oldest place still open (docs/contract/seam.md, the ordering rule).
+     */
     private final class Session implements HandlerSession {
         private final OtpErlangPid proxy;
         private final ConnectionProcess process;
+        private final List<OtpErlangObject> early;
         private List<OtpErlangObject> batch = new ArrayList<>();
+        /** The places of the answers still owed, oldest first. */
+        private final ArrayDeque<OutputSequence.Slot> owed = new ArrayDeque<>();
         /** The proxy ran terminate itself (stop, close frame, crash): it must not be told again. */
         private boolean proxyEnded;
         /** Reading stays off until websocket_init's commands arrived, as Cowboy applies them before reading. */
         private boolean awaitingInit = true;
         /**
-         * When the oldest batch not yet answered by a commands message was sent (0: none), for
-         * corral.erlang.round.trips. The proxy sends nothing for a batch whose callbacks return no commands, so a
-         * round trip runs from the first unanswered batch to the next commands message.
+         * When the oldest batch not yet answered was sent (0: none), for corral.erlang.round.trips: a round trip runs
+         * from the first unanswered batch to the next replies message.
          */
         private long unansweredSince;
 
         Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early) {
             this.proxy = proxy;
             this.process = process;
-            for (OtpErlangObject m : early) batch.add(BridgeContract.infoEvent(m));
+            this.early = early;
+        }
+
+        private void send(SessionContext ctx, OtpErlangObject event) {
+            owed.add(ctx.later());
+            batch.add(event);
         }
 
         @Override
         public void websocketInit(SessionContext ctx) {
-            batch.addFirst(BridgeContract.WEBSOCKET_INIT);
             ctx.apply(List.of(Command.active(false)), false);
+            send(ctx, BridgeContract.WEBSOCKET_INIT);
+            // Messages that reached the connection's pid before the session: websocket_info gets them next.
+            for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m));
+            early.clear();
             flush();
         }
 
         @Override
         public void handle(Frame frame, SessionContext ctx) {
-            batch.add(BridgeContract.frameEvent(frame));
+            send(ctx, BridgeContract.frameEvent(frame));
         }
 
         @Override
@@ -161,28 +177,49 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                 ctx.crash("error", e);
                 return;
             }
-            if (in instanceof BridgeContract.Commands c && c.proxy().equals(proxy)) {
-                onCommands(c, ctx);
+            if (in instanceof BridgeContract.Replies r && r.proxy().equals(proxy)) {
+                if (unansweredSince != 0) {
+                    ctx.stats().roundTrip(System.nanoTime() - unansweredSince);
+                    unansweredSince = 0;
+                }
+                for (BridgeContract.Commands c : r.answers()) {
+                    OutputSequence.Slot slot = owed.poll();
+                    if (slot == null) {
+                        ctx.crash("error", "erlang-bridge answered more events than it was sent: " + r);
+                        return;
+                    }
+                    ctx.answer(slot, answer(c), c.hibernate(), crashOf(c));
+                }
+            } else if (in instanceof BridgeContract.Commands c && c.proxy().equals(proxy)) {
+                // A message or timer the proxy got itself: it came before every event still unanswered.
+                ended(c);
+                ctx.apply(c.commands(), c.hibernate());
+                if (c.crash() != null) ctx.crash(c.crash().cls(), c.crash().reason());
             } else {
-                batch.add(BridgeContract.infoEvent(message.raw()));
+                send(ctx, BridgeContract.infoEvent(message.raw()));
             }
         }
 
-        private void onCommands(BridgeContract.Commands c, SessionContext ctx) {
-            if (unansweredSince != 0) {
-                ctx.stats().roundTrip(System.nanoTime() - unansweredSince);
-                unansweredSince = 0;
+        /** The commands of one answer; websocket_init's also turns reading on unless it says otherwise. */
+        private List<Command> answer(BridgeContract.Commands c) {
+            ended(c);
+            if (!awaitingInit) return c.commands();
+            awaitingInit = false;
+            // An {active, false} among websocket_init's commands comes later in the list and wins.
+            List<Command> withReading = new ArrayList<>(c.commands().size() + 1);
+            withReading.add(Command.active(true));
+            withReading.addAll(c.commands());
+            return withReading;
+        }
+
+        private void ended(BridgeContract.Commands c) {
+            if (c.crash() != null || c.commands().stream().anyMatch(x -> x instanceof Frame.Close || x instanceof Command.Stop)) {
+                proxyEnded = true;
             }
-            List<Command> commands = c.commands();
-            if (awaitingInit) {
-                awaitingInit = false;
-                boolean setsActive = commands.stream().anyMatch(x -> x instanceof Command.Active);
-                if (!setsActive) ctx.apply(List.of(Command.active(true)), false);
-            }
-            if (commands.stream().anyMatch(x -> x instanceof Frame.Close || x instanceof Command.Stop)) proxyEnded = true;
-            if (c.crash() != null) proxyEnded = true;
-            ctx.apply(commands, c.hibernate());
-            if (c.crash() != null) ctx.crash(c.crash().cls(), c.crash().reason());
+        }
+
+        private TerminateReason.Crash crashOf(BridgeContract.Commands c) {
+            return c.crash() == null ? null : new TerminateReason.Crash(c.crash().cls(), c.crash().reason());
         }
 
         @Override

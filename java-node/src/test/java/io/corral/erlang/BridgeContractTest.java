@@ -22,7 +22,7 @@ class BridgeContractTest {
     static Term msg(String kind, Term... rest) {
         Term[] all = new Term[3 + rest.length];
         all[0] = Term.atom("$corral");
-        all[1] = Term.integer(1);
+        all[1] = Term.integer(BridgeContract.VERSION);
         all[2] = Term.atom(kind);
         System.arraycopy(rest, 0, all, 3, rest.length);
         return Term.tuple(all);
@@ -36,8 +36,8 @@ class BridgeContractTest {
 
     @Test
     void anotherContractVersionIsRefusedLoudly() {
-        Term v2 = Term.tuple(Term.atom("$corral"), Term.integer(2), Term.atom("commands"), Term.pid(PROXY), Term.list());
-        assertThrows(IllegalArgumentException.class, () -> BridgeContract.decode(v2.raw()));
+        Term v1 = Term.tuple(Term.atom("$corral"), Term.integer(1), Term.atom("commands"), Term.pid(PROXY), Term.list());
+        assertThrows(IllegalArgumentException.class, () -> BridgeContract.decode(v1.raw()));
     }
 
     @Test
@@ -105,6 +105,18 @@ class BridgeContractTest {
         var c = (BridgeContract.Commands) BridgeContract.decode(msg("commands", Term.pid(PROXY), list).raw());
         assertEquals(1, c.commands().size());
         assertEquals("error", c.crash().cls());
+    }
+
+    @Test
+    void repliesCarryOneAnswerPerEventInEventOrder() {
+        Term answers = Term.list(Term.list(), Term.list(Term.tuple(Term.atom("text"), Term.binary("a")), Term.atom("hibernate")),
+                Term.list(Term.tuple(Term.atom("crash"), Term.atom("error"), Term.atom("boom"))));
+        var r = (BridgeContract.Replies) BridgeContract.decode(msg("replies", Term.pid(PROXY), answers).raw());
+        assertEquals(3, r.answers().size(), "one answer per event, empty ones included: each fills one slot");
+        assertEquals(List.of(), r.answers().get(0).commands());
+        assertEquals(List.of(Frame.text("a")), r.answers().get(1).commands());
+        assertTrue(r.answers().get(1).hibernate());
+        assertEquals("error", r.answers().get(2).crash().cls(), "a crash is the answer of the event that raised");
     }
 
     @Test

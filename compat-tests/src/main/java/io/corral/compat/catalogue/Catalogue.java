@@ -398,6 +398,78 @@ public final class Catalogue {
                         }
                     }),
 
+            // ---------------------------------------------------------------- order within one read
+            // Cowboy is sequential (cowboy_websocket: parse_header, then handler_call, then commands, then the next
+            // frame): every answer is written before anything the server writes for a later frame of the same read.
+            scenario("two_pings_in_one_read_alternate_pong_and_reply", "order", "sends ping 'a' and ping 'b' in one write")
+                    .both("pong 'a', text 'after ping a', pong 'b', text 'after ping b'", null, null)
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("")) {
+                            c.sendFrames(WireClient.encode(true, 0, Frame.PING, bytes("a"), true),
+                                    WireClient.encode(true, 0, Frame.PING, bytes("b"), true));
+                            p.check("1st frame", "pong 'a'", Probe.describe(p.frame(c)));
+                            p.text(c, "after ping a");
+                            p.check("3rd frame", "pong 'b'", Probe.describe(p.frame(c)));
+                            p.text(c, "after ping b");
+                        }
+                    }),
+            inOneRead("text_then_close_in_one_read_replies_first", "a close 1000",
+                    WireClient.encode(true, 0, Frame.CLOSE, WireClient.closePayload(1000, ""), true),
+                    "close 1000", 1000, "{remote,1000,<<>>}", "{remote,1000,<<>>}"),
+            inOneRead("text_then_reserved_opcode_in_one_read_replies_first", "a frame with opcode 3",
+                    WireClient.encode(true, 0, 3, bytes("hi"), true), "close 1002", 1002, "{error,badframe}", "{error,badframe}"),
+            inOneRead("text_then_rsv2_in_one_read_replies_first", "a text frame with RSV2 set",
+                    WireClient.encode(true, 2, Frame.TEXT, bytes("hi"), true), "close 1002", 1002, "{error,badframe}", "{error,badframe}"),
+            inOneRead("text_then_bad_utf8_in_one_read_replies_first", "a text frame with the bytes C3 28",
+                    WireClient.encode(true, 0, Frame.TEXT, new byte[] {(byte) 0xc3, 0x28}, true), "close 1007", 1007,
+                    "{error,badencoding}", "{error,badencoding}"),
+            inOneRead("text_then_crash_in_one_read_replies_first", "the text 'crash' (the callback raises)",
+                    WireClient.encode(true, 0, Frame.TEXT, bytes("crash"), true), "close 1011", 1011, "{error,handler}", CRASH_2X),
+            scenario("text_then_frame_over_max_frame_size_in_one_read_replies_first", "order",
+                    "max=1000; sends text 'x' and a 2000-byte binary in one write")
+                    .twoX("text 'x', then close 1009; the handler saw the text before terminate", "{error,badsize}")
+                    .onlyGeneration(Generation.TWO_X, "Cowboy 1.x has no frame size limit (see no_frame_size_limit_in_1x)")
+                    .exclude("max_frame_size is a 2.3+ option: the 2.0 tuple module's Cowboy has no limit", ERL20)
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("max=1000")) {
+                            c.sendFrames(WireClient.encode(true, 0, Frame.TEXT, bytes("x"), true),
+                                    WireClient.encode(true, 0, Frame.BINARY, new byte[2000], true));
+                            p.text(c, "x");
+                            p.closedWithCode(c, 1009);
+                        }
+                        handledBeforeTerminate(p, "handle {text,<<\"x\">>}");
+                    }),
+            scenario("two_large_messages_then_close_in_one_read_are_echoed_first", "order",
+                    "sends two binaries of 64 KiB + 10 bytes and a close 1000 in one write")
+                    .both("both binaries echoed whole, in order, then close 1000", "{remote,1000,<<>>}", "{remote,1000,<<>>}")
+                    .run(p -> {
+                        byte[] a = new byte[65536 + 10];
+                        byte[] b = new byte[65536 + 10];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = (byte) i;
+                            b[i] = (byte) (i * 7 + 1);
+                        }
+                        try (WireClient c = p.upgraded("")) {
+                            c.sendFrames(WireClient.encode(true, 0, Frame.BINARY, a, true),
+                                    WireClient.encode(true, 0, Frame.BINARY, b, true),
+                                    WireClient.encode(true, 0, Frame.CLOSE, WireClient.closePayload(1000, ""), true));
+                            p.check("1st echo", true, Arrays.equals(a, p.frame(c).payload()));
+                            p.check("2nd echo", true, Arrays.equals(b, p.frame(c).payload()));
+                            p.closed(c, 1000, "");
+                        }
+                    }),
+            scenario("slow_reply_is_written_before_the_idle_timeout_close", "order",
+                    "idle=300; 'sleep 700 slow': the callback answers 'slow' after 700 ms, past the idle timeout")
+                    .oneX("text 'slow', then close 1000", "{normal,timeout}")
+                    .twoX("text 'slow', then close 1000", "timeout")
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("idle=300")) {
+                            c.sendText("sleep 700 slow");
+                            p.text(c, "slow");
+                            p.closed(c, 1000, "");
+                        }
+                    }),
+
             // ------------------------------------------------ stop and close in lists: docs/contract/close.md
             scenario("handle_stop_closes_1000", "stop", "'stop': 1.x {shutdown, Req, S}; 2.x {stop, S}")
                     .both("close 1000 with an empty reason, then the TCP close", "{normal,shutdown}", "stop")
@@ -670,6 +742,32 @@ public final class Catalogue {
                         p.closedWithCode(c, 1002);
                     }
                 });
+    }
+
+    /** Text 'x' and then {@code then} in one write: the echo of 'x' comes before the close the second frame causes. */
+    private static Scenario inOneRead(String name, String what, byte[] then, String close, int code, String oneX,
+            String twoX) {
+        return scenario(name, "order", "sends text 'x' and " + what + " in one write")
+                .both("text 'x', then " + close + "; the handler saw the text before terminate", oneX, twoX)
+                .run(p -> {
+                    try (WireClient c = p.upgraded("")) {
+                        c.sendFrames(WireClient.encode(true, 0, Frame.TEXT, bytes("x"), true), then);
+                        p.text(c, "x");
+                        p.closedWithCode(c, code);
+                    }
+                    handledBeforeTerminate(p, "handle {text,<<\"x\">>}");
+                });
+    }
+
+    /** The handler recorded {@code event} before its terminate (terminate runs after it saw every earlier frame). */
+    static void handledBeforeTerminate(Probe p, String event) throws Exception {
+        p.event("terminate ");
+        List<String> log = p.log();
+        int handled = log.indexOf(event);
+        int terminated = -1;
+        for (int i = 0; i < log.size(); i++) if (log.get(i).startsWith("terminate ")) terminated = i;
+        p.saw("handler: " + log);
+        p.isTrue(event + " recorded before terminate", handled >= 0 && handled < terminated, log.toString());
     }
 
     private static Scenario badUtf8(String name, String does, byte[] frames) {

@@ -16,7 +16,7 @@ import java.util.List;
  * <p>Query: {@code id}, {@code refuse=Status}, {@code noreply}, {@code crash=init|websocket_init},
  * {@code protocol=P}, {@code idle=MS}, {@code max=N}, {@code compress}, {@code init=frame}. Text commands:
  * {@code stop}, {@code crash}, {@code crash-info}, {@code close}, {@code close CODE [REASON]}, {@code many-then-close},
- * {@code ping P}, {@code req}, {@code later MS TEXT}, {@code hibernate}, {@code invalid}; 2.5+ only: {@code pause MS},
+ * {@code ping P}, {@code req}, {@code later MS TEXT}, {@code sleep MS TEXT}, {@code hibernate}, {@code invalid}; 2.5+ only: {@code pause MS},
  * {@code idle MS}, {@code deflate B}, {@code shutdown-reason R}. Anything else is echoed.
  */
 public final class CompatScript {
@@ -68,6 +68,17 @@ public final class CompatScript {
                 self.sendAfter(Duration.ofMillis(Long.parseLong(p[0])),
                         Term.tuple(Term.atom("later"), Term.binary(p.length > 1 ? p[1] : "")));
                 return reply();
+            }
+            case "sleep": {
+                // A slow callback, as the Erlang script's timer:sleep/1. A Java handler runs on its connection's
+                // event loop, so this holds that loop: a test-only command for the order of a slow answer.
+                String[] p = arg.split(" ", 2);
+                try {
+                    Thread.sleep(Long.parseLong(p[0]));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return reply(Frame.text(p.length > 1 ? p[1] : ""));
             }
             case "hibernate": return new Hibernate(List.of(Frame.text("hibernating")));
             case "invalid": return new Invalid();

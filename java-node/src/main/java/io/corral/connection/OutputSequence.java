@@ -1,0 +1,95 @@
+package io.corral.connection;
+
+import java.util.ArrayDeque;
+
+/**
+ * Everything a connection writes, as one ordered sequence. Cowboy is sequential: a frame is parsed, acted on (pong,
+ * close reply, protocol error), handed to the handler and the handler's answer written before the next frame is
+ * looked at ({@code cowboy_websocket:parse_header/3} through {@code handler_call/6} and {@code commands/3}). A remote
+ * handler answers later, and frames are pipelined to it, so the order is kept here instead: each event handed to a
+ * handler that answers later leaves a {@link Slot}; the engine's own writes (a pong, a close reply, a protocol-error
+ * or idle-timeout close) are appended behind every open slot; a slot's answer runs once everything before it has.
+ * This is the response-slot queue of HTTP/1.1 pipelining (Netty's {@code HttpServerKeepAliveHandler} counts pending
+ * responses the same way): the state machine only appends and fills, this class alone decides when an entry runs.
+ *
+ * <p>Event loop only. Invariant between calls: the queue is empty or its head is an unfilled slot, so an answer
+ * that belongs at the head (a message the handler got from its own mailbox, or any answer of a handler that
+ * answers at once) simply runs.
+ */
+public final class OutputSequence {
+
+    /** The place of one later answer. */
+    public static final class Slot {
+        private Runnable answer;
+        private boolean filled;
+        /** The sequence was cleared (the session ended): a late answer is dropped. */
+        private boolean dropped;
+    }
+
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private int open;
+    private boolean draining;
+
+    /** Appends a slot for an event whose answer comes later. */
+    Slot open() {
+        Slot s = new Slot();
+        queue.add(s);
+        open++;
+        return s;
+    }
+
+    /** An engine write (or any step that must keep its place): runs now if nothing is waiting, else in turn. */
+    void append(Runnable entry) {
+        if (queue.isEmpty() && !draining) {
+            entry.run();
+        } else {
+            queue.add(entry);
+        }
+    }
+
+    /** The answer for {@code slot}; it runs once every entry before the slot has run. */
+    void fill(Slot slot, Runnable answer) {
+        if (slot.dropped || slot.filled) return;
+        slot.answer = answer;
+        slot.filled = true;
+        open--;
+        drain();
+    }
+
+    /** Slots still waiting for their answer. */
+    int openSlots() {
+        return open;
+    }
+
+    /** Entries waiting behind an open slot (slots included), for introspection and tests. */
+    int waiting() {
+        return queue.size();
+    }
+
+    /** The session ended: nothing after this point is written, and late answers are dropped. */
+    void clear() {
+        for (Object o : queue) if (o instanceof Slot s) s.dropped = true;
+        queue.clear();
+        open = 0;
+    }
+
+    private void drain() {
+        if (draining) return; // an entry filled a slot while running: the loop below picks it up
+        draining = true;
+        try {
+            while (!queue.isEmpty()) {
+                Object head = queue.peek();
+                if (head instanceof Slot s) {
+                    if (!s.filled) return;
+                    queue.poll();
+                    s.answer.run();
+                } else {
+                    queue.poll();
+                    ((Runnable) head).run();
+                }
+            }
+        } finally {
+            draining = false;
+        }
+    }
+}
