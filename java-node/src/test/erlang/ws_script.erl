@@ -59,6 +59,10 @@ websocket_handle(Frame = {text, <<"hibernate">>}, State = #{id := Id}) ->
 websocket_handle(Frame = {text, <<"invalid">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     {[{not_a_command}], State};
+websocket_handle(Frame = {text, <<"block">>}, #{id := Id}) ->
+    %% A handler that never answers.
+    corral_test_recorder:record(Id, {handle, Frame}),
+    receive after infinity -> ok end;
 websocket_handle(Frame = {text, <<"self">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     self() ! to_self,

@@ -445,7 +445,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
      * close frame takes its place behind the answers a remote handler still owes for earlier events, so whatever the
      * handler returned for them is written first, as in Cowboy. A remote handler is told to terminate right away, in
      * the same batch as those events, so its terminate runs after it saw them. A handler that never answers is
-     * bounded: the close goes out after {@link #ANSWER_WAIT} at the latest.
+     * bounded: the close goes out {@link #ANSWER_WAIT} after the end at the latest.
      */
     private void endSession(TerminateReason reason) {
         if (phase == Phase.CLOSED || phase == Phase.CLOSING) return;
@@ -463,7 +463,12 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         output.append(() -> endNow(reason, true));
     }
 
-    /** How long an ending session waits for a remote handler's answers to events that came before the close. */
+    /**
+     * How long an ending session waits at most for a remote handler's answers to the events before its close: the
+     * time erlang-bridge is given to answer an init. A handler that never answers is thus bounded by the idle timeout
+     * (no client data while reading is off) plus this wait. erlang-bridge sends a batch's answers together, so a
+     * callback that never returns also holds back the answers of the events before it in its batch.
+     */
     static final Duration ANSWER_WAIT = Duration.ofSeconds(15);
 
     /**

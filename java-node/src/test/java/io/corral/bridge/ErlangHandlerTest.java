@@ -213,6 +213,27 @@ class ErlangHandlerTest extends ErlangFixture {
     }
 
     @Test
+    void aHandlerThatNeverAnswersIsBoundedByTheIdleTimeoutAndTheAnswerWait() throws Exception {
+        String id = newId();
+        try (WireClient c = open("/erl/script", id, "idle=300")) {
+            assertEquals("hello from websocket_init", c.readFrame().text());
+            c.sendText("x");
+            assertEquals("x", c.readFrame().text());
+            c.sendText("block");
+            // The idle timeout ends the session; its close waits for the blocked handler's answer, but not for ever.
+            c.setReadTimeout(java.time.Duration.ofSeconds(30));
+            long t0 = System.nanoTime();
+            assertEquals(1000, c.readUntilClose().closeCode(), "the close comes although the handler never answers");
+            assertTrue(System.nanoTime() - t0 < java.time.Duration.ofSeconds(25).toNanos(), "within the answer wait");
+            c.setReadTimeout(java.time.Duration.ofSeconds(10));
+            assertTrue(c.isClosedByServer(), "and the TCP connection is closed");
+        }
+        java.util.List<String> events = events(id);
+        assertEquals(2, events.stream().filter(e -> e.startsWith("{handle")).count(), "the handler got both events: " + events);
+        assertTrue(events.getLast().startsWith("{handle"), "and is still in the second (no terminate ran): " + events);
+    }
+
+    @Test
     void aTupleHandlerFrom20RepliesAndStops() throws Exception {
         String id = newId();
         try (WireClient c = open("/erl/tuple", id, "")) {

@@ -469,6 +469,19 @@ public final class Catalogue {
                             p.closed(c, 1000, "");
                         }
                     }),
+            scenario("reply_then_slow_reply_in_one_read_come_before_the_idle_timeout_close", "order",
+                    "idle=300; sends text 'x' and 'sleep 700 slow' in one write")
+                    .oneX("text 'x', text 'slow', then close 1000", "{normal,timeout}")
+                    .twoX("text 'x', text 'slow', then close 1000", "timeout")
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("idle=300")) {
+                            c.sendFrames(WireClient.encode(true, 0, Frame.TEXT, bytes("x"), true),
+                                    WireClient.encode(true, 0, Frame.TEXT, bytes("sleep 700 slow"), true));
+                            p.text(c, "x");
+                            p.text(c, "slow");
+                            p.closed(c, 1000, "");
+                        }
+                    }),
 
             // ------------------------------------------------ stop and close in lists: docs/contract/close.md
             scenario("handle_stop_closes_1000", "stop", "'stop': 1.x {shutdown, Req, S}; 2.x {stop, S}")
