@@ -70,6 +70,11 @@ initializing(internal, start, D = #data{gen = '1.x'}) ->
         {upgrade, Decision, Hibernate, D2} ->
             decide(Decision, D2),
             {next_state, upgraded, D2, [hibernate || Hibernate]};
+        {raise, Class, Reason, Info} ->
+            %% The client gets its 500; the process exits as Cowboy 1.x's does after an init/3 or
+            %% websocket_init/3 crash (cowboy_handler:handler_init/4, cowboy_websocket:handler_init/4).
+            decide({crash, Class, Reason}, D),
+            raise_1x(Class, Info);
         Decision ->
             decide(Decision, D),
             {stop, normal}
@@ -218,7 +223,14 @@ handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, s
         %% crash is this event's answer, after what earlier events returned.
         send(Kind, [[{crash, Class, Reason} | Cur] | Done], D),
         terminate_handler({crash, Class, Reason}, D),
-        reraise(Class, Reason, Stacktrace)
+        case Gen of
+            '1.x' ->
+                %% Cowboy 1.x exits with the crash described (cowboy_websocket:handler_call/7).
+                raise_1x(Class, [{reason, Reason}, {mfa, {Module, Fun, 3}}, {stacktrace, Stacktrace},
+                                 {msg, hd(Args)}, {req, corral_bridge_req:to_list_1x(Req)}, {state, State}]);
+            _ ->
+                reraise(Class, Reason, Stacktrace)
+        end
     end.
 
 result(Result, Rest, D = #data{gen = Gen}, Kind, [Cur | Done]) ->
@@ -258,6 +270,14 @@ send(commands, [Cur], #data{conn = Conn}) ->
 reraise(throw, Reason, Stacktrace) -> erlang:raise(error, {nocatch, Reason}, Stacktrace);
 reraise(Class, Reason, Stacktrace) -> erlang:raise(Class, Reason, Stacktrace).
 
+%% Cowboy 1.x raises its description of a crash with the class of the original exception (erlang:Class(List)), so a
+%% monitor sees {List, Stack} for an error, List for an exit and {{nocatch, List}, Stack} for a throw; the stack is
+%% the raising process's own (here erlang-bridge's frames, in Cowboy its cowboy_websocket ones).
+-spec raise_1x(error | exit | throw, [{atom(), term()}]) -> no_return().
+raise_1x(error, Info) -> erlang:error(Info);
+raise_1x(exit, Info) -> erlang:exit(Info);
+raise_1x(throw, Info) -> erlang:error({nocatch, Info}).
+
 shutdown_reason(Cmds, Current) ->
     lists:foldl(fun({shutdown_reason, R}, _) -> {ok, R}; (_, Acc) -> Acc end, Current, Cmds).
 
@@ -276,8 +296,18 @@ finish(NeutralReason, D) ->
 terminate_handler(NeutralReason, #data{module = Module, gen = Gen, req = Req, state = State}) ->
     Reason = corral_bridge_reason:terminate_reason(Gen, NeutralReason),
     case Gen of
-        '1.x' -> _ = Module:websocket_terminate(Reason, Req, State), ok;
-        _ -> _ = call_terminate(Module, Reason, Req, State), ok
+        '1.x' ->
+            try Module:websocket_terminate(Reason, Req, State) of
+                _ -> ok
+            catch Class:Why:Stacktrace ->
+                %% cowboy_websocket:handler_terminate/4 of 1.x.
+                raise_1x(Class, [{reason, Why}, {mfa, {Module, websocket_terminate, 3}}, {stacktrace, Stacktrace},
+                                 {req, corral_bridge_req:to_list_1x(Req)}, {state, State},
+                                 {terminate_reason, Reason}])
+            end;
+        _ ->
+            _ = call_terminate(Module, Reason, Req, State),
+            ok
     end.
 
 %% terminate/3 is optional in 2.x (cowboy_handler:terminate/4 checks function_exported).
@@ -351,8 +381,9 @@ init_1x(D = #data{module = Module, spec = Spec = #{req := Info}}) ->
             refusal_1x();
         Other ->
             {crash, error, {unsupported_init_return, Other}}
-    catch Class:Reason ->
-        {crash, Class, Reason}
+    catch Class:Reason:Stacktrace ->
+        {raise, Class, Reason, [{reason, Reason}, {mfa, {Module, init, 3}}, {stacktrace, Stacktrace},
+                                {req, corral_bridge_req:to_list_1x(Req)}, {opts, Opts}]}
     end.
 
 websocket_init_1x(Transport, Req, Opts, D = #data{module = Module, spec = #{req := Info}}) ->
@@ -368,9 +399,10 @@ websocket_init_1x(Transport, Req, Opts, D = #data{module = Module, spec = #{req 
                 invalid ->
                     {crash, error, {case_clause, Result}}
             end
-    catch Class:Reason ->
+    catch Class:Reason:Stacktrace ->
         %% Runs before the 101 in 1.x: the client gets a 500 and websocket_terminate/3 is not called.
-        {crash, Class, Reason}
+        {raise, Class, Reason, [{reason, Reason}, {mfa, {Module, websocket_init, 3}}, {stacktrace, Stacktrace},
+                                {req, corral_bridge_req:to_list_1x(Req2)}, {opts, Opts}]}
     end.
 
 %% {shutdown, Req}: Cowboy 1.x answers 400 unless the handler replied (cowboy_req:ensure_response/2).
@@ -406,12 +438,16 @@ generation(Module, Profile) ->
 %% the proxy so that Java sees the link break whatever the proxy's exit reason.
 
 start_guard(Proxy, ConnPid, DownRef) ->
-    spawn_link(fun() ->
+    Guard = spawn_link(fun() ->
         process_flag(trap_exit, true),
         link(ConnPid),
         node(ConnPid) =/= node() andalso erlang:monitor_node(node(ConnPid), true),
+        Proxy ! {self(), DownRef, guarding},
         guard_loop(Proxy, ConnPid, DownRef)
-    end).
+    end),
+    %% The proxy may die in its very first callback (a 1.x init/3 crash): the guard must hold the link by then, or
+    %% the proxy's exit would kill it before it linked and Java would never hear of it.
+    receive {Guard, DownRef, guarding} -> Guard end.
 
 guard_loop(Proxy, ConnPid, DownRef) ->
     receive

@@ -15,7 +15,7 @@
 -include("corral_req1.hrl").
 
 -export([new_2x/3, partial_2x/2, resp_headers_2x/1, response_2x/3,
-         new_1x/2, upgraded_1x/2, resp_headers_1x/1, take_reply_1x/0,
+         new_1x/2, upgraded_1x/2, resp_headers_1x/1, take_reply_1x/0, to_list_1x/1,
          transport_name/1, header_list/1]).
 
 -export_type([req_info/0, reply/0]).
@@ -102,6 +102,12 @@ new_1x(Info, Pid) ->
 upgraded_1x(Req = #http_req{meta = Meta}, Info) ->
     Req#http_req{meta = [{websocket_version, maps:get(websocket_version, Info, 13)},
                          {websocket_compress, false} | Meta]}.
+
+%% @doc A 1.x Req as a property list, field name by field name, as Cowboy 1.x's cowboy_req:to_list/1 gives it for
+%% the exit reasons of crashing callbacks (cowboy_websocket:handler_call/7, cowboy_handler:handler_init/4).
+-spec to_list_1x(term()) -> [{atom(), term()}] | term().
+to_list_1x(Req = #http_req{}) -> lists:zip(record_info(fields, http_req), tl(tuple_to_list(Req)));
+to_list_1x(Other) -> Other.
 
 %% @doc Headers set on a 1.x Req with set_resp_header/set_resp_cookie, for the 101 response.
 -spec resp_headers_1x(term()) -> [{binary(), binary()}].

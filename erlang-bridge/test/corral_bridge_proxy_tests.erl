@@ -62,6 +62,11 @@ tests() ->
      one_x_reply_then_shutdown_is_a_reply_decision,
      one_x_crash_in_websocket_init_is_a_crash_decision,
      one_x_crash_in_handle_terminates_with_error_handler,
+     one_x_throw_in_handle_exits_nocatch_with_the_crash_described,
+     one_x_exit_in_info_exits_with_the_crash_described,
+     one_x_crash_in_init_exits_with_opts,
+     one_x_crash_in_websocket_init_exits_with_opts,
+     one_x_crash_in_websocket_terminate_exits_with_the_terminate_reason,
      one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown,
      one_x_websocket_init_hibernate].
 
@@ -129,6 +134,23 @@ not_recorded(What) ->
     receive {corral_test, What, Detail} -> error({unexpected, What, Detail})
     after 100 -> ok
     end.
+
+%% The exit reason carried by the link with ConnPid (the test process traps exits), which the proxy's guard
+%% gives the proxy's own exit reason.
+%% Exits of earlier tests' proxies may still arrive: take the one that names Mfa.
+link_exit(Mfa) ->
+    receive
+        {'EXIT', _Guard, Reason} ->
+            case lists:member({mfa, Mfa}, crash_info(Reason)) of
+                true -> Reason;
+                false -> link_exit(Mfa)
+            end
+    after ?T -> error(no_link_exit)
+    end.
+
+crash_info({Info, Stack}) when is_list(Info), is_list(Stack) -> Info;
+crash_info(Info) when is_list(Info) -> Info;
+crash_info(_) -> [].
 
 down(Proxy) ->
     receive {'DOWN', _, process, Proxy, Reason} -> Reason
@@ -438,7 +460,55 @@ one_x_crash_in_handle_terminates_with_error_handler() ->
     events(Proxy, [websocket_init, {frame, {text, <<"crash">>}}]),
     ?assertEqual([[{text, term_to_binary(from_websocket_init)}], [{crash, error, handle_boom}]], replies(Proxy)),
     ?assertEqual({{error, handler}, http_req}, recorded(terminate)),
-    ?assertMatch({handle_boom, _}, down(Proxy)).
+    {Info, Stack} = down(Proxy),
+    ?assertMatch([{reason, handle_boom}, {mfa, {ws_echo1_h, websocket_handle, 3}}, {stacktrace, [_ | _]},
+                  {msg, {text, <<"crash">>}}, {req, [{socket, _} | _]}, {state, #{mode := echo}}], Info,
+                 "Cowboy 1.x's exit reason shape (cowboy_websocket:handler_call/7)"),
+    ?assertEqual(<<"/ws">>, proplists:get_value(path, proplists:get_value(req, Info)), "the Req as a property list"),
+    ?assertMatch([_ | _], Stack).
+
+one_x_throw_in_handle_exits_nocatch_with_the_crash_described() ->
+    {Proxy, _} = open1(echo),
+    erlang:monitor(process, Proxy),
+    events(Proxy, [websocket_init, {frame, {text, <<"throw">>}}]),
+    _ = replies(Proxy),
+    ?assertMatch({{nocatch, [{reason, handle_thrown}, {mfa, {ws_echo1_h, websocket_handle, 3}} | _]}, [_ | _]},
+                 down(Proxy)).
+
+one_x_exit_in_info_exits_with_the_crash_described() ->
+    {Proxy, _} = open1(echo),
+    erlang:monitor(process, Proxy),
+    events(Proxy, [websocket_init]),
+    _ = replies(Proxy),
+    Proxy ! crash,
+    ?assertEqual([{crash, exit, info_boom}], commands(Proxy)),
+    ?assertMatch([{reason, info_boom}, {mfa, {ws_echo1_h, websocket_info, 3}}, {stacktrace, _}, {msg, crash},
+                  {req, _}, {state, _}], down(Proxy), "an exit is raised as an exit: the list itself, no stack").
+
+one_x_crash_in_init_exits_with_opts() ->
+    Test = self(),
+    corral_bridge ! ?CORRAL_OPEN(self(), #{module => ws_echo1_h, opts => #{test => Test, mode => init_crash},
+                                           req => req_info(), profile => '1.1'}),
+    receive ?CORRAL_INIT_RESULT(_Proxy, Decision) ->
+        ?assertEqual({crash, exit, init_boom}, Decision),
+        %% The proxy may be gone before a monitor is set: the link (through the guard) carries the same reason.
+        ?assertMatch([{reason, init_boom}, {mfa, {ws_echo1_h, init, 3}}, {stacktrace, _}, {req, [_ | _]},
+                      {opts, #{mode := init_crash}}], link_exit({ws_echo1_h, init, 3}), "cowboy_handler:handler_init/4's shape")
+    after ?T -> error(no_init_result)
+    end.
+
+one_x_crash_in_websocket_init_exits_with_opts() ->
+    {_Proxy, Decision} = open1(crash),
+    ?assertEqual({crash, error, ws_init_boom}, Decision),
+    ?assertMatch({[{reason, ws_init_boom}, {mfa, {ws_echo1_h, websocket_init, 3}}, {stacktrace, _}, {req, [_ | _]},
+                   {opts, #{from_init := true}}], [_ | _]}, link_exit({ws_echo1_h, websocket_init, 3})).
+
+one_x_crash_in_websocket_terminate_exits_with_the_terminate_reason() ->
+    {Proxy, _} = open1(terminate_crash),
+    erlang:monitor(process, Proxy),
+    events(Proxy, [websocket_init, {terminate, remote}]),
+    ?assertMatch({[{reason, terminate_boom}, {mfa, {ws_echo1_h, websocket_terminate, 3}}, {stacktrace, _},
+                   {req, [_ | _]}, {state, _}, {terminate_reason, {remote, closed}}], [_ | _]}, down(Proxy)).
 
 one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown() ->
     {P1, _} = open1(echo),

@@ -2,6 +2,8 @@
 -module(ws_echo1_h).
 -export([init/3, websocket_init/3, websocket_handle/3, websocket_info/3, websocket_terminate/3]).
 
+init({tcp, http}, _Req, #{mode := init_crash}) ->
+    erlang:exit(init_boom);
 init({tcp, http}, Req, Opts = #{test := T}) ->
     T ! {corral_test, init, self()},
     {upgrade, protocol, cowboy_websocket, Req, Opts#{from_init => true}}.
@@ -27,10 +29,13 @@ websocket_init(tcp, Req, Opts = #{test := T, mode := Mode}) ->
             {ok, Req2} = cowboy_req:reply(403, [{<<"x-why">>, <<"nope">>}], <<"forbidden">>, Req1),
             {shutdown, Req2};
         crash ->
-            erlang:error(ws_init_boom)
+            erlang:error(ws_init_boom);
+        terminate_crash ->
+            {ok, Req1, Opts#{crash_in_terminate => true}}
     end.
 
 websocket_handle({text, <<"crash">>}, _Req, _S) -> erlang:error(handle_boom);
+websocket_handle({text, <<"throw">>}, _Req, _S) -> throw(handle_thrown);
 websocket_handle({text, <<"shutdown">>}, Req, S) -> {shutdown, Req, S};
 websocket_handle({text, <<"close_then_more">>}, Req, S) -> {reply, [{text, <<"a">>}, close, {text, <<"b">>}], Req, S};
 websocket_handle({text, <<"invalid">>}, _Req, S) -> {ok, S};
@@ -38,10 +43,13 @@ websocket_handle(Frame, Req, S = #{test := T}) ->
     T ! {corral_test, websocket_handle, Frame},
     {reply, Frame, cowboy_req:compact(Req), S, hibernate}.
 
+websocket_info(crash, _Req, _S) -> erlang:exit(info_boom);
 websocket_info(Msg, Req, S = #{test := T}) ->
     T ! {corral_test, websocket_info, Msg},
     {reply, {text, term_to_binary(Msg)}, Req, S}.
 
+websocket_terminate(_Reason, _Req, #{crash_in_terminate := true}) ->
+    erlang:error(terminate_boom);
 websocket_terminate(Reason, Req, #{test := T}) ->
     T ! {corral_test, terminate, {Reason, element(1, Req)}},
     ok.

@@ -2,7 +2,7 @@
 %% can read it back through the log route (compat_log, compat_log_v1) on any server: Corral or a real Cowboy.
 %% A public ets table owned by a registered process started on first use; no Corral or Cowboy internals.
 -module(compat_recorder).
--export([record/2, events/1, fmt/1, qs_id/1]).
+-export([record/2, events/1, fmt/1, qs_id/1, watch/1]).
 
 -define(TAB, compat_recorder_events).
 
@@ -13,6 +13,19 @@ record(Id, Event) ->
     ensure_started(),
     true = ets:insert(?TAB, {{Id, erlang:unique_integer([monotonic])}, iolist_to_binary(Event)}),
     ok.
+
+%% @doc Records the calling process's exit reason as "exit R" when it ends (a monitor is the only way to see it).
+%% The monitor is in place when this returns, so before any client frame can stop the process: a monitor set after
+%% the exit would report noproc instead of the reason.
+-spec watch(binary() | undefined) -> ok.
+watch(Id) ->
+    Self = self(),
+    Watcher = spawn(fun() ->
+        Ref = erlang:monitor(process, Self),
+        Self ! {compat_watching, self()},
+        receive {'DOWN', Ref, process, _, R} -> record(Id, ["exit ", fmt(R)]) end
+    end),
+    receive {compat_watching, Watcher} -> ok end.
 
 %% @doc The events of Id, oldest first.
 -spec events(binary() | undefined) -> [binary()].

@@ -8,16 +8,8 @@ init(Req, _Opts) ->
 
 websocket_init(State = #{id := Id, qs := Qs}) ->
     compat_recorder:record(Id, <<"websocket_init">>),
-    %% The process's exit reason ({shutdown, R} after a shutdown_reason command) is only visible to a monitor. The
-    %% watcher's monitor is in place before websocket_init returns, so before any client frame can stop the process:
-    %% a monitor set after the exit would report noproc instead of the reason.
-    Self = self(),
-    Watcher = spawn(fun() ->
-        Ref = erlang:monitor(process, Self),
-        Self ! {compat_watching, self()},
-        receive {'DOWN', Ref, process, _, R} -> compat_recorder:record(Id, ["exit ", compat_recorder:fmt(R)]) end
-    end),
-    receive {compat_watching, Watcher} -> ok end,
+    %% The process's exit reason ({shutdown, R} after a shutdown_reason command, a crash) is only visible to a monitor.
+    compat_recorder:watch(Id),
     case compat_script:qs(<<"crash">>, Qs) of
         <<"websocket_init">> -> error(crash_in_websocket_init);
         _ -> ok

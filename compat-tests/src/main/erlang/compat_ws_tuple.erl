@@ -47,6 +47,7 @@ options(Qs) ->
 
 websocket_init(State = #{id := Id, qs := Qs}) ->
     compat_recorder:record(Id, <<"websocket_init">>),
+    compat_recorder:watch(Id),
     case compat_script:qs(<<"crash">>, Qs) of
         <<"websocket_init">> -> error(crash_in_websocket_init);
         _ -> ok

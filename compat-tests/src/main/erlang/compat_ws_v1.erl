@@ -16,6 +16,8 @@ websocket_init(_TransportName, Req, _Opts) ->
     {Qs, Req1} = cowboy_req:qs_vals(Req),
     Id = compat_script:qs(<<"id">>, Qs),
     compat_recorder:record(Id, <<"websocket_init">>),
+    %% websocket_init/3 runs in the process that runs every later callback (Cowboy 1.x's connection process).
+    compat_recorder:watch(Id),
     case compat_script:qs(<<"crash">>, Qs) of
         <<"websocket_init">> -> error(crash_in_websocket_init);
         _ -> ok

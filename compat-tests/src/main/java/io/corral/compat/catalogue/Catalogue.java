@@ -33,6 +33,8 @@ public final class Catalogue {
     static final String NO_COMMANDS_1X = "Cowboy 1.x has no commands interface (commands are 2.5+)";
     static final String NO_COMMANDS_20 = "the 2.0 tuple interface has no commands (commands are 2.5+)";
     static final String ONLY_1X = "a 1.x-only behaviour";
+    static final String NO_MONITOR = "a Java handler's process exit reason is not visible to an Erlang monitor "
+            + "through the handler API (java-node's tests cover it)";
     static final String CRASH_2X = "{crash,error,...";
     static final int RSV1 = 4;
 
@@ -483,6 +485,31 @@ public final class Catalogue {
                         }
                     }),
 
+            // ---------------------------------------------------------------- exit reasons of crashes
+            // What a monitor on the handler's process sees. Cowboy 1.x raises a description of the crash with the
+            // original class (cowboy_websocket:handler_call/7, cowboy_websocket:handler_init/4); 2.x re-raises.
+            exitReason("handle_crash_exit_reason", "'crash': websocket_handle raises", "", "crash",
+                    "{[{reason,crash_in_callback},{mfa,{compat_ws_v1,websocket_handle,3}},{stacktrace,[",
+                    ",{msg,{text,<<\"crash\">>}},{req,[", "{crash_in_callback,["),
+            exitReason("info_crash_exit_reason", "'crash-info': websocket_info raises", "", "crash-info",
+                    "{[{reason,crash_in_callback},{mfa,{compat_ws_v1,websocket_info,3}},{stacktrace,[",
+                    ",{msg,crash},{req,[", "{crash_in_callback,["),
+            scenario("websocket_init_crash_exit_reason_1x", "crashes", "crash=websocket_init: websocket_init/3 raises")
+                    .oneX("HTTP 500; the process exits {[{reason,R},{mfa,{M,websocket_init,3}},{stacktrace,S},{req,Req},"
+                            + "{opts,Opts}], Stack} (cowboy_websocket:handler_init/4)", NOT_CALLED)
+                    .onlyGeneration(Generation.ONE_X, "2.x websocket_init/1 runs after the 101: a plain {Reason, Stacktrace}, "
+                            + "as handle_crash_exit_reason shows")
+                    .exclude(NO_MONITOR, JAVA1)
+                    .run(p -> {
+                        try (WireClient c = p.open("crash=websocket_init")) {
+                            p.check("status", 500, c.handshake().status());
+                        }
+                        String exit = p.event("exit ");
+                        p.saw(exit.length() > 200 ? exit.substring(0, 200) + "..." : exit);
+                        p.isTrue("exit reason shape", exit.startsWith("exit {[{reason,crash_in_websocket_init},"
+                                + "{mfa,{compat_ws_v1,websocket_init,3}},{stacktrace,[") && exit.contains(",{opts,"), exit);
+                    }),
+
             // ------------------------------------------------ stop and close in lists: docs/contract/close.md
             scenario("handle_stop_closes_1000", "stop", "'stop': 1.x {shutdown, Req, S}; 2.x {stop, S}")
                     .both("close 1000 with an empty reason, then the TCP close", "{normal,shutdown}", "stop")
@@ -754,6 +781,27 @@ public final class Catalogue {
                         c.sendRaw(frame);
                         p.closedWithCode(c, 1002);
                     }
+                });
+    }
+
+    /** Sends {@code text}; the handler's process then exits with the generation's crash shape, seen by a monitor. */
+    private static Scenario exitReason(String name, String does, String query, String text, String oneXPrefix,
+            String oneXPart, String twoXPrefix) {
+        return scenario(name, "crashes", does + "; a monitor on the handler's process records its exit reason")
+                .oneX("close 1011; the process exits " + oneXPrefix + "...]}, ...}: Cowboy 1.x's description of the crash",
+                        "{error,handler}")
+                .twoX("close 1011; the process exits {Reason, Stacktrace}", CRASH_2X)
+                .exclude(NO_MONITOR, JAVA1, JAVA2)
+                .run(p -> {
+                    try (WireClient c = p.upgraded(query)) {
+                        c.sendText(text);
+                        p.closedWithCode(c, 1011);
+                    }
+                    String exit = p.event("exit ");
+                    p.saw(exit.length() > 200 ? exit.substring(0, 200) + "..." : exit);
+                    String want = "exit " + p.gen(oneXPrefix, twoXPrefix);
+                    p.isTrue("exit reason starts " + want, exit.startsWith(want)
+                            && (!p.oneX() || exit.contains(oneXPart) && exit.contains(",{state,")), exit);
                 });
     }
 
