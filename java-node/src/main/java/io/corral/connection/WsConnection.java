@@ -544,6 +544,22 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         return channel.closeFuture();
     }
 
+    /** The event loop this connection runs on (tests read its state there). */
+    io.netty.channel.EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    /** Bytes of buffer held for the fragmented message being reassembled (its capacity), for tests. */
+    int fragmentBytesHeld() {
+        return fragments == null ? 0 : fragments.capacity();
+    }
+
+    /** How many buffers hold the fragmented message being reassembled, for tests. */
+    int fragmentBuffersHeld() {
+        if (fragments == null) return 0;
+        return fragments instanceof io.netty.buffer.CompositeByteBuf c ? c.numComponents() : 1;
+    }
+
     /** Server shutdown: the socket is closed; the handler sees {@code {error, closed}}. */
     public void closeAbruptly() {
         channel.close();
