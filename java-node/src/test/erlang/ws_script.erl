@@ -59,6 +59,18 @@ websocket_handle(Frame = {text, <<"hibernate">>}, State = #{id := Id}) ->
 websocket_handle(Frame = {text, <<"invalid">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     {[{not_a_command}], State};
+websocket_handle(Frame = {text, <<"flood">>}, State = #{id := Id}) ->
+    %% Pushes 64 KiB frames for as long as the connection lives, as fast as the process runs.
+    corral_test_recorder:record(Id, {handle, Frame}),
+    self() ! flood,
+    {[], State};
+websocket_handle(Frame = {text, <<"slow ", Ms/binary>>}, State = #{id := Id}) ->
+    %% From now on every binary frame takes Ms before it is answered.
+    corral_test_recorder:record(Id, {handle, Frame}),
+    {[{text, <<"slow">>}], State#{slow => binary_to_integer(Ms)}};
+websocket_handle({binary, B}, State = #{slow := Ms}) ->
+    timer:sleep(Ms),
+    {[{binary, integer_to_binary(byte_size(B))}], State};
 websocket_handle(Frame = {text, <<"block">>}, #{id := Id}) ->
     %% A handler that never answers.
     corral_test_recorder:record(Id, {handle, Frame}),
@@ -75,6 +87,9 @@ websocket_handle(Frame, State = #{id := Id}) ->
         _ -> {[], State}
     end.
 
+websocket_info(flood, State) ->
+    self() ! flood,
+    {[{binary, binary:copy(<<0>>, 65536)}], State};
 websocket_info(Msg = {crash, info}, #{id := Id}) ->
     corral_test_recorder:record(Id, {info, Msg}),
     error(crash_in_info);

@@ -171,6 +171,7 @@ public final class Corral implements AutoCloseable {
             }
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
+            ctx.flowLimits(settings.flow());
             CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx,
                     settings.listener());
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));

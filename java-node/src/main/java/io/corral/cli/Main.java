@@ -81,6 +81,12 @@ public final class Main {
                                      0.0.0.0 for every interface)
               --net-ticktime S       a connected node silent for S seconds is down (default 60, as
                                      OTP; must match the cluster's net_ticktime)
+              --max-in-flight BYTES  per connection: client data handed to an Erlang handler and not yet
+                                     answered before reading stops (default 1048576)
+              --send-buffer BYTES    per connection: data queued towards the client before reading stops
+                                     and --send-timeout runs; four times this closes at once (default 1048576)
+              --send-timeout MS      close a connection whose client takes nothing for this long (default
+                                     30000, ranch's send_timeout); a route's settings map may override all three
               --help                 this text
 
             Listener limits (Cowboy's names and defaults; see README "Limits"):
@@ -217,6 +223,7 @@ public final class Main {
         Settings.Builder b = Settings.builder();
         List<Path> pa = new ArrayList<>();
         Path tlsCert = null, tlsKey = null, tlsCa = null;
+        io.corral.config.FlowLimits flow = io.corral.config.FlowLimits.DEFAULTS;
         switch (command) {
             case "serve" -> {}
             case "demo" -> {
@@ -274,6 +281,12 @@ public final class Main {
                     b.jmx(true);
                     i--; // a flag: no value follows
                 }
+                case "--max-in-flight" -> flow = new io.corral.config.FlowLimits(longArg(a, v), flow.sendBufferBytes(),
+                        flow.sendTimeoutMillis());
+                case "--send-buffer" -> flow = new io.corral.config.FlowLimits(flow.maxInFlightBytes(), longArg(a, v),
+                        flow.sendTimeoutMillis());
+                case "--send-timeout" -> flow = new io.corral.config.FlowLimits(flow.maxInFlightBytes(),
+                        flow.sendBufferBytes(), longArg(a, v));
                 case "--tls-cert" -> tlsCert = Path.of(need(a, v));
                 case "--tls-key" -> tlsKey = Path.of(need(a, v));
                 case "--tls-ca" -> tlsCa = Path.of(need(a, v));
@@ -286,6 +299,7 @@ public final class Main {
         if (tlsCert != null) b.tls(io.corral.config.TlsSettings.builder(tlsCert, tlsKey).caFile(tlsCa).build());
         b.codePaths(pa);
         b.listener(listener.allowedOrigins(origins).build());
+        b.flow(flow);
         return b.build();
     }
 
@@ -303,6 +317,14 @@ public final class Main {
             return java.time.Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " needs a duration (10, 10s or 500ms), got '" + value + "'");
+        }
+    }
+
+    private static long longArg(String option, String value) {
+        try {
+            return Long.parseLong(need(option, value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
         }
     }
 

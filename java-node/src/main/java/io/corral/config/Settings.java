@@ -25,6 +25,8 @@ import java.util.List;
  *     free one); it listens on {@code metricsBind} only
  * @param metricsBind where the Prometheus endpoint listens (default 127.0.0.1: metrics are not for the world)
  * @param jmx whether the metrics are also published as JMX MBeans (default false; {@code --jmx})
+ * @param flow per-connection limits in both directions (in flight to a remote handler, queued towards the client,
+ *     send timeout), defaults in {@link FlowLimits#DEFAULTS}; a route's settings map may override them
  * @param drainTimeout on shutdown, how long connections told 1001 get to answer with their close before they are cut
  *     (default 10 s)
  * @param listener the listener's pre-upgrade limits, origin check and 1.x compression ({@link ListenerSettings})
@@ -40,7 +42,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
         List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout,
         ListenerSettings listener, List<String> erlangNodes, Placement placement, java.time.Duration netTickTime,
-        String distBind) {
+        String distBind, FlowLimits flow) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
@@ -76,6 +78,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private ListenerSettings listener = ListenerSettings.DEFAULTS;
         private java.time.Duration netTickTime;
         private String distBind;
+        private FlowLimits flow = FlowLimits.DEFAULTS;
 
         public Builder bind(String v) {
             bind = v;
@@ -161,6 +164,11 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        public Builder flow(FlowLimits v) {
+            flow = v;
+            return this;
+        }
+
         public Builder drainTimeout(java.time.Duration v) {
             drainTimeout = v;
             return this;
@@ -190,7 +198,8 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             if (drainTimeout.isNegative()) throw new IllegalArgumentException("--drain-timeout must not be negative");
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
                     cookie, cookieFile, erlangNodes.isEmpty() ? null : erlangNodes.getFirst(), codePaths, tls,
-                    metricsPort, metricsBind, jmx, drainTimeout, listener, erlangNodes, placement, netTickTime, distBind);
+                    metricsPort, metricsBind, jmx, drainTimeout, listener, erlangNodes, placement, netTickTime, distBind,
+                    flow);
         }
     }
 }

@@ -24,6 +24,8 @@ public final class OutputSequence {
         private boolean filled;
         /** The sequence was cleared (the session ended): a late answer is dropped. */
         private boolean dropped;
+        /** What the event handed over weighs, for the connection's in-flight count. */
+        long bytes;
     }
 
     private final ArrayDeque<Object> queue = new ArrayDeque<>();

@@ -25,6 +25,7 @@ public final class ServerContext {
     private final ProcessBinding.Factory processes;
     private final Set<WsConnection> live = ConcurrentHashMap.newKeySet();
     private final ListenerMetrics metrics;
+    private volatile io.corral.config.FlowLimits flow = io.corral.config.FlowLimits.DEFAULTS;
     private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
@@ -73,6 +74,16 @@ public final class ServerContext {
     public VersionProfile profileFor(Route route, HandlerEndpoint endpoint) {
         if (route.cowboyVersion() != null) return route.cowboyVersion();
         return profile != null ? profile : endpoint.defaultProfile();
+    }
+
+    /** The listener's flow limits (set at start, before the listener serves). */
+    public void flowLimits(io.corral.config.FlowLimits limits) {
+        flow = limits;
+    }
+
+    /** The listener's flow limits with what the route's settings map overrides. */
+    public io.corral.config.FlowLimits flowFor(Route route) {
+        return flow.overriddenBy(route.settings());
     }
 
     public ProcessBinding.Factory processes() {

@@ -17,10 +17,11 @@ public interface SessionContext {
 
     /**
      * Keeps the place, in the connection's output, of the answer to the event being handed over now: a flavour that
-     * answers later calls this once per event, in event order, and {@link #answer} later. Everything the engine
+     * answers later calls this once per event, in event order, and {@link #answer} later; {@code bytes} is what
+     * the event weighs (its payload), counted in flight until the answer came. Everything the engine
      * writes after it (a pong, a close) waits for that answer (docs/contract/seam.md, the ordering rule).
      */
-    OutputSequence.Slot later();
+    OutputSequence.Slot later(long bytes);
 
     /**
      * The answer for {@code slot}: its commands are carried out once everything before the slot was written. A

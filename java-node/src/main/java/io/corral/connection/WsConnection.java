@@ -12,6 +12,8 @@ import io.corral.api.Frame;
 import io.corral.api.HandlerOptions;
 import io.corral.api.TerminateReason;
 import io.corral.api.Term;
+import io.corral.config.FlowLimits;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -72,6 +74,10 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     /** The handler's terminate ran, or a remote handler was told to run it. */
     private boolean terminated;
     private ScheduledFuture<?> answerTimer;
+    /** Backpressure (docs/contract/seam.md): what a remote handler has not answered yet, and the send timeout. */
+    private final FlowLimits flow;
+    private long inFlightBytes;
+    private ScheduledFuture<?> sendTimer;
     private long idleTimeoutNanos;
     private long maxFrameSize;
     /** Read by the deflate encoder's filter, on this event loop. */
@@ -90,8 +96,9 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private ByteBuf fragments;
     private boolean fragmentsAreText;
 
-    public WsConnection(Channel channel, HandlerSession session, HandlerOptions options,
+    public WsConnection(Channel channel, HandlerSession session, HandlerOptions options, FlowLimits flow,
             ConnectionProcess process, ConnectionStats stats) {
+        this.flow = flow;
         this.channel = channel;
         this.session = session;
         this.stats = stats;
@@ -128,6 +135,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
      */
     public void start(ByteBuf dataSentWithUpgrade) {
         channel.config().setAutoRead(false);
+        int high = (int) Math.min(flow.sendBufferBytes(), Integer.MAX_VALUE);
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
         lastClientDataNanos = System.nanoTime();
         armIdleTimer();
         session.websocketInit(this);
@@ -149,9 +158,54 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         updateReading();
     }
 
-    /** The one place that turns reading on and off: open, {@code {active, true}}. */
+    /**
+     * The one place that turns reading on and off: open, {@code {active, true}}, a remote handler not owing answers
+     * for more than {@link FlowLimits#maxInFlightBytes} (it always gets at least one event), and the client taking
+     * what is sent to it. Reading off is TCP backpressure: the client's sends block once the socket buffers fill,
+     * as with Cowboy, which reads the next frame only after the handler answered the last one.
+     */
     private void updateReading() {
-        channel.config().setAutoRead(phase == Phase.OPEN && active);
+        channel.config().setAutoRead(phase == Phase.OPEN && active && inFlightBytes <= flow.maxInFlightBytes()
+                && channel.isWritable());
+    }
+
+    /**
+     * Netty's water marks: past {@link FlowLimits#sendBufferBytes} queued the connection stops reading and the send
+     * timeout runs; if the client has not taken enough to get below half of it when the timeout fires, the
+     * connection is closed (ranch's send_timeout with send_timeout_close).
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (phase != Phase.CLOSED) {
+            if (channel.isWritable()) {
+                if (sendTimer != null) sendTimer.cancel(false);
+                sendTimer = null;
+            } else if (sendTimer == null) {
+                sendTimer = channel.eventLoop().schedule(this::sendTimeout, flow.sendTimeoutMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (phase == Phase.OPEN) updateReading();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void sendTimeout() {
+        sendTimer = null;
+        if (phase != Phase.CLOSED && !channel.isWritable()) abandon();
+    }
+
+    /**
+     * The client does not take what is sent to it: terminate gets {@code {error, timeout}} (what ranch's send
+     * returns), the queued output is dropped and TCP is closed; no close frame, which could not pass the queue.
+     */
+    private void abandon() {
+        log.debug("closing {}: the client took nothing for {} ms", channel, flow.sendTimeoutMillis());
+        endNow(new TerminateReason.Error("timeout"), false);
+        channel.close();
+    }
+
+    /** Bytes of client frames handed to a remote handler and not answered yet, for tests. */
+    long inFlightBytes() {
+        return inFlightBytes;
     }
 
     // ---------------------------------------------------------------- events from the socket
@@ -330,6 +384,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     public void apply(List<Command> commands, boolean hibernate) {
         if (phase == Phase.CLOSED) return;
         for (Command command : commands) {
+            if (phase == Phase.CLOSED) return; // a write found the client not reading (abandon)
             switch (command) {
                 case Frame.Close close -> {
                     // A close ends the list: frames after it are dropped (section 6), and so is every event after
@@ -366,12 +421,20 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     @Override
-    public OutputSequence.Slot later() {
-        return output.open();
+    public OutputSequence.Slot later(long bytes) {
+        OutputSequence.Slot slot = output.open();
+        slot.bytes = bytes;
+        inFlightBytes += bytes;
+        if (inFlightBytes > flow.maxInFlightBytes() && phase == Phase.OPEN) updateReading();
+        return slot;
     }
 
     @Override
     public void answer(OutputSequence.Slot slot, List<Command> commands, boolean hibernate, TerminateReason.Crash crash) {
+        boolean wasOver = inFlightBytes > flow.maxInFlightBytes();
+        inFlightBytes -= slot.bytes;
+        slot.bytes = 0;
+        if (wasOver && phase == Phase.OPEN) updateReading();
         output.fill(slot, () -> {
             apply(commands, hibernate);
             if (crash != null) crash(crash.cls(), crash.cause());
@@ -393,6 +456,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         };
         stats.frameOut(out.content().readableBytes());
         channel.write(out);
+        // A handler that keeps sending to a client that does not read: the send timeout would let the queue grow
+        // for its whole length, so four send buffers is a hard limit.
+        if (!channel.isWritable() && channel.bytesBeforeWritable() + flow.sendBufferBytes() / 2 > 4 * flow.sendBufferBytes() && phase != Phase.CLOSED) {
+            abandon();
+        }
     }
 
     /** Control frames carry at most 125 bytes (RFC 6455 section 5.5); a handler asking for more has a bug. */
@@ -517,6 +585,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         idleTimer = null;
         if (answerTimer != null) answerTimer.cancel(false);
         answerTimer = null;
+        if (sendTimer != null) sendTimer.cancel(false);
+        sendTimer = null;
     }
 
     private void releaseFragments() {

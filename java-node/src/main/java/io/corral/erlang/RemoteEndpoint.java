@@ -148,24 +148,24 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             this.early = early;
         }
 
-        private void send(SessionContext ctx, OtpErlangObject event) {
-            owed.add(ctx.later());
+        private void send(SessionContext ctx, OtpErlangObject event, long bytes) {
+            owed.add(ctx.later(bytes));
             batch.add(event);
         }
 
         @Override
         public void websocketInit(SessionContext ctx) {
             ctx.apply(List.of(Command.active(false)), false);
-            send(ctx, BridgeContract.WEBSOCKET_INIT);
+            send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
             // Messages that reached the connection's pid before the session: websocket_info gets them next.
-            for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m));
+            for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m), 0);
             early.clear();
             flush();
         }
 
         @Override
         public void handle(Frame frame, SessionContext ctx) {
-            send(ctx, BridgeContract.frameEvent(frame));
+            send(ctx, BridgeContract.frameEvent(frame), frame.payload().length);
         }
 
         @Override
@@ -196,7 +196,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                 ctx.apply(c.commands(), c.hibernate());
                 if (c.crash() != null) ctx.crash(c.crash().cls(), c.crash().reason());
             } else {
-                send(ctx, BridgeContract.infoEvent(message.raw()));
+                send(ctx, BridgeContract.infoEvent(message.raw()), 0);
             }
         }
 

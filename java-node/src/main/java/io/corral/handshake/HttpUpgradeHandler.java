@@ -233,7 +233,8 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         CowboyFrameDecoder decoder = new CowboyFrameDecoder(config, options.validateUtf8(), options::maxFrameSize);
         p.addBefore(me, "ws-decoder", decoder);
         ConnectionStats stats = new ConnectionStats(server.listener(), req.path(), req.peer(), endpoint.name());
-        WsConnection conn = new WsConnection(ctx.channel(), u.session(), options, process, stats);
+        WsConnection conn = new WsConnection(ctx.channel(), u.session(), options, server.flowFor(req.match().route()),
+                process, stats);
         decoder.limitFrom(conn::maxFrameSize);
         if (deflate != null) {
             p.addBefore(me, "ws-rsv", new RsvCheck(deflate.perMessage()));

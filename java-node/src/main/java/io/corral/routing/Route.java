@@ -16,12 +16,14 @@ import java.util.Objects;
  *                    {@code {Handler, #{cowboy_version => '1.0'}}})
  * @param allowedOrigins the origins allowed to upgrade on this route ({@code #{allowed_origins => [...]}} in the
  *                    same map, Corral's extension), in place of the listener's; empty: the listener's list applies
+ * @param settings    that settings map as written (also the route's flow limits, see
+ *                    {@link io.corral.config.FlowLimits}), or null
  */
 public record Route(String hostPattern, String pathPattern, String handlerName, Term options, int line,
-        VersionProfile cowboyVersion, java.util.List<String> allowedOrigins) {
+        VersionProfile cowboyVersion, java.util.List<String> allowedOrigins, Term settings) {
 
     public Route(String hostPattern, String pathPattern, String handlerName, Term options, int line) {
-        this(hostPattern, pathPattern, handlerName, options, line, null, java.util.List.of());
+        this(hostPattern, pathPattern, handlerName, options, line, null, java.util.List.of(), null);
     }
 
     public Route {

@@ -109,20 +109,27 @@ public final class RoutesFile {
             Term handler = entry.element(n - 2);
             VersionProfile version = null;
             List<String> origins = List.of();
+            Term settings = null;
             if (handler.isTuple(2)) {
-                // {Handler, #{cowboy_version => V, allowed_origins => [O]}}: Corral's per-route settings
-                Term settings = handler.element(1);
+                // {Handler, #{cowboy_version => V, allowed_origins => [O], max_in_flight => N, send_buffer => N,
+                // send_timeout => Ms}}: Corral's per-route settings
+                Term map = handler.element(1);
+                settings = map;
                 int hl = lineOf(handler, at);
-                if (!settings.isMap() || settings.get("cowboy_version") == null && settings.get("allowed_origins") == null) {
+                boolean flow = map.isMap() && io.corral.config.FlowLimits.ROUTE_KEYS.stream().anyMatch(k -> map.get(k) != null);
+                if (!settings.isMap() || settings.get("cowboy_version") == null && settings.get("allowed_origins") == null
+                        && !flow) {
                     throw error(hl, "expected {Handler, #{cowboy_version => '1.0' | '1.1' | '2.0' | '2.latest', "
-                            + "allowed_origins => [\"https://example.com\"]}} but found " + describe(settings));
+                            + "allowed_origins => [\"https://example.com\"], max_in_flight => Bytes, send_buffer => Bytes, "
+                            + "send_timeout => Ms}} but found " + describe(settings));
                 }
                 if (settings.get("cowboy_version") != null) version = cowboyVersion(settings, hl);
                 if (settings.get("allowed_origins") != null) origins = allowedOrigins(settings.get("allowed_origins"), hl);
+                flowLimits(settings, hl);
                 handler = handler.element(0);
             }
             Route route = new Route(hostText, matchText(match, "path", at), handlerName(handler, at),
-                    entry.element(n - 1), at, version, origins);
+                    entry.element(n - 1), at, version, origins, settings);
             if (match.isAtom("_")) {
                 out.add(new Router.PathRule(Router.PathKind.ANY, null, constraints, route));
                 continue;
@@ -156,6 +163,16 @@ public final class RoutesFile {
             out.add(text);
         }
         return out;
+    }
+
+    /** The flow limits a route's settings map may give: positive integers. */
+    private void flowLimits(Term settings, int line) throws RoutesFileException {
+        for (String key : io.corral.config.FlowLimits.ROUTE_KEYS) {
+            Term v = settings.get(key);
+            if (v != null && (!v.isInteger() || v.longValue() <= 0)) {
+                throw error(line, key + " must be a positive integer but is " + describe(v));
+            }
+        }
     }
 
     private VersionProfile cowboyVersion(Term settings, int line) throws RoutesFileException {

@@ -26,6 +26,7 @@ public abstract class ErlangFixture {
     static final String ROUTES = """
             [{'_', [
                 {"/erl/script", ws_script, []},
+                {"/erl/limited", {ws_script, #{send_buffer => 262144, send_timeout => 1000, max_in_flight => 131072}}, []},
                 {"/erl/tuple", ws_tuple, []},
                 {"/erl1/script", ws_script_v1, []},
                 {"/erl/demo_echo", demo_echo, []},
