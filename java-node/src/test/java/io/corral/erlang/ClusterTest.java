@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.corral.api.Term;
 import io.corral.wire.WireClient;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -311,6 +312,32 @@ class ClusterTest {
             a1.close();
             a2.close();
             b1.close();
+        }
+    }
+
+    @Test
+    void aHandlerNodeWithoutTheRoutesModuleJoinsTheGroupButIsNotUsedForIt() throws Exception {
+        // erlang-bridge without the test handlers on its code path, joining the others' pg group.
+        Path bridge = LocalErlangNode.bridgeHome();
+        String seed = cluster.handlers.getFirst().name;
+        ErlangPeer bare = ErlangPeer.start("clbare_", Cluster.COOKIE, List.of("-pa", bridge.resolve("ebin").toString(),
+                "-pa", bridge.resolve("compat-ebin").toString(), "-eval",
+                "{ok, _} = application:ensure_all_started(corral_bridge), pong = net_adm:ping('" + seed + "')."));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!cluster.javaA().connectedNodes().contains(bare.name)) {
+                assertTrue(System.nanoTime() < deadline, "JVM A connects to the new bridge node it learns of from pg");
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000); // its answer to which modules it runs
+            for (int i = 0; i < 30; i++) {
+                Cluster.Upgraded u = Cluster.open(cluster.portA(), "/erl");
+                assertEquals(101, u.status(), "upgrades are served by the nodes that run the module");
+                assertNotEquals(bare.name, u.node(), "the node without ws_cluster_h is not used for its route");
+                u.client().close();
+            }
+        } finally {
+            bare.stop();
         }
     }
 
