@@ -64,7 +64,11 @@ class HandlerNodeFaultsTest {
         corral = Corral.start(Settings.builder().port(0).routesText("supervision routes", """
                 [{'_', [{"/erl/echo", demo_echo, []}]}].
                 """).codePaths(List.of(LocalErlangNode.bridgeHome().resolve("examples-ebin"))).build());
-        assertEquals(101, upgrade("/erl/echo").status(), "served before the fault");
+        long served = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (upgrade("/erl/echo").status() != 101) {
+            assertTrue(System.nanoTime() < served, "served before the fault");
+            Thread.sleep(100);
+        }
         ProcessHandle first = processOf(corral.handlerNode());
         try (WireClient open = WireClient.connect("127.0.0.1", corral.port(), "/erl/echo")) {
             assertEquals(101, open.handshake().status());
@@ -94,7 +98,8 @@ class HandlerNodeFaultsTest {
         String handlers = "tick_handlers_" + suffix + "@localhost";
         String cookie = "tick_test_cookie";
         Path bridge = LocalErlangNode.bridgeHome();
-        // Both sides at net_ticktime 2 s: the erl node ticks every 0.5 s while idle.
+        // The erl node at net_ticktime 2 s ticks every 0.5 s while idle; the JVM takes it as down after 4 s of
+        // silence (twice erl's own limit, so a tick delayed on a loaded machine is no false alarm).
         erl = new ProcessBuilder("erl", "-noshell", "-sname", handlers, "-setcookie", cookie,
                 "-kernel", "net_ticktime", "2", "-pa", bridge.resolve("ebin").toString(),
                 "-pa", bridge.resolve("compat-ebin").toString(), "-pa", bridge.resolve("examples-ebin").toString(),
@@ -103,17 +108,23 @@ class HandlerNodeFaultsTest {
         while (corral == null) {
             try {
                 corral = Corral.start(Settings.builder().port(0).nodeName("tick_java_" + suffix + "@localhost")
-                        .cookie(cookie).erlangNode(handlers).netTickTime(Duration.ofSeconds(2))
+                        .cookie(cookie).erlangNode(handlers).netTickTime(Duration.ofSeconds(4))
                         .routesText("tick routes", "[{'_', [{\"/erl/echo\", demo_echo, []}]}].").build());
             } catch (Corral.StartException e) {
                 if (System.nanoTime() > deadline) throw e;
                 Thread.sleep(200); // the erl node is still booting
             }
         }
+        // The node serves once the JVM has placed the route on it (placement learns a node's modules after start).
+        long served = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (upgrade("/erl/echo").status() != 101) {
+            assertTrue(System.nanoTime() < served, "the handler node serves the route");
+            Thread.sleep(100);
+        }
         try (WireClient open = WireClient.connect("127.0.0.1", corral.port(), "/erl/echo")) {
             assertEquals(101, open.handshake().status());
             // Idle for longer than net_ticktime: ticks keep a live node connected.
-            Thread.sleep(3_000);
+            Thread.sleep(5_000);
             assertEquals(101, upgrade("/erl/echo").status(), "a quiet but live node is not taken as down");
             new ProcessBuilder("kill", "-STOP", Long.toString(erl.pid())).start().waitFor();
             open.setReadTimeout(Duration.ofSeconds(20));

@@ -168,7 +168,7 @@ class PrivacyTest {
             // A node connects while the idle socket is open (it used to wait behind it for ever).
             try (ErlangPeer erl = ErlangPeer.start("neighbour")) {
                 erl.awaitReady(java);
-                assertTrue(java.connectedNodes().contains(erl.name), "connected despite the idle socket");
+                awaitTrue(() -> java.connectedNodes().contains(erl.name), "connected despite the idle socket");
             }
             String idleAddress = idle.getLocalSocketAddress().toString();
             idle.setSoTimeout(20_000);
