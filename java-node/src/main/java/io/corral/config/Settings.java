@@ -25,8 +25,6 @@ import java.util.List;
  *     free one); it listens on {@code metricsBind} only
  * @param metricsBind where the Prometheus endpoint listens (default 127.0.0.1: metrics are not for the world)
  * @param jmx whether the metrics are also published as JMX MBeans (default false; {@code --jmx})
- * @param flow per-connection limits in both directions (in flight to a remote handler, queued towards the client,
- *     send timeout), defaults in {@link FlowLimits#DEFAULTS}; a route's settings map may override them
  * @param drainTimeout on shutdown, how long connections told 1001 get to answer with their close before they are cut
  *     (default 10 s)
  * @param listener the listener's pre-upgrade limits, origin check and 1.x compression ({@link ListenerSettings})
@@ -37,6 +35,8 @@ import java.util.List;
  *     NodeSettings' default (OTP's 60 s)
  * @param distBind the address the hidden node's distribution listener (and the epmd it starts) binds, or null for
  *     NodeSettings' default (loopback)
+ * @param flow per-connection limits in both directions (in flight to a remote handler, queued towards the client,
+ *     send timeout), defaults in {@link FlowLimits#DEFAULTS}; a route's settings map may override them
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
