@@ -8,7 +8,7 @@
 %% migration-guide/ for what changes at the application level.
 -module(corral).
 
--export([start_clear/3, start_http/4, stop_listener/1, get_port/1, info/1, set_env/3,
+-export([start_clear/3, start_tls/3, start_http/4, stop_listener/1, get_port/1, info/1, set_env/3,
          child_spec/3, child_spec/4]).
 
 %% The cluster (docs/cluster.md): every Corral JVM's connections, whichever node asks.
@@ -24,6 +24,14 @@
 -spec start_clear(name(), list() | map(), map()) -> {ok, pid()} | {error, term()}.
 start_clear(Name, TransOpts, ProtoOpts) ->
     start(child_spec(Name, TransOpts, ProtoOpts)).
+
+%% @doc As cowboy:start_tls/3 (Cowboy 2.x): start_clear/3's options, and in the socket options certfile and
+%% keyfile (PEM) and optionally cacertfile (client certificates required, chaining to it). wss:// with TLS 1.3
+%% and 1.2, ALPN http/1.1. A bad file fails the start: {error, {tls, Message}} naming it, or
+%% {error, {missing_option, certfile | keyfile}}.
+-spec start_tls(name(), list() | map(), map()) -> {ok, pid()} | {error, term()}.
+start_tls(Name, TransOpts, ProtoOpts) ->
+    start(spec(Name, {tls, TransOpts, ProtoOpts})).
 
 %% @doc As cowboy:start_http/4 (Cowboy 1.x): ProtoOpts a proplist with {env, [{dispatch, D}]} and optionally
 %% {compress, true}; the routes get Cowboy 1.1's defaults (java-node's 1.1 profile).
@@ -57,16 +65,19 @@ child_spec(Name, NbAcceptors, TransOpts, ProtoOpts) ->
     spec(Name, {http, NbAcceptors, TransOpts, ProtoOpts}).
 
 spec(Name, Args) ->
+    TransOpts = case Args of {http, _, T, _} -> T; {_, T, _} -> T end,
     #{id => {corral_listener, Name},
       start => {corral_listener, start_link, [Name, Args]},
       restart => permanent,
-      %% Enough for the JVM to close its connections and exit before it is killed.
-      shutdown => 15000,
+      %% Enough for the JVM to drain (1001, terminate, the clients' replies) and exit before it is killed.
+      shutdown => corral_opts:drain_timeout(TransOpts) + 15000,
       type => worker,
       modules => [corral_listener]}.
 
-%% @doc Stops a listener started by start_clear/3 or start_http/4 (its JVM exits); ok or {error, not_found}, as
-%% ranch:stop_listener/1. A listener from child_spec/3 belongs to the caller's supervisor, which stops it.
+%% @doc Stops a listener started by start_clear/3, start_tls/3 or start_http/4; ok or {error, not_found}, as
+%% ranch:stop_listener/1. Its JVM drains first: close 1001 to every connection, each handler's terminate with
+%% shutdown (1.x: {normal, shutdown}), up to the drain timeout (ranch's shutdown option, 10 s by default) for the
+%% clients' close replies; then it exits. A listener from child_spec/3 belongs to the caller's supervisor, which stops it.
 -spec stop_listener(name()) -> ok | {error, not_found}.
 stop_listener(Name) ->
     case catch supervisor:terminate_child(corral_sup, {corral_listener, Name}) of

@@ -24,7 +24,7 @@
 -define(CALL_TIMEOUT, 60000).
 -define(STOP_TIMEOUT, 5000).
 
--type spec() :: {clear, list() | map(), map()} | {http, pos_integer(), list(), list()}.
+-type spec() :: {clear | tls, list() | map(), map()} | {http, pos_integer(), list(), list()}.
 
 -record(state, {
     name :: term(),
@@ -89,6 +89,8 @@ run([Step | Rest], Config) ->
 
 config(Name, {clear, TransOpts, ProtoOpts}) ->
     with_env(Name, corral_opts:clear(TransOpts, ProtoOpts));
+config(Name, {tls, TransOpts, ProtoOpts}) ->
+    with_env(Name, corral_opts:tls(TransOpts, ProtoOpts));
 config(Name, {http, NbAcceptors, TransOpts, ProtoOpts}) ->
     with_env(Name, corral_opts:http(NbAcceptors, TransOpts, ProtoOpts)).
 
@@ -175,7 +177,9 @@ listen(S = #state{name = Name, config = Config, jvm = Jvm}, Routes) ->
                                  #{name => iolist_to_binary(io_lib:format("~0p", [Name])),
                                    ip => maps:get(ip, Config), port => maps:get(port, Config),
                                    routes => Routes, profile => maps:get(profile, Config),
-                                   compress => maps:get(compress, Config)})},
+                                   compress => maps:get(compress, Config),
+                                   drain_timeout => maps:get(drain_timeout, Config, undefined),
+                                   tls => maps:get(tls, Config, undefined)})},
     case call(S, Request) of
         {ok, ListenPort} ->
             true = erlang:monitor_node(Jvm, true),
@@ -265,9 +269,11 @@ handle_info(_Msg, S) ->
 
 %% @private
 -spec terminate(term(), #state{}) -> ok.
-terminate(_Reason, S = #state{port = Port}) when is_port(Port) ->
+terminate(_Reason, S = #state{port = Port, config = Config}) when is_port(Port) ->
+    %% The JVM drains (1001 to every connection, the handlers' terminate with shutdown, up to drain_timeout for
+    %% the clients' replies) before it exits: give it that long, and the usual margin, before it is killed.
     _ = call_quietly(S, stop),
-    stop_jvm(Port),
+    stop_jvm(Port, maps:get(drain_timeout, Config, corral_opts:drain_timeout([])) + ?STOP_TIMEOUT),
     ok;
 terminate(_Reason, _S) ->
     ok.
@@ -277,12 +283,15 @@ call_quietly(#state{jvm = Jvm}, Request) ->
 
 %% Closes the port (the JVM sees its standard input close and exits) and waits for the exit; a JVM that has not
 %% exited by then is killed, so no JVM outlives its listener.
-stop_jvm(undefined) ->
-    ok;
 stop_jvm(Port) ->
+    stop_jvm(Port, ?STOP_TIMEOUT).
+
+stop_jvm(undefined, _) ->
+    ok;
+stop_jvm(Port, Wait) ->
     OsPid = case erlang:port_info(Port, os_pid) of {os_pid, P} -> P; undefined -> undefined end,
     catch port_close(Port),
-    wait_exit(OsPid, erlang:monotonic_time(millisecond) + ?STOP_TIMEOUT).
+    wait_exit(OsPid, erlang:monotonic_time(millisecond) + Wait).
 
 wait_exit(undefined, _) ->
     ok;

@@ -2,7 +2,7 @@
 %% become one listener config, or an error saying what is wrong. No process, no I/O.
 -module(corral_opts).
 
--export([clear/2, http/3]).
+-export([clear/2, tls/2, http/3, drain_timeout/1]).
 
 -export_type([config/0]).
 
@@ -10,13 +10,20 @@
 %% profile: the Cowboy version whose defaults the routes get (java-node's VersionProfile label);
 %% compress: Cowboy 1.x's {compress, true}; listener: the limits Cowboy and ranch take under the same names
 %% (request_timeout, max_headers, ..., max_connections) and Corral's allowed_origins, as given (java-node's
-%% ListenerSettings reads them; what is absent keeps its default there).
--type config() :: #{protocol := clear | http, ip := binary(), port := inet:port_number(),
+%% ListenerSettings reads them; what is absent keeps its default there); drain_timeout: how long a stop waits for
+%% clients' close replies (ms), present when ranch's shutdown option was given; tls: start_tls/3's PEM files.
+-type config() :: #{protocol := clear | tls | http, ip := binary(), port := inet:port_number(),
                     dispatch := term(), profile := '1.1' | '2.latest', compress := boolean(),
-                    listener := #{atom() => term()}}.
+                    listener := #{atom() => term()},
+                    drain_timeout => non_neg_integer(),
+                    tls => #{certfile := binary(), keyfile := binary(), cacertfile := binary() | undefined}}.
 
 -define(PROTOCOL_LIMITS, [request_timeout, max_headers, max_header_name_length, max_header_value_length,
                           max_request_line_length, allowed_origins]).
+
+%% How long a stopping listener waits for its clients' close replies after the 1001, unless ranch's `shutdown`
+%% transport option says otherwise: java-node's Settings.DEFAULT_DRAIN_TIMEOUT, 10 s.
+-define(DEFAULT_DRAIN_TIMEOUT, 10000).
 
 %% @doc cowboy:start_clear/3's options: transport options as a list of socket options or ranch's map
 %% (#{socket_opts => [...], ...}), protocol options a map with env => #{dispatch => Dispatch}.
@@ -32,6 +39,50 @@ clear(TransOpts, ProtoOpts) when is_map(ProtoOpts) ->
     end;
 clear(_TransOpts, ProtoOpts) ->
     {error, {bad_protocol_options, ProtoOpts}}.
+
+%% @doc cowboy:start_tls/3's options: start_clear/3's, and in the socket options ssl's certfile and keyfile (PEM,
+%% required) and cacertfile (PEM: client certificates must chain to it, as with {verify, verify_peer} and
+%% {fail_if_no_peer_cert, true}). TLS 1.3 and 1.2 only, ALPN http/1.1 (java-node's TlsSettings).
+-spec tls(list() | map(), map()) -> {ok, config()} | {error, term()}.
+tls(TransOpts, ProtoOpts) ->
+    case clear(TransOpts, ProtoOpts) of
+        {ok, Config} ->
+            SocketOpts = socket_opts(TransOpts),
+            case {file_opt(certfile, SocketOpts), file_opt(keyfile, SocketOpts), file_opt(cacertfile, SocketOpts)} of
+                {undefined, _, _} -> {error, {missing_option, certfile}};
+                {_, undefined, _} -> {error, {missing_option, keyfile}};
+                {{error, Bad}, _, _} -> {error, Bad};
+                {_, {error, Bad}, _} -> {error, Bad};
+                {_, _, {error, Bad}} -> {error, Bad};
+                {Cert, Key, Ca} ->
+                    {ok, Config#{protocol := tls, tls => #{certfile => Cert, keyfile => Key, cacertfile => Ca}}}
+            end;
+        Error ->
+            Error
+    end.
+
+socket_opts(TransOpts) when is_map(TransOpts) -> maps:get(socket_opts, TransOpts, []);
+socket_opts(TransOpts) -> TransOpts.
+
+file_opt(Key, SocketOpts) ->
+    case proplists:get_value(Key, SocketOpts) of
+        undefined -> undefined;
+        F when is_list(F); is_binary(F) -> unicode:characters_to_binary(filename:absname(F));
+        F -> {error, {bad_option, {Key, F}}}
+    end.
+
+%% @doc The drain timeout of a listener (ms): ranch's `shutdown` transport option (in the map, or as
+%% {shutdown, T} in the list form), which is the time ranch gives connections when a listener stops.
+-spec drain_timeout(list() | map()) -> non_neg_integer().
+drain_timeout(TransOpts) when is_map(TransOpts) ->
+    timeout(maps:get(shutdown, TransOpts, ?DEFAULT_DRAIN_TIMEOUT));
+drain_timeout(TransOpts) when is_list(TransOpts) ->
+    timeout(proplists:get_value(shutdown, TransOpts, ?DEFAULT_DRAIN_TIMEOUT));
+drain_timeout(_) ->
+    ?DEFAULT_DRAIN_TIMEOUT.
+
+timeout(T) when is_integer(T), T >= 0 -> T;
+timeout(_) -> ?DEFAULT_DRAIN_TIMEOUT. % brutal_kill and infinity: the default still bounds the stop
 
 %% @doc cowboy:start_http/4's options (Cowboy 1.x): NbAcceptors (accepted, the JVM sizes its own event loops),
 %% transport options as a list, protocol options a proplist with {env, [{dispatch, Dispatch}]} and
@@ -56,15 +107,21 @@ http(NbAcceptors, _TransOpts, ProtoOpts) when is_integer(NbAcceptors), NbAccepto
 http(NbAcceptors, _, _) ->
     {error, {bad_nb_acceptors, NbAcceptors}}.
 
-%% ranch's max_connections: a key of the 2.x map, an element of the 1.x list.
+%% ranch's max_connections: a key of the 2.x map, an element of the 1.x list. ranch's shutdown becomes
+%% drain_timeout when it is given; without it the JVM's default applies.
 socket(TransOpts, Config = #{listener := Limits}) when is_map(TransOpts) ->
     socket(maps:get(socket_opts, TransOpts, []),
-           Config#{listener := maps:merge(Limits, maps:with([max_connections], TransOpts))});
+           drain(maps:is_key(shutdown, TransOpts), TransOpts,
+                 Config#{listener := maps:merge(Limits, maps:with([max_connections], TransOpts))}));
 socket(SocketOpts, Config = #{listener := Limits}) when is_list(SocketOpts) ->
     MaxConns = [{max_connections, N} || {max_connections, N} <- SocketOpts],
-    socket_address(SocketOpts, Config#{listener := maps:merge(Limits, maps:from_list(MaxConns))});
+    socket_address(SocketOpts, drain(lists:keymember(shutdown, 1, SocketOpts), SocketOpts,
+                                     Config#{listener := maps:merge(Limits, maps:from_list(MaxConns))}));
 socket(TransOpts, _Config) ->
     {error, {bad_transport_options, TransOpts}}.
+
+drain(true, TransOpts, Config) -> Config#{drain_timeout => drain_timeout(TransOpts)};
+drain(false, _, Config) -> Config.
 
 socket_address(SocketOpts, Config) ->
     case port(proplists:get_value(port, SocketOpts, 0)) of
