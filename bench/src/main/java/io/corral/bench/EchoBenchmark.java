@@ -92,6 +92,16 @@ public final class EchoBenchmark {
         serverCpu = o.getOrDefault("server-cpu", "0");
         clientCpu = o.getOrDefault("client-cpu", "1");
         out = root.resolve(o.getOrDefault("out", "bench/results/latest.json"));
+        // --tls true: every target serves wss:// with the same throw-away certificate and the same TLS engine
+        // (Corral's Tls), and the load tool connects over TLS 1.3: the ratio is Corral+TLS against Netty+TLS.
+        certs = Boolean.parseBoolean(o.getOrDefault("tls", "false")) ? io.corral.tls.TestCertificates.create() : null;
+    }
+
+    private final io.corral.tls.TestCertificates certs;
+
+    private List<String> tlsFlags() {
+        return certs == null ? List.of() : List.of("--tls-cert", certs.server.certFile().toString(),
+                "--tls-key", certs.server.keyFile().toString());
     }
 
     // ---------------------------------------------------------------- the run
@@ -146,6 +156,7 @@ public final class EchoBenchmark {
             }
             default -> throw new IllegalStateException(target);
         }
+        cmd.addAll(tlsFlags());
         ChildProcess server = ChildProcess.start(cmd, root);
         try {
             String why = server.awaitLine(l -> l.contains("listening on"), 60);
@@ -160,7 +171,7 @@ public final class EchoBenchmark {
             List<String> client = new ArrayList<>(List.of("taskset", "-c", clientCpu, java));
             client.addAll(clientJvm);
             client.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.LoadTool",
-                    "--url", "ws://127.0.0.1:" + port + path,
+                    "--url", (certs == null ? "ws" : "wss") + "://127.0.0.1:" + port + path,
                     "--connections", String.valueOf(sc.connections()), "--window", String.valueOf(sc.window()),
                     "--size", String.valueOf(sc.size()), "--type", sc.type(),
                     "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration)));
@@ -400,6 +411,6 @@ public final class EchoBenchmark {
     public static void main(String[] args) throws Exception {
         new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
                 + " [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window W]"
-                + " [--server-cpu N] [--client-cpu N] [--out FILE]")).run();
+                + " [--server-cpu N] [--client-cpu N] [--tls true] [--out FILE]")).run();
     }
 }

@@ -27,6 +27,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.lang.management.ManagementFactory;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +138,17 @@ public final class LoadTool {
         this.payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     }
 
+    private static SslContext clientTls() {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .protocols("TLSv1.3").build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("cannot make the client's TLS context", e);
+        }
+    }
+
     public Report run() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -142,7 +158,11 @@ public final class LoadTool {
         CountDownLatch ready = new CountDownLatch(options.connections());
         try {
             URI url = options.url();
-            int port = url.getPort() > 0 ? url.getPort() : 80;
+            boolean secure = "wss".equals(url.getScheme());
+            int port = url.getPort() > 0 ? url.getPort() : secure ? 443 : 80;
+            // wss://: TLS 1.3 with BoringSSL when it loads, as the servers; the benchmark's throw-away certificate is
+            // trusted blindly (this measures cost, not trust).
+            SslContext tls = secure ? clientTls() : null;
             WebSocketClientProtocolConfig wsConfig = WebSocketClientProtocolConfig.newBuilder()
                     .webSocketUri(url)
                     .maxFramePayloadLength(Math.max(65536, options.size() * 2))
@@ -161,6 +181,7 @@ public final class LoadTool {
                 b.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc(), url.getHost(), port));
                         ch.pipeline()
                                 .addLast(new HttpClientCodec())
                                 .addLast(new HttpObjectAggregator(65536))

@@ -46,6 +46,15 @@ public final class NettyEchoServer implements AutoCloseable {
     }
 
     public static NettyEchoServer start(String bind, int port, int threads, boolean flushEach) throws InterruptedException {
+        return start(bind, port, threads, flushEach, null);
+    }
+
+    /**
+     * With {@code tls}, every connection starts with Netty's SslHandler built by Corral's own {@code Tls} (the same
+     * engine, protocols and ALPN as {@code corral serve --tls-cert}), so a TLS run compares like with like.
+     */
+    public static NettyEchoServer start(String bind, int port, int threads, boolean flushEach,
+            io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -67,6 +76,7 @@ public final class NettyEchoServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                             ch.pipeline()
                                     .addLast(new HttpServerCodec())
                                     .addLast(new HttpObjectAggregator(65536))
@@ -127,15 +137,18 @@ public final class NettyEchoServer implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: NettyEchoServer PORT [--threads N] [--bind ADDR] [--flush-each]");
+            System.err.println("usage: NettyEchoServer PORT [--threads N] [--bind ADDR] [--flush-each] [--tls-cert F --tls-key F]");
             System.exit(2);
         }
         int port = Integer.parseInt(args[0]);
         int threads = 0;
         String bind = "127.0.0.1";
         boolean flushEach = false;
+        String cert = null, key = null;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
+                case "--tls-cert" -> cert = args[++i];
+                case "--tls-key" -> key = args[++i];
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--bind" -> bind = args[++i];
                 case "--flush-each" -> flushEach = true;
@@ -145,7 +158,9 @@ public final class NettyEchoServer implements AutoCloseable {
                 }
             }
         }
-        NettyEchoServer server = start(bind, port, threads, flushEach);
+        io.netty.handler.ssl.SslContext tls = cert == null ? null : io.corral.transport.Tls.build(
+                io.corral.config.TlsSettings.builder(java.nio.file.Path.of(cert), java.nio.file.Path.of(key)).build()).sslContext();
+        NettyEchoServer server = start(bind, port, threads, flushEach, tls);
         // The same line as `corral serve`, so the harness waits for both the same way.
         System.out.println("netty-echo: listening on ws://" + bind + ":" + server.port() + "/echo");
         System.out.flush();
