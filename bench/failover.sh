@@ -16,5 +16,5 @@ mkdir -p "$ROOT/bench/erlang/ebin"
 erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_bench_node_h.erl"
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dcorral.home="$ROOT" \
-  -cp "$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR" \
+  -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
   io.corral.bench.FailoverTime --root "$ROOT" "$@"

@@ -12,7 +12,7 @@ corral_setup
 corral_ensure_built
 stamp="$ROOT/bench/target/classpath.txt"
 
-CP="$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR"
+CP="$ROOT/bench/target/classes:$(cat "$stamp")"
 mkdir -p "$ROOT/bench/results"
 # The forks inherit the class path through JMH's -jvmArgs default (java.class.path of this JVM).
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.openjdk.jmh.Main FrameCostBenchmark \

@@ -21,5 +21,5 @@ fi
 if ! command -v taskset >/dev/null 2>&1; then echo "bench: taskset (util-linux) is needed to pin processes" >&2; exit 1; fi
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-  -cp "$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR" \
+  -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
   io.corral.bench.EchoBenchmark --root "$ROOT" "$@"

@@ -30,5 +30,5 @@ if ! command -v taskset >/dev/null 2>&1; then
   set -- --server-cpu '' --client-cpu '' "$@"
 fi
 
-exec "$JAVA_HOME/bin/java" -cp "$ROOT/bench/target/classes:$(cat "$stamp"):$CORRAL_JINTERFACE_JAR" \
+exec "$JAVA_HOME/bin/java" -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
   io.corral.bench.ScaleBenchmark --root "$ROOT" "$@"

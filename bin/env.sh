@@ -1,7 +1,7 @@
 # Shared by ./corral and .ci/run: installs what Corral needs on a fresh Debian machine (idempotent) and finds
-# JDK 25 and the installed OTP's OtpErlang.jar.
+# JDK 25 and the installed OTP's JInterface version.
 
-corral_apt_packages="erlang-nox erlang-dev erlang-jinterface erlang-eunit maven"
+corral_apt_packages="erlang-nox erlang-dev erlang-jinterface erlang-eunit maven chromium"
 
 corral_setup() {
   local missing=""
@@ -13,6 +13,8 @@ corral_setup() {
     corral_apt_packages="$corral_apt_packages rebar3"
     missing=1
   fi
+  # The test suite opens the demo's page in Debian's headless Chromium (DemoPageTest).
+  [ -x /usr/bin/chromium ] || missing=1
   # Node's ws client is one of the test suite's clients (the java-maven machines ship node and npm).
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     corral_apt_packages="$corral_apt_packages nodejs npm"
@@ -30,11 +32,13 @@ corral_setup() {
   fi
   export JAVA_HOME
   export PATH="$JAVA_HOME/bin:$PATH"
-  # Ask the installed OTP where its JInterface lives, so jar and node versions always match.
-  if [ -z "${CORRAL_JINTERFACE_JAR:-}" ]; then
-    CORRAL_JINTERFACE_JAR="$(erl -noshell -eval 'io:format("~s", [filename:join(code:priv_dir(jinterface), "OtpErlang.jar")]), halt().')"
+  # The build installs the installed OTP's OtpErlang.jar as org.erlang.otp:jinterface (jinterface/pom.xml); tell it
+  # the version erl reports, so a machine with another OTP than the pom's default builds without an edit.
+  if [ -z "${CORRAL_JINTERFACE_VERSION:-}" ]; then
+    CORRAL_JINTERFACE_VERSION="$(erl -noshell -eval 'io:format("~s", [lists:nthtail(11, filename:basename(code:lib_dir(jinterface)))]), halt().')"
   fi
-  export CORRAL_JINTERFACE_JAR
+  export CORRAL_JINTERFACE_VERSION
+  corral_mvn_flags="-Dotp.jinterface.version=$CORRAL_JINTERFACE_VERSION"
   # Maven's own libraries trip JDK 25's sun.misc.Unsafe warning; it says nothing about Corral.
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 }
@@ -46,12 +50,12 @@ corral_stamp="$ROOT/target/corral-build.stamp"
 corral_stale() {
   [ -f "$corral_stamp" ] || { echo missing; return; }
   find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
-    \( -name '*.java' -o -name '*.erl' -o -name '*.hrl' -o -name pom.xml \) -newer "$corral_stamp" -print 2>/dev/null | head -n1
+    \( -name '*.java' -o -name '*.erl' -o -name '*.hrl' -o -name pom.xml -o -name '*.html' -o -name '*.conf' \) -newer "$corral_stamp" -print 2>/dev/null | head -n1
 }
 
 corral_build() {
   echo "corral: building (mvn package)" >&2
-  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
+  (cd "$ROOT" && mvn -B -q -ntp $corral_mvn_flags -DskipTests package >&2)
   mkdir -p "$ROOT/target" && touch "$corral_stamp"
 }
 
@@ -63,9 +67,12 @@ corral_ensure_built() {
 # Runs the engine (./corral, and tests of the launcher itself). -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError
 # ends the JVM with "Terminating due to java.lang.OutOfMemoryError" as its last line and status 3, wherever it is
 # thrown or caught, instead of leaving a half-alive server. CORRAL_CLASSPATH adds your handler classes or jars.
+# Netty's leak detector is off in production runs (it keeps the JIT from inlining the frame unmask loop);
+# CORRAL_JAVA_OPTS comes after, so -Dio.netty.leakDetection.level=paranoid there turns it back on.
 corral_exec() {
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError ${CORRAL_JAVA_OPTS:-} \
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError \
+    -Dio.netty.leakDetection.level=disabled ${CORRAL_JAVA_OPTS:-} \
     -Dcorral.home="$ROOT" \
-    -cp "$ROOT/java-node/target/classes:$(cat "$ROOT/java-node/target/classpath.txt"):$CORRAL_JINTERFACE_JAR:$ROOT/compat-tests/target/classes:$ROOT/wire-client/target/classes${CORRAL_CLASSPATH:+:$CORRAL_CLASSPATH}" \
+    -cp "$ROOT/java-node/target/classes:$(cat "$ROOT/java-node/target/classpath.txt"):$ROOT/compat-tests/target/classes:$ROOT/wire-client/target/classes${CORRAL_CLASSPATH:+:$CORRAL_CLASSPATH}" \
     io.corral.cli.Main "$@"
 }

@@ -2,6 +2,7 @@ package io.corral;
 
 import io.corral.api.Term;
 import io.corral.compat.Endpoints;
+import io.corral.compat.JavaEndpoint;
 import io.corral.config.Settings;
 import io.corral.erlang.ErlangHandlers;
 import io.corral.erlang.ErlangNode;
@@ -17,12 +18,22 @@ import io.corral.routing.Router;
 import io.corral.routing.RoutesFile;
 import io.corral.routing.RoutesFileException;
 import io.corral.transport.CorralServer;
+import io.corral.transport.StaticPages;
 import io.corral.transport.Tls;
 import io.corral.metrics.PrometheusEndpoint;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.corral.api.Term;
+import io.corral.api.WebSocketHandler;
+import io.corral.api.WebSocketHandler1;
+import io.corral.config.VersionProfile;
+import io.corral.erlang.Introspection;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One running Corral: routes read and resolved, the Erlang side joined when configured, the listener bound. Every
@@ -42,11 +53,17 @@ public final class Corral implements AutoCloseable {
     private final ErlangNode node;
     private final String handlerNode;
 
-    private Corral(CorralServer server, List<AutoCloseable> resources, ErlangNode node, String handlerNode) {
+    private final ServerContext context;
+    private final String bind;
+
+    private Corral(CorralServer server, List<AutoCloseable> resources, ErlangNode node, String handlerNode,
+            ServerContext context, String bind) {
         this.server = server;
         this.resources = resources;
         this.node = node;
         this.handlerNode = handlerNode;
+        this.context = context;
+        this.bind = bind;
     }
 
     /**
@@ -120,18 +137,69 @@ public final class Corral implements AutoCloseable {
         }
     }
 
+    /** How long Corral waits for an Erlang node to answer before the start fails naming it. */
+    public static final int NODE_ANSWER_SECONDS = 10;
+
     private static void awaitConnected(ErlangNode node, String other) throws java.io.IOException {
         try {
-            if (!Boolean.TRUE.equals(node.connect(other).get(30, java.util.concurrent.TimeUnit.SECONDS))) {
-                throw new java.io.IOException("cannot connect to Erlang node " + other
-                        + node.connectFailure(other).map(f -> ": " + f).orElse(" (is it up, with the same cookie?)"));
+            if (!Boolean.TRUE.equals(node.connect(other).get(NODE_ANSWER_SECONDS, java.util.concurrent.TimeUnit.SECONDS))) {
+                throw new java.io.IOException("cannot connect to Erlang node " + other + ": " + tried(node, other)
+                        + node.connectFailure(other).map(f -> " (" + f + ")").orElse(""));
             }
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("cannot connect to Erlang node " + other + ": " + e.getMessage(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new java.io.IOException("cannot connect to Erlang node " + other + ": " + tried(node, other) + " ("
+                    + e.getCause() + ")", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException("Erlang node " + other + " did not answer within " + NODE_ANSWER_SECONDS
+                    + " s: " + tried(node, other) + "; is it stopped, overloaded or behind a firewall?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.IOException("interrupted while connecting to " + other, e);
         }
+    }
+
+    /**
+     * What connecting to {@code other} tried, asked again from its host's epmd (bounded: a host that does not
+     * answer is said so): no such node registered, or the distribution port that epmd gave.
+     */
+    private static String tried(ErlangNode node, String other) {
+        com.ericsson.otp.erlang.OtpPeer peer = new com.ericsson.otp.erlang.OtpPeer(other);
+        String epmd = "epmd on " + peer.host() + " (port " + node.settings().epmdPort() + ")";
+        try {
+            int port = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return com.ericsson.otp.erlang.OtpEpmd.lookupPort(peer);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).get(3, java.util.concurrent.TimeUnit.SECONDS);
+            return port == 0 ? epmd + " has no node named " + peer.alive() + " registered (is it started, as "
+                    + peer.alive() + "@" + peer.host() + "?)"
+                    : epmd + " gave port " + port + ", which did not complete the distribution handshake";
+        } catch (java.util.concurrent.TimeoutException e) {
+            return epmd + " did not answer within 3 s";
+        } catch (java.util.concurrent.ExecutionException e) {
+            return epmd + " could not be asked (" + e.getCause().getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return epmd + " was being asked when interrupted";
+        }
+    }
+
+    /**
+     * Where Java handler classes named in routes are loaded from: Corral's own class path, then {@code classPath}
+     * (a child loader, so a handler's classes see Corral's API and Netty as the application's own).
+     */
+    private static ClassLoader handlerClasses(List<Path> classPath) throws java.io.IOException {
+        ClassLoader own = Corral.class.getClassLoader();
+        if (classPath.isEmpty()) return own;
+        java.net.URL[] urls = new java.net.URL[classPath.size()];
+        for (int i = 0; i < urls.length; i++) {
+            Path p = classPath.get(i);
+            if (!java.nio.file.Files.exists(p)) throw new java.io.IOException("class path entry " + p + " does not exist");
+            urls[i] = p.toAbsolutePath().toUri().toURL();
+        }
+        return new java.net.URLClassLoader("corral-handlers", urls, own);
     }
 
     /** The hidden node, or null when Corral runs without one. */
@@ -144,11 +212,28 @@ public final class Corral implements AutoCloseable {
         return handlerNode;
     }
 
+    /**
+     * Starts Corral from {@link Settings} (what the command line parses into): routes from a file or text only.
+     * {@link #builder()} is the same with routes given in code.
+     */
     public static Corral start(Settings settings) throws StartException {
+        return start(settings, List.of(), Map.of(), Map.of());
+    }
+
+    /** As {@link #start(Settings)}, also answering plain GETs of {@code pages}' paths with those pages. */
+    public static Corral start(Settings settings, Map<String, StaticPages.Page> pages) throws StartException {
+        return start(settings, List.of(), Map.of(), pages);
+    }
+
+    private static Corral start(Settings settings, List<RoutesFile.Added> added,
+            Map<String, Function<Term, HandlerEndpoint>> given, Map<String, StaticPages.Page> pages)
+            throws StartException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
-            Router router = settings.routesFile() != null ? RoutesFile.parse(settings.routesFile())
-                    : RoutesFile.parse(settings.routesText(), settings.routesName());
+            Router router = settings.routesFile() != null
+                    ? RoutesFile.parse(java.nio.file.Files.readString(settings.routesFile()),
+                            settings.routesFile().getFileName().toString(), added)
+                    : RoutesFile.parse(settings.routesText(), settings.routesName(), added);
             boolean erlangRoutes = router.routes().stream().anyMatch(r -> !r.isJavaHandler());
             // Certificates are checked before anything starts, so a bad file costs no Erlang node start.
             io.netty.handler.ssl.SslContext ssl = settings.tls() == null ? null : Tls.build(settings.tls()).sslContext();
@@ -161,22 +246,23 @@ public final class Corral implements AutoCloseable {
             }
             Map<Route, HandlerEndpoint> endpoints = new LinkedHashMap<>();
             List<Route> javaRoutes = router.routes().stream().filter(Route::isJavaHandler).toList();
-            endpoints.putAll(Endpoints.resolve(javaRoutes, null));
+            endpoints.putAll(Endpoints.resolve(javaRoutes, null, given, handlerClasses(settings.classPath())));
             if (erlangRoutes) {
+                String routesName = settings.routesFile() != null ? settings.routesFile().toString() : settings.routesName();
                 ErlangHandlers.Placed placed = ErlangHandlers.resolve(router.routes(), node,
                         settings.erlangNodes().isEmpty() ? List.of(handlerNode) : settings.erlangNodes(),
-                        settings.placement());
+                        settings.placement(), routesName);
                 resources.add(placed);
                 endpoints.putAll(placed.endpoints());
             }
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
             ctx.flowLimits(settings.flow());
-            CorralServer server = CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx,
-                    settings.listener());
+            ctx.pages(pages);
+            CorralServer server = listen(settings, ssl, ctx);
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
             CompositeMeterRegistry meters = meters(settings, ctx, node, handlerNode, resources);
-            Corral corral = new Corral(server, resources, node, handlerNode);
+            Corral corral = new Corral(server, resources, node, handlerNode, ctx, settings.bind());
             corral.meters = meters;
             corral.drainTimeout = settings.drainTimeout();
             corral.localHandlerNode = erlangRoutes && settings.erlangNode() == null;
@@ -198,6 +284,7 @@ public final class Corral implements AutoCloseable {
         }
     }
 
+    /** The port the listener is bound to (the one chosen when {@code port(0)} asked for any free port). */
     public int port() {
         return server.port();
     }
@@ -236,6 +323,48 @@ public final class Corral implements AutoCloseable {
     public int metricsPort() {
         for (AutoCloseable r : resources) if (r instanceof PrometheusEndpoint p) return p.port();
         return -1;
+    }
+
+    /** Binds the listener; a failure names the address and port, and says when another process holds them. */
+    private static CorralServer listen(Settings settings, io.netty.handler.ssl.SslContext ssl, ServerContext ctx)
+            throws java.io.IOException, InterruptedException {
+        try {
+            return CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx,
+                    settings.listener());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty's sync() rethrows the bind's IOException undeclared
+            String why = String.valueOf(e.getMessage());
+            if (e instanceof java.net.BindException || why.contains("in use")) {
+                why = "the address is already in use (another process listens on " + settings.bind() + ":"
+                        + settings.port() + ")";
+            } else if (why.contains("Cannot assign requested address") || why.contains("not available")) {
+                why = settings.bind() + " is not an address of this machine";
+            }
+            throw new java.io.IOException("cannot listen on " + settings.bind() + ":" + settings.port() + ": " + why, e);
+        }
+    }
+
+    /**
+     * Sends {@code message} to every member of this JVM's group {@code group} (see
+     * {@link io.corral.api.Connection#joinLocal(String)}) from outside any connection: an application thread, a
+     * timer, a message bus. Returns how many members it was sent to.
+     */
+    public int sendLocal(String group, Term message) {
+        return io.corral.connection.LocalGroups.send(io.corral.connection.LocalGroups.SCOPE, group, message.raw());
+    }
+
+    /** The address the listener is bound to. */
+    public String bind() {
+        return bind;
+    }
+
+    /**
+     * The live WebSocket connections: pid, path, peer, handler, age, frames and bytes each way. The same listing
+     * {@code gen_server:call({corral, Node}, connections)} answers from Erlang.
+     */
+    public List<Introspection.ConnectionInfo> connections() {
+        return new ServerIntrospection(context, bind, server.port()).connections();
     }
 
     public CorralServer server() {
@@ -287,6 +416,204 @@ public final class Corral implements AutoCloseable {
     private boolean localHandlerNode;
     /** Settings.drainTimeout(), set at start. */
     private java.time.Duration drainTimeout;
+
+    /**
+     * A builder for an embedded Corral. Every setting not given keeps the default of {@link Settings}.
+     *
+     * <pre>{@code
+     * ChatRoom room = new ChatRoom();                      // an ordinary object, shared by its connections
+     * try (Corral corral = Corral.builder()
+     *         .port(0)                                     // any free port; corral.port() tells which
+     *         .route("/echo", new EchoHandler())           // one handler object for every connection
+     *         .route("/chat", room)
+     *         .routeEach("/session", SessionHandler::new)  // a new handler object per connection
+     *         .erlangRoute("/erl/echo", "demo_echo")       // a Cowboy module, on a local Erlang node
+     *         .codePath(Path.of("ebin"))
+     *         .start()) {
+     *     ...
+     * }
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Routes given in code (Java handler objects or suppliers, Erlang modules), a routes file or text, the
+     * listener's options and the Erlang node's. Routes given in code come after a routes file's routes for the same
+     * host, in the order they were given; each matches any host, and its path follows cowboy_router's patterns
+     * ({@code "/chat/:room"}, {@code "/static/[...]"}).
+     */
+    public static final class Builder {
+        private final Settings.Builder settings = Settings.builder();
+        private final List<RoutesFile.Added> added = new ArrayList<>();
+        private final Map<String, Function<Term, HandlerEndpoint>> given = new java.util.HashMap<>();
+        private final List<Path> codePaths = new ArrayList<>();
+        private boolean routesSource;
+        private final Map<String, StaticPages.Page> pages = new java.util.HashMap<>();
+
+        private Builder() {}
+
+        /** The address to listen on (default 127.0.0.1). */
+        public Builder bind(String address) {
+            settings.bind(address);
+            return this;
+        }
+
+        /** The TCP port (default 8080; 0 picks a free one, see {@link Corral#port()}). */
+        public Builder port(int port) {
+            settings.port(port);
+            return this;
+        }
+
+        /** Event loop threads (default: Netty's, 2 x cores). */
+        public Builder threads(int threads) {
+            settings.threads(threads);
+            return this;
+        }
+
+        /** The Cowboy version every route reproduces where versions differ on the wire (default: each handler's). */
+        public Builder cowboyVersion(VersionProfile version) {
+            settings.cowboyVersion(version);
+            return this;
+        }
+
+        /** A Cowboy-style routes file, as {@code corral serve --routes}; routes given in code are added to it. */
+        public Builder routesFile(Path file) {
+            settings.routesFile(file);
+            routesSource = true;
+            return this;
+        }
+
+        /** Routes as Erlang terms in Cowboy's dispatch format; {@code name} is what errors call them. */
+        public Builder routesText(String name, String text) {
+            settings.routesText(name, text);
+            routesSource = true;
+            return this;
+        }
+
+        /** A route to a handler object that serves every connection of the route ({@code init} gets {@code []}). */
+        public Builder route(String path, WebSocketHandler<?> handler) {
+            return route(path, handler, Term.list());
+        }
+
+        /** A route to a handler object; {@code init} gets {@code options}, as the third element of a route tuple. */
+        public Builder route(String path, WebSocketHandler<?> handler, Term options) {
+            return given(path, handler.getClass().getName(), opts -> Endpoints.of(handler, opts), options);
+        }
+
+        /** A route to a Cowboy 1.x-shaped handler object. */
+        public Builder route(String path, WebSocketHandler1<?> handler) {
+            return route(path, handler, Term.list());
+        }
+
+        /** A route to a Cowboy 1.x-shaped handler object with options for {@code websocketInit}. */
+        public Builder route(String path, WebSocketHandler1<?> handler, Term options) {
+            return given(path, handler.getClass().getName(), opts -> Endpoints.of(handler, opts), options);
+        }
+
+        /**
+         * A route whose every connection gets its own handler object from {@code handlers}, asked once per upgrade
+         * request (a throw answers 500, as a crash in {@code init} does).
+         */
+        public Builder routeEach(String path, Supplier<? extends WebSocketHandler<?>> handlers) {
+            return routeEach(path, handlers, Term.list());
+        }
+
+        /** As {@link #routeEach(String, Supplier)}, with options for {@code init}. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public Builder routeEach(String path, Supplier<? extends WebSocketHandler<?>> handlers, Term options) {
+            String name = "supplier for " + path;
+            return given(path, name, opts -> new JavaEndpoint(name, (Supplier) handlers, opts), options);
+        }
+
+        /** A route to an unmodified Cowboy handler module, run by erlang-bridge ({@code init} gets {@code []}). */
+        public Builder erlangRoute(String path, String module) {
+            return erlangRoute(path, module, Term.list());
+        }
+
+        /** A route to a Cowboy handler module with its options, as {@code {Path, Module, Opts}} in a routes file. */
+        public Builder erlangRoute(String path, String module, Term options) {
+            if (module.isEmpty() || module.indexOf('.') >= 0) {
+                throw new IllegalArgumentException("'" + module + "' is not an Erlang module name");
+            }
+            added.add(new RoutesFile.Added("_", path, module, options));
+            return this;
+        }
+
+        private Builder given(String path, String display, Function<Term, HandlerEndpoint> endpoint, Term options) {
+            // The route carries a name no class or module can have; Endpoints finds the given handler by it.
+            String name = "io.corral.given.route" + (given.size() + 1);
+            given.put(name, endpoint);
+            added.add(new RoutesFile.Added("_", path, name, options));
+            return this;
+        }
+
+        /**
+         * Answers a plain {@code GET path} (no upgrade) with {@code body}: a browser page for the routes, say. The
+         * same path can still be a WebSocket route: an upgrade request goes to the route.
+         */
+        public Builder page(String path, String contentType, byte[] body) {
+            pages.put(path, new StaticPages.Page(contentType, body.clone()));
+            return this;
+        }
+
+        /** Joins the Erlang cluster as this hidden node ({@code NAME} or {@code NAME@HOST}), as {@code --node}. */
+        public Builder nodeName(String name) {
+            settings.nodeName(name);
+            return this;
+        }
+
+        /** The distribution cookie. */
+        public Builder cookie(String cookie) {
+            settings.cookie(cookie);
+            return this;
+        }
+
+        /** Reads the cookie from a file (default {@code ~/.erlang.cookie}, as erl does). */
+        public Builder cookieFile(Path file) {
+            settings.cookieFile(file);
+            return this;
+        }
+
+        /**
+         * Where Erlang handler modules run (erlang-bridge started there). Without it, Corral starts a local erl node
+         * for them, loopback only, with a random cookie.
+         */
+        public Builder erlangNode(String node) {
+            settings.erlangNode(node);
+            return this;
+        }
+
+        /** Adds a directory to the local Erlang node's code path, as {@code --pa}. */
+        public Builder codePath(Path dir) {
+            codePaths.add(dir);
+            return this;
+        }
+
+        /** Any other listener setting, on the {@link Settings} builder this one fills. */
+        public Builder settings(Consumer<Settings.Builder> configure) {
+            configure.accept(settings);
+            return this;
+        }
+
+        /**
+         * Reads and resolves the routes, joins the cluster when configured or when Erlang routes need it, binds the
+         * listener. Every start-up error names what is wrong (the file and line, the class, the module and node,
+         * the address and port) and leaves nothing running.
+         */
+        public Corral start() throws StartException {
+            if (!routesSource) settings.routesText("routes given in code", "[].");
+            settings.codePaths(codePaths);
+            Settings s;
+            try {
+                s = settings.build();
+            } catch (IllegalArgumentException e) {
+                throw new StartException(e.getMessage(), e);
+            }
+            return Corral.start(s, List.copyOf(added), Map.copyOf(given), Map.copyOf(pages));
+        }
+    }
 
     private static void closeAll(List<AutoCloseable> resources) {
         for (AutoCloseable r : resources.reversed()) {

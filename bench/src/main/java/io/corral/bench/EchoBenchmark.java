@@ -30,8 +30,9 @@ import java.util.stream.Collectors;
  *     [--server-cpu 0] [--client-cpu 1] [--out bench/results/latest.json]
  * </pre>
  *
- * Corral is started with the launcher's own command line (bin/corral: java-node classes + classpath.txt) plus the
- * installed OTP's OtpErlang.jar ({@code CORRAL_JINTERFACE_JAR}), which that class path lacks today.
+ * Corral is started with the launcher's own command line (bin/corral: java-node classes + classpath.txt, which
+ * holds the installed OTP's JInterface as an ordinary dependency). Every server, Corral's and the Netty baseline,
+ * gets the same JVM flags, Netty's leak detector off included, as the launcher runs it.
  */
 public final class EchoBenchmark {
 
@@ -63,7 +64,8 @@ public final class EchoBenchmark {
     private final String serverCpu;
     private final String clientCpu;
     private final Path out;
-    private final List<String> serverJvm = List.of("-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED");
+    private final List<String> serverJvm = List.of("-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
+            "-Dio.netty.leakDetection.level=disabled");
     private final List<String> clientJvm = List.of("-Xms512m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED");
     /** Targets that could not start, with why; they are not tried again. */
     private final Map<String, String> unavailable = new LinkedHashMap<>();
@@ -219,7 +221,7 @@ public final class EchoBenchmark {
                 + (jinterface.isEmpty() ? "" : ":" + jinterface);
     }
 
-    /** bin/corral's class path, plus OtpErlang.jar (the launcher's classpath.txt leaves the system-scoped jar out). */
+    /** bin/corral's class path (plus {@code --jinterface JAR}, to try another OtpErlang.jar). */
     private String corralClassPath() throws IOException {
         return root.resolve("java-node/target/classes") + ":"
                 + Files.readString(root.resolve("java-node/target/classpath.txt")).trim()

@@ -116,7 +116,8 @@ public final class ScaleBenchmark {
         String url = "ws://127.0.0.1:" + port + "/scale";
 
         List<String> cmd = pinned(serverCpu);
-        cmd.addAll(List.of(java(), "-Xmx" + serverHeap, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(List.of(java(), "-Xmx" + serverHeap, "--enable-native-access=ALL-UNNAMED",
+                "-Dio.netty.leakDetection.level=disabled"));
         cmd.addAll(serverJvm);
         cmd.addAll(List.of("-Dcorral.home=" + root, "-cp", serverClassPath(), "io.corral.cli.Main", "serve",
                 "--port", String.valueOf(port), "--routes", routes.toString(),

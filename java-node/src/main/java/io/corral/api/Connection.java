@@ -47,6 +47,23 @@ public interface Connection {
     /** {@code pg:leave(Scope, Group, self())}. */
     void leave(String scope, Term group);
 
+    /**
+     * Joins this JVM's group {@code group}: Java handlers meet there without any Erlang node ({@link #sendLocal}).
+     * Joining twice is one membership; a connection that ends leaves every group it joined; one that has ended
+     * joins nothing. These groups are not pg's: for groups Erlang code sees, use {@link #join(String, Term)}.
+     */
+    void joinLocal(String group);
+
+    /** Leaves this JVM's group {@code group}; leaving a group not joined does nothing. */
+    void leaveLocal(String group);
+
+    /**
+     * Sends {@code message} to every member of this JVM's group {@code group}: each member's {@code websocketInfo}
+     * runs (this connection's too, when it is a member), on its own event loop, in the order this connection sent
+     * them. Never blocks. Returns how many members it was sent to.
+     */
+    int sendLocal(String group, Term message);
+
     interface Cancellable {
         boolean cancel();
     }

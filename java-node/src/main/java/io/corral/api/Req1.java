@@ -59,13 +59,14 @@ public final class Req1 {
         return request.qs();
     }
 
-    /** {@code qs_val/2}: the first value of {@code name}, or null. */
-    public String qsVal(String name) {
-        for (Map.Entry<String, String> e : request.parseQs()) if (e.getKey().equals(name)) return e.getValue();
+    /** {@code qs_val/2}: the first value of {@code name} (a binary, or the atom {@code true} for a flag), or null. */
+    public Term qsVal(String name) {
+        for (Map.Entry<String, Term> e : request.parseQs()) if (e.getKey().equals(name)) return e.getValue();
         return null;
     }
 
-    public List<Map.Entry<String, String>> qsVals() {
+    /** {@code qs_vals/1}: every pair, values as {@link Request#parseQs()} gives them. */
+    public List<Map.Entry<String, Term>> qsVals() {
         return request.parseQs();
     }
 

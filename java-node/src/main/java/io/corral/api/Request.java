@@ -25,8 +25,13 @@ public interface Request {
     /** The raw query string, without '?'; empty when there is none. */
     String qs();
 
-    /** Query string pairs in order, as {@code cowboy_req:parse_qs/1}; a key without '=' has value {@code true}. */
-    List<Map.Entry<String, String>> parseQs();
+    /**
+     * Query string pairs in order, as {@code cowboy_req:parse_qs/1} gives them: each value is a binary
+     * ({@link Term#stringValue()}), or the atom {@code true} for a key without '=' ({@code ?flag} gives
+     * {@code {<<"flag">>, true}}, so {@code value.isAtom("true")}), which an empty value ({@code ?flag=}, the
+     * empty binary) is not.
+     */
+    List<Map.Entry<String, Term>> parseQs();
 
     /** A header's value (several occurrences joined with ", "), or null. */
     String header(String name);

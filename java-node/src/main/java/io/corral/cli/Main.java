@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code corral}: parses the command line into {@link Settings} and runs the command. */
@@ -30,6 +31,7 @@ public final class Main {
               corral test                (the launcher script: the whole test suite)
               corral build               (the launcher script: build without running anything)
               corral --help
+              corral --version
 
             serve   Serves the routes in FILE: Cowboy's dispatch format as Erlang terms,
                     [{HostMatch, [{PathMatch, Handler, Opts}]}]. A Java handler is named by its class
@@ -87,7 +89,14 @@ public final class Main {
                                      and --send-timeout runs; four times this closes at once (default 1048576)
               --send-timeout MS      close a connection whose client takes nothing for this long (default
                                      30000, ranch's send_timeout); a route's settings map may override all three
+              --classpath DIR|JAR[:DIR|JAR...]
+                                     where Java handler classes named in the routes are also looked
+                                     for, after Corral's own (repeatable; CORRAL_CLASSPATH is read
+                                     the same way, before the option's entries)
+              --page URLPATH=FILE    answer a plain GET of URLPATH with FILE (.html, .js, .css, .txt),
+                                     e.g. --page /=index.html for a browser page (repeatable)
               --help                 this text
+              --version              Corral's version, and the JInterface and Netty it runs with
 
             Listener limits (Cowboy's names and defaults; see README "Limits"):
               --request-timeout MS   the whole request must arrive within MS (default 5000): no request
@@ -103,7 +112,9 @@ public final class Main {
               --allowed-origin O     allow upgrades only from origin O on every route (repeatable; exact,
                                      or https://*.example.com for any subdomain); default: no check
 
-            A malformed routes file or an unknown handler stops the start with the file, line and reason.
+            Every option is accepted as --opt value and as --opt=value.
+            A malformed routes file stops the start with FILE:LINE and what is wrong; a Java class or an
+            Erlang module that cannot be loaded stops it naming the class, or the module and the node.
             """;
 
     /** Options that set a {@link ListenerSettings} limit by its Cowboy name ({@code --max-headers} -> max_headers). */
@@ -114,6 +125,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
+        launcherDefaults();
         System.exit(run(args, System.out, System.err));
     }
 
@@ -133,10 +145,33 @@ public final class Main {
         e.printStackTrace();
     }
 
+    /**
+     * What a production run of the launcher needs before anything logs or allocates a buffer; each is a default that
+     * a {@code -D} on the java command line overrides. Netty's leak detector samples buffers and, at its default
+     * level, keeps the JIT from inlining the frame unmask loop (half the throughput at 16 KiB frames): it is off.
+     * The log format is slf4j-simple's, the launcher's own backend (an embedder brings theirs).
+     */
+    static void launcherDefaults() {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+        }
+        java.util.Map.of(
+                "org.slf4j.simpleLogger.defaultLogLevel", "info",
+                "org.slf4j.simpleLogger.showDateTime", "true",
+                "org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS",
+                "org.slf4j.simpleLogger.showThreadName", "false",
+                "org.slf4j.simpleLogger.showShortLogName", "true")
+                .forEach((k, v) -> { if (System.getProperty(k) == null) System.setProperty(k, v); });
+    }
+
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
             out.print(HELP);
             return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("--version")) {
+            out.println(version());
+            return 0;
         }
         String command = args[0];
         if (command.equals("compat")) return compat(List.of(args).subList(1, args.length), out, err);
@@ -155,8 +190,8 @@ public final class Main {
         }
         Corral started;
         try {
-            started = Corral.start(settings);
-        } catch (Corral.StartException e) {
+            started = Corral.start(settings, pagesFor(command));
+        } catch (Corral.StartException | IllegalArgumentException e) {
             err.println("corral: " + e.getMessage());
             return 1;
         }
@@ -174,12 +209,17 @@ public final class Main {
         try (Corral corral = started) {
             String base = (settings.tls() != null ? "wss://" : "ws://") + hostForUrl(settings.bind()) + ":" + corral.port();
             out.println("corral: listening on " + base);
+            if (command.equals("demo")) {
+                out.println("corral: open http://" + hostForUrl(settings.bind()) + ":" + corral.port()
+                        + "/ in a browser: every demo route, frames both ways and the close code");
+            }
             if (corral.metricsPort() >= 0) {
                 out.println("corral: metrics on http://" + hostForUrl(settings.metricsBind()) + ":" + corral.metricsPort() + "/metrics");
             }
             if (command.equals("demo")) {
                 out.println("  " + base + "/echo    echoes text and binary frames (Java handler)");
                 out.println("  " + base + "/clock   pushes the time every second (Java handler)");
+                out.println("  " + base + "/chat/ROOM  a chat room: every text reaches every member (Java handler, groups)");
                 out.println("  " + base + "/erl/echo       echoes frames (Erlang Cowboy 2.x module demo_echo on " + corral.handlerNode() + ")");
                 out.println("  " + base + "/erl/clock      pushes the time from an Erlang timer (Cowboy 2.x module demo_clock)");
                 out.println("  " + base + "/erl1/echo      echoes frames (Erlang Cowboy 1.x module demo_echo_v1)");
@@ -218,8 +258,70 @@ public final class Main {
         return bind.contains(":") ? "[" + bind + "]" : bind;
     }
 
+    /** {@code --page} entries of the last {@link #parse}: URL path to file (the CLI parses once per process). */
+    static final Map<String, Path> pages = new java.util.LinkedHashMap<>();
+
+    /** The pages to serve: the demo's at {@code /}, then every {@code --page}, read now (a page is small). */
+    static Map<String, io.corral.transport.StaticPages.Page> pagesFor(String command) {
+        Map<String, io.corral.transport.StaticPages.Page> out = new java.util.LinkedHashMap<>();
+        if (command.equals("demo")) out.put("/", demoPage());
+        for (var e : pages.entrySet()) {
+            try {
+                out.put(e.getKey(), new io.corral.transport.StaticPages.Page(contentType(e.getValue()),
+                        Files.readAllBytes(e.getValue())));
+            } catch (IOException x) {
+                throw new IllegalArgumentException("--page file " + e.getValue() + " cannot be read: " + x.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static String contentType(Path f) {
+        String n = f.getFileName().toString();
+        if (n.endsWith(".html") || n.endsWith(".htm")) return "text/html; charset=utf-8";
+        if (n.endsWith(".js") || n.endsWith(".mjs")) return "text/javascript; charset=utf-8";
+        if (n.endsWith(".css")) return "text/css; charset=utf-8";
+        return "text/plain; charset=utf-8";
+    }
+
+    /** What {@code --version} prints: Corral's version, the JInterface it was built with, Netty's. */
+    static String version() {
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/io/corral/version.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException e) {
+            // a build without the resource still prints what it can
+        }
+        String netty = io.netty.util.Version.identify().getOrDefault("netty-common",
+                null) instanceof io.netty.util.Version v ? v.artifactVersion() : "unknown";
+        return "corral " + p.getProperty("corral.version", "unknown") + " (JInterface "
+                + p.getProperty("jinterface.version", "unknown") + ", Netty " + netty + ", Java "
+                + Runtime.version() + ")";
+    }
+
     /** Parses a command's options; returns null when {@code --help} was asked. */
     static Settings parse(String command, List<String> args) {
+        return parse(command, args, System.getenv("CORRAL_CLASSPATH"));
+    }
+
+    /**
+     * Parses a command's options, {@code --opt value} or {@code --opt=value}; {@code classPathEnv} is
+     * {@code CORRAL_CLASSPATH} (null when unset). Returns null when {@code --help} was asked.
+     */
+    static Settings parse(String command, List<String> given, String classPathEnv) {
+        List<String> args = new ArrayList<>();
+        for (String a : given) {
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 2) {
+                args.add(a.substring(0, eq));
+                args.add(a.substring(eq + 1));
+            } else {
+                args.add(a);
+            }
+        }
+        pages.clear();
+        List<Path> classPath = new ArrayList<>();
+        if (classPathEnv != null && !classPathEnv.isBlank()) classPath.addAll(classPathEntries("CORRAL_CLASSPATH", classPathEnv));
         Settings.Builder b = Settings.builder();
         List<Path> pa = new ArrayList<>();
         Path tlsCert = null, tlsKey = null, tlsCa = null;
@@ -269,6 +371,15 @@ public final class Main {
                 case "--placement" -> b.placement(io.corral.erlang.Placement.parse(need(a, v)));
                 case "--dist-bind" -> b.distBind(need(a, v));
                 case "--net-ticktime" -> b.netTickTime(java.time.Duration.ofSeconds(intArg(a, v)));
+                case "--classpath" -> classPath.addAll(classPathEntries(a, need(a, v)));
+                case "--page" -> {
+                    String spec = need(a, v);
+                    int eq = spec.indexOf('=');
+                    if (eq < 1 || !spec.startsWith("/")) throw new IllegalArgumentException("--page needs URLPATH=FILE, got '" + spec + "'");
+                    Path f = Path.of(spec.substring(eq + 1));
+                    if (!Files.isReadable(f)) throw new IllegalArgumentException("--page file " + f + " cannot be read");
+                    pages.put(spec.substring(0, eq), f);
+                }
                 case "--pa" -> {
                     Path p = Path.of(need(a, v));
                     if (!Files.isDirectory(p)) throw new IllegalArgumentException("--pa " + p + " is not a directory");
@@ -300,7 +411,22 @@ public final class Main {
         b.codePaths(pa);
         b.listener(listener.allowedOrigins(origins).build());
         b.flow(flow);
+        b.classPath(classPath);
         return b.build();
+    }
+
+    /** A java-style class path (entries separated by ':'), each entry a directory or a jar that exists. */
+    private static List<Path> classPathEntries(String from, String value) {
+        List<Path> out = new ArrayList<>();
+        for (String e : value.split(java.io.File.pathSeparator)) {
+            if (e.isEmpty()) continue;
+            Path p = Path.of(e);
+            if (!Files.isDirectory(p) && !(Files.isRegularFile(p) && e.endsWith(".jar"))) {
+                throw new IllegalArgumentException(from + ": " + p + " is neither a directory nor a .jar file");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     private static String need(String option, String value) {
@@ -333,6 +459,15 @@ public final class Main {
             return Integer.parseInt(need(option, value));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " needs a number, got '" + value + "'");
+        }
+    }
+
+    /** The demo's browser page (java-node/src/main/resources/io/corral/demo/index.html), served at {@code /}. */
+    static io.corral.transport.StaticPages.Page demoPage() {
+        try (InputStream in = Main.class.getResourceAsStream("/io/corral/demo/index.html")) {
+            return new io.corral.transport.StaticPages.Page("text/html; charset=utf-8", in.readAllBytes());
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the demo page is missing from the jar", e);
         }
     }
 

@@ -1,11 +1,17 @@
 package io.corral.compat;
 
+import com.ericsson.otp.erlang.OtpErlangPid;
+import io.corral.api.PartialRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.corral.api.Command;
 import io.corral.connection.SessionContext;
 import java.util.List;
 
 /** How both Java handler shapes run a websocket callback and carry out its result, the way Cowboy's loop does. */
 final class Callbacks {
+    private static final Logger log = LoggerFactory.getLogger("io.corral.handler");
+
     private Callbacks() {}
 
     @FunctionalInterface
@@ -14,17 +20,20 @@ final class Callbacks {
     }
 
     /**
-     * Runs a callback. A throw is Cowboy's callback crash (close 1011, terminate with the crash); a null result is an
-     * invalid return (the process dies: no close frame, no terminate). Returns null when the session is over.
+     * Runs a callback. A throw is Cowboy's callback crash (close 1011, terminate with the crash), reported at WARN;
+     * a null result is an invalid return (the process dies: no close frame, no terminate). Returns null when the
+     * session is over.
      */
-    static <R> R invoke(SessionContext ctx, Callback<R> callback) {
+    static <R> R invoke(SessionContext ctx, String handler, String callback, PartialRequest request,
+            Callback<R> call) {
         R r;
         long started = System.nanoTime();
         try {
-            r = callback.call();
+            r = call.call();
         } catch (Throwable t) {
             rethrowIfFatal(t);
             ctx.stats().callback(System.nanoTime() - started);
+            crashed(handler, callback, request, ctx.connection().pid(), t);
             ctx.crash("error", t);
             return null;
         }
@@ -43,6 +52,16 @@ final class Callbacks {
      */
     static void rethrowIfFatal(Throwable t) {
         if (t instanceof VirtualMachineError e && !(t instanceof StackOverflowError)) throw e;
+    }
+
+    /**
+     * One WARN line naming the handler, the callback and the connection, then the stack: what Cowboy's crash report
+     * (cowboy_websocket:handler_call/6 via cowboy_stream's error logging) tells about an Erlang handler.
+     */
+    static void crashed(String handler, String callback, PartialRequest request, OtpErlangPid pid, Throwable t) {
+        String peer = request.peer() == null ? "?" : request.peer().getHostString() + ":" + request.peer().getPort();
+        log.warn("Java handler {} crashed in {} on {} from {} (pid {}): {}", handler, callback, request.path(), peer,
+                pid == null ? "none" : pid, t.toString(), t);
     }
 
     static void carryOut(SessionContext ctx, List<Command> commands, boolean hibernate) {

@@ -1,5 +1,6 @@
 package io.corral.compat;
 
+import io.corral.api.Term;
 import io.corral.api.WebSocketHandler;
 import io.corral.api.WebSocketHandler1;
 import io.corral.connection.HandlerEndpoint;
@@ -26,13 +27,42 @@ public final class Endpoints {
 
     public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, Function<Route, HandlerEndpoint> erlang)
             throws UnknownHandlerException {
+        return resolve(routes, erlang, Map.of());
+    }
+
+    /**
+     * As {@link #resolve(List, Function)}, where {@code given} holds the handlers given in code (instances or
+     * suppliers), by the handler name their routes carry.
+     */
+    public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, Function<Route, HandlerEndpoint> erlang,
+            Map<String, Function<Term, HandlerEndpoint>> given) throws UnknownHandlerException {
+        return resolve(routes, erlang, given, Endpoints.class.getClassLoader());
+    }
+
+    /** As {@link #resolve(List, Function, Map)}, loading handler classes named in routes with {@code classes}. */
+    public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, Function<Route, HandlerEndpoint> erlang,
+            Map<String, Function<Term, HandlerEndpoint>> given, ClassLoader classes) throws UnknownHandlerException {
         Map<Route, HandlerEndpoint> out = new LinkedHashMap<>();
-        for (Route r : routes) out.put(r, resolve(r, erlang));
+        for (Route r : routes) {
+            Function<Term, HandlerEndpoint> g = given.get(r.handlerName());
+            out.put(r, g != null ? g.apply(r.options()) : resolve(r, erlang, classes));
+        }
         return out;
     }
 
-    static HandlerEndpoint resolve(Route route, Function<Route, HandlerEndpoint> erlang) throws UnknownHandlerException {
-        if (route.isJavaHandler()) return java(route);
+    /** A handler instance given in code, whichever shape it implements. */
+    public static HandlerEndpoint of(Object handler, Term options) {
+        return switch (handler) {
+            case WebSocketHandler<?> h -> new JavaEndpoint<>(h, options);
+            case WebSocketHandler1<?> h -> new JavaEndpoint1<>(h, options);
+            default -> throw new IllegalArgumentException(handler.getClass().getName()
+                    + " implements neither io.corral.api.WebSocketHandler (2.x) nor io.corral.api.WebSocketHandler1 (1.x)");
+        };
+    }
+
+    static HandlerEndpoint resolve(Route route, Function<Route, HandlerEndpoint> erlang, ClassLoader classes)
+            throws UnknownHandlerException {
+        if (route.isJavaHandler()) return java(route, classes);
         if (erlang == null) {
             throw new UnknownHandlerException("route " + route.pathPattern() + " (line " + route.line()
                     + ") names Erlang module " + route.handlerName() + " but no Erlang node is configured");
@@ -41,14 +71,19 @@ public final class Endpoints {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static HandlerEndpoint java(Route route) throws UnknownHandlerException {
+    private static HandlerEndpoint java(Route route, ClassLoader classes) throws UnknownHandlerException {
         String name = route.handlerName();
         Class<?> cls;
         try {
-            cls = Class.forName(name);
+            cls = Class.forName(name, true, classes);
         } catch (ClassNotFoundException e) {
             throw new UnknownHandlerException("route " + route.pathPattern() + " (line " + route.line()
-                    + "): Java handler class " + name + " not found on the class path");
+                    + "): Java handler class " + name + " not found on the class path"
+                    + (classes instanceof java.net.URLClassLoader u && u.getURLs().length > 0
+                            ? " nor in " + java.util.Arrays.toString(u.getURLs()) : " (add its classes with --classpath)"));
+        } catch (LinkageError e) {
+            throw new UnknownHandlerException("route " + route.pathPattern() + " (line " + route.line()
+                    + "): Java handler class " + name + " cannot be loaded: " + e);
         }
         Object instance;
         try {

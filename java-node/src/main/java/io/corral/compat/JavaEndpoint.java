@@ -17,6 +17,7 @@ import io.corral.handshake.UpgradeRequest;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +28,25 @@ import org.slf4j.LoggerFactory;
 public final class JavaEndpoint<S> implements HandlerEndpoint {
     private static final Logger log = LoggerFactory.getLogger(JavaEndpoint.class);
 
-    private final WebSocketHandler<S> handler;
+    private final Supplier<? extends WebSocketHandler<S>> handlers;
+    private final String name;
     private final Term options;
 
+    /** One handler object for every connection of the route (its own fields are shared state, a chat room's). */
     public JavaEndpoint(WebSocketHandler<S> handler, Term options) {
-        this.handler = handler;
+        this(handler.getClass().getName(), () -> handler, options);
+    }
+
+    /** A handler object per connection, from {@code handlers}, asked once per upgrade request before init. */
+    public JavaEndpoint(String name, Supplier<? extends WebSocketHandler<S>> handlers, Term options) {
+        this.name = name;
+        this.handlers = handlers;
         this.options = options;
     }
 
     @Override
     public String name() {
-        return handler.getClass().getName();
+        return name;
     }
 
     @Override
@@ -48,21 +57,27 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
     @Override
     public CompletionStage<InitDecision> init(UpgradeRequest request, ConnectionProcess process) {
         InitResult<S> result;
+        WebSocketHandler<S> handler = null;
         try {
+            handler = handlers.get();
+            if (handler == null) throw new IllegalStateException("the handler supplier returned null");
             result = handler.init(request, options);
         } catch (Throwable t) {
             Callbacks.rethrowIfFatal(t);
+            Callbacks.crashed(name, handler == null ? "its supplier" : "init", request.partial(),
+                    process.connection().pid(), t);
             // Cowboy calls terminate({crash, ...}) with the handler options as the state, then answers 500.
-            callTerminate(new TerminateReason.Crash("error", t), request.partial(), null);
+            if (handler != null) callTerminate(handler, new TerminateReason.Crash("error", t), request.partial(), null);
             return CompletableFuture.completedFuture(new InitDecision.Crash(t.toString()));
         }
         return CompletableFuture.completedFuture(switch (result) {
             case InitResult.Upgrade<S> u -> {
                 HandlerOptions o = u.options() != null ? u.options() : request.profile().defaults();
-                yield new InitDecision.Upgrade(new Session(u.state(), request.partial()), o, request.responseHeaders());
+                yield new InitDecision.Upgrade(new Session(handler, u.state(), request.partial()), o,
+                        request.responseHeaders());
             }
             case InitResult.NoUpgrade<S> n -> {
-                callTerminate(TerminateReason.NORMAL, request.partial(), n.state());
+                callTerminate(handler, TerminateReason.NORMAL, request.partial(), n.state());
                 Map<String, String> headers = new java.util.LinkedHashMap<>(request.responseHeaders());
                 headers.putAll(n.headers());
                 yield n.status() == null ? new InitDecision.Reply(204, headers, Frame.EMPTY)
@@ -71,7 +86,7 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
         });
     }
 
-    private void callTerminate(TerminateReason reason, PartialRequest req, S state) {
+    private void callTerminate(WebSocketHandler<S> handler, TerminateReason reason, PartialRequest req, S state) {
         try {
             handler.terminate(reason, req, state);
         } catch (Throwable t) {
@@ -82,36 +97,38 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
 
     /** One connection's handler state. */
     private final class Session implements HandlerSession {
+        private final WebSocketHandler<S> handler;
         private S state;
         private final PartialRequest request;
 
-        Session(S state, PartialRequest request) {
+        Session(WebSocketHandler<S> handler, S state, PartialRequest request) {
+            this.handler = handler;
             this.state = state;
             this.request = request;
         }
 
         @Override
         public void websocketInit(SessionContext ctx) {
-            run(ctx, () -> handler.websocketInit(state, ctx.connection()));
+            run(ctx, "websocketInit", () -> handler.websocketInit(state, ctx.connection()));
         }
 
         @Override
         public void handle(Frame frame, SessionContext ctx) {
-            run(ctx, () -> handler.websocketHandle(frame, state));
+            run(ctx, "websocketHandle", () -> handler.websocketHandle(frame, state));
         }
 
         @Override
         public void info(Term message, SessionContext ctx) {
-            run(ctx, () -> handler.websocketInfo(message, state));
+            run(ctx, "websocketInfo", () -> handler.websocketInfo(message, state));
         }
 
         @Override
         public void terminate(TerminateReason reason, SessionContext ctx) {
-            callTerminate(reason, request, state);
+            callTerminate(handler, reason, request, state);
         }
 
-        private void run(SessionContext ctx, Callbacks.Callback<Result<S>> callback) {
-            Result<S> r = Callbacks.invoke(ctx, callback);
+        private void run(SessionContext ctx, String callback, Callbacks.Callback<Result<S>> call) {
+            Result<S> r = Callbacks.invoke(ctx, name, callback, request, call);
             if (r == null) return;
             state = r.state();
             Callbacks.carryOut(ctx, r.commands(), r.hibernate());

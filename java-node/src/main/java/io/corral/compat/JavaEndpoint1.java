@@ -3,6 +3,7 @@ package io.corral.compat;
 import io.corral.api.Command;
 import io.corral.api.Frame;
 import io.corral.api.HandlerOptions;
+import io.corral.api.PartialRequest;
 import io.corral.api.Req1;
 import io.corral.api.TerminateReason;
 import io.corral.api.Term;
@@ -58,6 +59,7 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
             init = handler.websocketInit(req, options, process.connection());
         } catch (Throwable t) {
             Callbacks.rethrowIfFatal(t);
+            Callbacks.crashed(name(), "websocketInit", request.partial(), process.connection().pid(), t);
             return CompletableFuture.completedFuture(new InitDecision.Crash(t.toString()));
         }
         if (init.shutdown()) {
@@ -70,16 +72,19 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
                 .idleTimeoutMillis(init.timeoutMillis() == null ? HandlerOptions.INFINITY : init.timeoutMillis())
                 .build();
         return CompletableFuture.completedFuture(
-                new InitDecision.Upgrade(new Session(init.req(), init.state()), o, init.req().respHeaders()));
+                new InitDecision.Upgrade(new Session(init.req(), init.state(), request.partial()), o,
+                        init.req().respHeaders()));
     }
 
     private final class Session implements HandlerSession {
         private Req1 req;
         private S state;
+        private final PartialRequest request;
 
-        Session(Req1 req, S state) {
+        Session(Req1 req, S state, PartialRequest request) {
             this.req = req;
             this.state = state;
+            this.request = request;
         }
 
         @Override
@@ -89,12 +94,12 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
 
         @Override
         public void handle(Frame frame, SessionContext ctx) {
-            run(ctx, () -> handler.websocketHandle(frame, req, state));
+            run(ctx, "websocketHandle", () -> handler.websocketHandle(frame, req, state));
         }
 
         @Override
         public void info(Term message, SessionContext ctx) {
-            run(ctx, () -> handler.websocketInfo(message, req, state));
+            run(ctx, "websocketInfo", () -> handler.websocketInfo(message, req, state));
         }
 
         @Override
@@ -107,8 +112,8 @@ public final class JavaEndpoint1<S> implements HandlerEndpoint {
             }
         }
 
-        private void run(SessionContext ctx, Callbacks.Callback<Result1<S>> callback) {
-            Result1<S> r = Callbacks.invoke(ctx, callback);
+        private void run(SessionContext ctx, String callback, Callbacks.Callback<Result1<S>> call) {
+            Result1<S> r = Callbacks.invoke(ctx, name(), callback, request, call);
             if (r == null) return;
             req = r.req();
             state = r.state();

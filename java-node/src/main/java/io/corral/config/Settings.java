@@ -37,16 +37,19 @@ import java.util.List;
  *     NodeSettings' default (loopback)
  * @param flow per-connection limits in both directions (in flight to a remote handler, queued towards the client,
  *     send timeout), defaults in {@link FlowLimits#DEFAULTS}; a route's settings map may override them
+ * @param classPath directories and jars where Java handler classes named in the routes are also looked for
+ *     ({@code --classpath}, {@code CORRAL_CLASSPATH}), after Corral's own class path
  */
 public record Settings(String bind, int port, Path routesFile, String routesText, String routesName,
         VersionProfile cowboyVersion, int threads, String nodeName, String cookie, Path cookieFile, String erlangNode,
         List<Path> codePaths, TlsSettings tls, int metricsPort, String metricsBind, boolean jmx, java.time.Duration drainTimeout,
         ListenerSettings listener, List<String> erlangNodes, Placement placement, java.time.Duration netTickTime,
-        String distBind, FlowLimits flow) {
+        String distBind, FlowLimits flow, List<Path> classPath) {
 
     public Settings {
         codePaths = List.copyOf(codePaths);
         erlangNodes = List.copyOf(erlangNodes);
+        classPath = List.copyOf(classPath);
     }
 
     /** How long a drain waits for clients' close replies unless told otherwise. */
@@ -79,6 +82,7 @@ public record Settings(String bind, int port, Path routesFile, String routesText
         private java.time.Duration netTickTime;
         private String distBind;
         private FlowLimits flow = FlowLimits.DEFAULTS;
+        private List<Path> classPath = List.of();
 
         public Builder bind(String v) {
             bind = v;
@@ -189,6 +193,11 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return this;
         }
 
+        public Builder classPath(List<Path> v) {
+            classPath = v;
+            return this;
+        }
+
         public Settings build() {
             if (routesFile == null && routesText == null) throw new IllegalArgumentException("--routes FILE is required");
             if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0-65535, got " + port);
@@ -199,7 +208,8 @@ public record Settings(String bind, int port, Path routesFile, String routesText
             return new Settings(bind, port, routesFile, routesText, routesName, cowboyVersion, threads, nodeName,
                     cookie, cookieFile, erlangNodes.isEmpty() ? null : erlangNodes.getFirst(), codePaths, tls,
                     metricsPort, metricsBind, jmx, drainTimeout, listener, erlangNodes, placement, netTickTime, distBind,
-                    flow);
+                    flow,
+                    classPath);
         }
     }
 }

@@ -31,6 +31,8 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     private volatile boolean exited;
     /** Run once when the process exits (placement's count of a node's connections); null when nobody asked. */
     private volatile Runnable onExit;
+    /** The groups joined, as {scope, group} pairs, so the end of the process leaves them all. */
+    private final java.util.Set<java.util.List<String>> groups = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Messages and exit signals received while no target is attached (event loop only). */
     private ArrayDeque<Runnable> pending;
 
@@ -64,6 +66,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     public void exit(OtpErlangObject reason) {
         if (exited) return;
         exited = true;
+        leaveAll();
         binding.exit(reason);
         Runnable r = onExit;
         onExit = null;
@@ -80,6 +83,11 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
             onExit = null;
             r.run();
         }
+    }
+
+    private void leaveAll() {
+        for (java.util.List<String> g : groups) LocalGroups.leave(g.get(0), g.get(1), this);
+        groups.clear();
     }
 
     /** Sets who gets the messages from now on; anything pending is handed over first. Event loop only. */
@@ -150,6 +158,26 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         @Override
         public java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout) {
             return binding.call(name, node, request, timeout);
+        }
+
+        @Override
+        public void joinLocal(String group) {
+            if (exited) return;
+            groups.add(java.util.List.of(LocalGroups.SCOPE, group));
+            LocalGroups.join(LocalGroups.SCOPE, group, ConnectionProcess.this);
+            // An exit that ran between the check and the join has already left its groups: undo this one.
+            if (exited) leaveAll();
+        }
+
+        @Override
+        public void leaveLocal(String group) {
+            groups.remove(java.util.List.of(LocalGroups.SCOPE, group));
+            LocalGroups.leave(LocalGroups.SCOPE, group, ConnectionProcess.this);
+        }
+
+        @Override
+        public int sendLocal(String group, Term message) {
+            return LocalGroups.send(LocalGroups.SCOPE, group, message.raw());
         }
     }
 

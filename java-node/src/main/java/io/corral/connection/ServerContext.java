@@ -48,7 +48,18 @@ public final class ServerContext {
         return metrics;
     }
 
-    public String listener() {
+    private volatile Map<String, io.corral.transport.StaticPages.Page> pages = Map.of();
+
+    /** Pages served to plain GETs by path (the demo's browser page); set before the listener starts. */
+    public void pages(Map<String, io.corral.transport.StaticPages.Page> pages) {
+        this.pages = Map.copyOf(pages);
+    }
+
+    public Map<String, io.corral.transport.StaticPages.Page> pages() {
+        return pages;
+    }
+
+        public String listener() {
         return listener;
     }
 

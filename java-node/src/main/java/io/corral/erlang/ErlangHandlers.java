@@ -50,6 +50,12 @@ public final class ErlangHandlers {
      */
     public static Placed resolve(List<Route> routes, ErlangNode node, List<String> handlerNodes, Placement placement)
             throws MissingModuleException {
+        return resolve(routes, node, handlerNodes, placement, null);
+    }
+
+    /** As {@link #resolve(List, ErlangNode, List, Placement)}; a missing module names {@code routesName}:LINE. */
+    public static Placed resolve(List<Route> routes, ErlangNode node, List<String> handlerNodes, Placement placement,
+            String routesName) throws MissingModuleException {
         Set<String> modules = new LinkedHashSet<>();
         for (Route r : routes) if (!r.isJavaHandler()) modules.add(r.handlerName());
         Map<Route, HandlerEndpoint> out = new LinkedHashMap<>();
@@ -68,7 +74,8 @@ public final class ErlangHandlers {
                 Term gen = t.element(1);
                 if (gen.isAtom()) generation.putIfAbsent(m, gen.atomValue());
                 else problems.computeIfAbsent(m, k -> new ArrayList<>())
-                        .add("module " + m + " is not loadable on node " + n + " (" + gen.element(1) + ")");
+                        .add(where(routes, m, routesName) + "module " + m + " is not loadable on node " + n + " ("
+                                + gen.element(1) + ")");
             }
         }
         if (generation.isEmpty() && problems.isEmpty()) {
@@ -86,6 +93,14 @@ public final class ErlangHandlers {
                     gen.equals("1.x") ? VersionProfile.V1_1 : VersionProfile.V2_LATEST, live, placement, node));
         }
         return new Placed(out, live);
+    }
+
+    /** "FILE:LINE: route PATH: " for each route that names {@code module}, so the user finds the line to fix. */
+    private static String where(List<Route> routes, String module, String routesName) {
+        String w = routes.stream().filter(r -> r.handlerName().equals(module))
+                .map(r -> (routesName == null ? "" : routesName + ":" + r.line() + ": ") + "route " + r.pathPattern())
+                .collect(java.util.stream.Collectors.joining(", "));
+        return w.isEmpty() ? "" : w + ": ";
     }
 
     /** Connected now, or at once: a node that is down fails its epmd lookup without waiting. */
@@ -120,11 +135,17 @@ public final class ErlangHandlers {
     /** Builds an endpoint per Erlang route, after one check call for all their modules. */
     public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, ErlangNode node, String handlerNode)
             throws MissingModuleException {
+        return resolve(routes, node, handlerNode, null);
+    }
+
+    /** As {@link #resolve(List, ErlangNode, String)}; a missing module's error names {@code routesName} and the line. */
+    public static Map<Route, HandlerEndpoint> resolve(List<Route> routes, ErlangNode node, String handlerNode,
+            String routesName) throws MissingModuleException {
         Set<String> modules = new LinkedHashSet<>();
         for (Route r : routes) if (!r.isJavaHandler()) modules.add(r.handlerName());
         Map<Route, HandlerEndpoint> out = new LinkedHashMap<>();
         if (modules.isEmpty()) return out;
-        Map<String, VersionProfile> generations = generations(node, handlerNode, modules);
+        Map<String, VersionProfile> generations = generations(node, handlerNode, modules, routes, routesName);
         for (Route r : routes) {
             if (r.isJavaHandler()) continue;
             out.put(r, new RemoteEndpoint(r.handlerName(), r.options(), handlerNode, generations.get(r.handlerName()), node));
@@ -163,8 +184,8 @@ public final class ErlangHandlers {
                 + CHECK_TIMEOUT.toSeconds() + " s (" + last + "): is corral_bridge started there, with the same cookie?");
     }
 
-    private static Map<String, VersionProfile> generations(ErlangNode node, String handlerNode, Set<String> modules)
-            throws MissingModuleException {
+    private static Map<String, VersionProfile> generations(ErlangNode node, String handlerNode, Set<String> modules,
+            List<Route> routes, String routesName) throws MissingModuleException {
         List<Term> mods = new ArrayList<>();
         for (String m : modules) mods.add(Term.atom(m));
         awaitBridge(node, handlerNode);
@@ -184,7 +205,12 @@ public final class ErlangHandlers {
         if (answer.isTagged("error", 2)) {
             List<String> problems = new ArrayList<>();
             for (Term t : answer.element(1).listValue()) {
-                problems.add("module " + t.element(0).atomValue() + " is not loadable on node " + handlerNode + " ("
+                String module = t.element(0).atomValue();
+                String where = routes.stream().filter(r -> r.handlerName().equals(module))
+                        .map(r -> (routesName == null ? "" : routesName + ":" + r.line() + ": ")
+                                + "route " + r.pathPattern())
+                        .collect(java.util.stream.Collectors.joining(", "));
+                problems.add(where + ": module " + module + " is not loadable on node " + handlerNode + " ("
                         + t.element(1) + ")");
             }
             throw new MissingModuleException(String.join("; ", problems));

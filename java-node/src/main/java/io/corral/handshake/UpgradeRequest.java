@@ -2,6 +2,7 @@ package io.corral.handshake;
 
 import io.corral.api.PartialRequest;
 import io.corral.api.Request;
+import io.corral.api.Term;
 import io.corral.config.VersionProfile;
 import io.corral.routing.Match;
 import java.net.InetSocketAddress;
@@ -103,15 +104,16 @@ public final class UpgradeRequest implements Request {
     }
 
     @Override
-    public List<Map.Entry<String, String>> parseQs() {
-        List<Map.Entry<String, String>> out = new ArrayList<>();
+    public List<Map.Entry<String, Term>> parseQs() {
+        List<Map.Entry<String, Term>> out = new ArrayList<>();
         if (qs.isEmpty()) return out;
         for (String pair : qs.split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
             String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "true" : pair.substring(eq + 1);
-            out.add(new AbstractMap.SimpleImmutableEntry<>(decode(k), eq < 0 ? v : decode(v)));
+            // cow_qs:parse_qs/1: a name alone is {Name, true}; "name=" is {Name, <<>>}.
+            Term v = eq < 0 ? Term.atom("true") : Term.binary(decode(pair.substring(eq + 1)));
+            out.add(new AbstractMap.SimpleImmutableEntry<>(decode(k), v));
         }
         return out;
     }

@@ -58,6 +58,54 @@ public final class RoutesFile {
         return new RoutesFile(new SourceTerms(name, List.of(routes), new java.util.IdentityHashMap<>())).router(routes);
     }
 
+    /**
+     * A route given in code ({@code Corral.builder().route(...)}): {@code {Path, Handler, Opts}} under the host match
+     * {@code host} ({@code "_"} for any host).
+     */
+    public record Added(String host, String path, String handler, Term options) {}
+
+    /**
+     * The routes of {@code text} followed by routes given in code. A route given in code joins the file's host
+     * entry with the same host match (Cowboy stops at the first host that matches, so a separate entry after the
+     * file's {@code '_'} would never be reached), after that entry's own paths; otherwise it gets a host entry of
+     * its own at the end.
+     */
+    public static Router parse(String text, String fileName, List<Added> added) throws RoutesFileException {
+        SourceTerms source = ErlangTermReader.readOne(text, fileName);
+        Term top = source.terms().getFirst();
+        if (added.isEmpty()) return new RoutesFile(source).router(top);
+        if (!(top.raw() instanceof OtpErlangList)) {
+            throw source.error(top, "expected a list of {HostMatch, Paths} tuples but found " + top);
+        }
+        List<Term> hosts = new ArrayList<>(top.listValue());
+        for (Added a : added) {
+            Term host = a.host().equals("_") ? Term.atom("_") : Term.binary(a.host());
+            Term path = a.path().equals("_") ? Term.atom("_") : Term.binary(a.path());
+            Term entry = Term.tuple(path, Term.atom(a.handler()), a.options());
+            int at = -1;
+            for (int i = 0; i < hosts.size(); i++) {
+                Term h = hosts.get(i);
+                if (h.isTuple(2) && sameMatch(h.element(0), host) && h.element(1).raw() instanceof OtpErlangList) at = i;
+                if (at >= 0) break;
+            }
+            if (at < 0) {
+                hosts.add(Term.tuple(host, Term.list(List.of(entry))));
+            } else {
+                // The file's path tuples are kept as they are, so their lines still name the file's lines.
+                List<Term> paths = new ArrayList<>(hosts.get(at).element(1).listValue());
+                paths.add(entry);
+                hosts.set(at, Term.tuple(hosts.get(at).element(0), Term.list(paths)));
+            }
+        }
+        return new RoutesFile(source).router(Term.list(hosts));
+    }
+
+    private static boolean sameMatch(Term a, Term b) {
+        if (a.isAtom("_") || b.isAtom("_")) return a.isAtom("_") && b.isAtom("_");
+        String x = matchBytes(a);
+        return x != null && x.equals(matchBytes(b));
+    }
+
     private Router router(Term top) throws RoutesFileException {
         if (!(top.raw() instanceof OtpErlangList)) {
             throw source.error(top, "expected a list of {HostMatch, Paths} tuples but found " + top);

@@ -90,8 +90,10 @@ public final class CorralServer implements AutoCloseable {
                                     .setMaxHeaderSize(limits.maxHeaderBlockSize());
                             ch.pipeline()
                                     .addLast("request-timeout", HttpUpgradeHandler.requestTimeout(limits))
-                                    .addLast("http", new HttpServerCodec(decoder))
-                                    .addLast("upgrade", new HttpUpgradeHandler(context, limits));
+                                    .addLast("http", new HttpServerCodec(decoder));
+                            // The demo's and examples' browser pages, answered before any upgrade handling.
+                            if (!context.pages().isEmpty()) ch.pipeline().addLast("pages", new StaticPages(context.pages()));
+                            ch.pipeline().addLast("upgrade", new HttpUpgradeHandler(context, limits));
                         }
                     })
                     .bind(bind, port).sync().channel();

@@ -15,19 +15,19 @@ public final class Script1Handler implements WebSocketHandler1<String> {
 
     @Override
     public Init1<String> websocketInit(Req1 req, Term options, Connection self) {
-        String id = req.qsVal("id");
+        String id = qs(req, "id");
         Recorder.record(id, "websocket_init version=" + req.meta("websocket_version") + " self=" + (self.pid() != null));
-        if (req.qsVal("crash") != null) throw new IllegalStateException("crash in websocket_init/3");
-        if (req.qsVal("reply") != null) return Init1.shutdown(req.reply(Integer.parseInt(req.qsVal("reply"))));
-        if (req.qsVal("shutdown") != null) return Init1.shutdown(req);
+        if (qs(req, "crash") != null) throw new IllegalStateException("crash in websocket_init/3");
+        if (qs(req, "reply") != null) return Init1.shutdown(req.reply(Integer.parseInt(qs(req, "reply"))));
+        if (qs(req, "shutdown") != null) return Init1.shutdown(req);
         Req1 r = req;
-        String protocol = req.qsVal("protocol");
+        String protocol = qs(req, "protocol");
         if (protocol != null && req.subprotocols() != null && req.subprotocols().contains(protocol)) {
             r = r.setRespHeader("sec-websocket-protocol", protocol);
         }
         // A message to self from websocket_init/3 is handled before any client frame (1.x guide).
         self.post(Term.binary("from websocket_init"));
-        String timeout = req.qsVal("timeout");
+        String timeout = qs(req, "timeout");
         return timeout == null ? Init1.ok(r, id) : Init1.ok(r, id, Long.parseLong(timeout));
     }
 
@@ -52,5 +52,11 @@ public final class Script1Handler implements WebSocketHandler1<String> {
     @Override
     public void websocketTerminate(Term reason, Req1 req, String id) {
         Recorder.record(id, "terminate " + reason);
+    }
+
+    /** A query value as text; a flag ({@code ?name}, Cowboy's {@code true}) reads as "true". */
+    private static String qs(io.corral.api.Req1 req, String name) {
+        io.corral.api.Term v = req.qsVal(name);
+        return v == null ? null : v.isAtom("true") ? "true" : v.stringValue();
     }
 }

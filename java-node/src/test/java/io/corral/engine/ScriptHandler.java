@@ -41,7 +41,7 @@ public final class ScriptHandler implements WebSocketHandler<ScriptHandler.State
     @Override
     public InitResult<State> init(Request req, Term options) {
         Map<String, String> q = new java.util.HashMap<>();
-        req.parseQs().forEach(e -> q.put(e.getKey(), e.getValue()));
+        req.parseQs().forEach(e -> q.put(e.getKey(), e.getValue().isAtom("true") ? "true" : e.getValue().stringValue()));
         String id = q.get("id");
         Recorder.record(id, "init " + req.method() + " " + req.path() + " " + req.bindings());
         if ("init".equals(q.get("crash"))) throw new IllegalStateException("crash in init");

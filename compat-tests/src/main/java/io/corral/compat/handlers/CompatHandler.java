@@ -22,7 +22,7 @@ public final class CompatHandler implements WebSocketHandler<CompatHandler.State
     @Override
     public InitResult<State> init(Request req, Term options) {
         Map<String, String> q = new HashMap<>();
-        req.parseQs().forEach(e -> q.putIfAbsent(e.getKey(), e.getValue()));
+        req.parseQs().forEach(e -> q.putIfAbsent(e.getKey(), e.getValue().isAtom("true") ? "true" : e.getValue().stringValue()));
         String id = q.get("id");
         CompatRecorder.record(id, "init");
         if ("init".equals(q.get("crash"))) throw new IllegalStateException("crash_in_init");

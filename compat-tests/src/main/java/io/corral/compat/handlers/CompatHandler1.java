@@ -13,22 +13,22 @@ public final class CompatHandler1 implements WebSocketHandler1<CompatHandler1.St
 
     @Override
     public Init1<State> websocketInit(Req1 req, Term options, Connection self) {
-        String id = req.qsVal("id");
+        String id = qs(req, "id");
         // 1.x's init/3 and websocket_init/3 both run before the 101; Java 1.x handlers have the second only.
         CompatRecorder.record(id, "init");
-        if ("init".equals(req.qsVal("crash"))) throw new IllegalStateException("crash_in_init");
+        if ("init".equals(qs(req, "crash"))) throw new IllegalStateException("crash_in_init");
         CompatRecorder.record(id, "websocket_init");
-        if ("websocket_init".equals(req.qsVal("crash"))) throw new IllegalStateException("crash_in_websocket_init");
+        if ("websocket_init".equals(qs(req, "crash"))) throw new IllegalStateException("crash_in_websocket_init");
         State s = new State(id, CompatScript.reqEcho(req.binding("name"), req.qs(), req.header("x-compat"), req.peer(),
                 req.meta("websocket_version")), self);
-        if (req.qsVal("refuse") != null) return Init1.shutdown(req.reply(Integer.parseInt(req.qsVal("refuse"))));
-        if (req.qsVal("noreply") != null) return Init1.shutdown(req);
+        if (qs(req, "refuse") != null) return Init1.shutdown(req.reply(Integer.parseInt(qs(req, "refuse"))));
+        if (qs(req, "noreply") != null) return Init1.shutdown(req);
         Req1 r = req;
-        String p = req.qsVal("protocol");
+        String p = qs(req, "protocol");
         if (p != null && req.subprotocols() != null && req.subprotocols().contains(p)) r = r.setRespHeader("sec-websocket-protocol", p);
         // 1.x cannot send a frame before the 101: a message to self is handled before any client frame.
-        if ("frame".equals(req.qsVal("init"))) self.post(Term.atom("init_frame"));
-        String idle = req.qsVal("idle");
+        if ("frame".equals(qs(req, "init"))) self.post(Term.atom("init_frame"));
+        String idle = qs(req, "idle");
         return idle == null ? Init1.ok(r, s) : Init1.ok(r, s, Long.parseLong(idle));
     }
 
@@ -61,5 +61,11 @@ public final class CompatHandler1 implements WebSocketHandler1<CompatHandler1.St
     @Override
     public void websocketTerminate(Term reason, Req1 req, State s) {
         CompatRecorder.record(s.id(), "terminate " + ErlText.of(reason));
+    }
+
+    /** A query value as text; a flag ({@code ?name}, Cowboy's {@code true}) reads as "true". */
+    private static String qs(io.corral.api.Req1 req, String name) {
+        io.corral.api.Term v = req.qsVal(name);
+        return v == null ? null : v.isAtom("true") ? "true" : v.stringValue();
     }
 }

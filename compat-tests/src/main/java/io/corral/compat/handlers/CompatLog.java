@@ -16,7 +16,7 @@ public final class CompatLog implements WebSocketHandler<String> {
     @Override
     public InitResult<String> init(Request req, Term options) {
         return InitResult.upgrade(req.parseQs().stream().filter(e -> e.getKey().equals("id"))
-                .map(e -> e.getValue()).findFirst().orElse(null));
+                .map(e -> e.getValue().stringValue()).findFirst().orElse(null));
     }
 
     @Override

@@ -13,7 +13,7 @@ public final class CompatLog1 implements WebSocketHandler1<String> {
     @Override
     public Init1<String> websocketInit(Req1 req, Term options, Connection self) {
         self.post(Term.atom("send_log"));
-        return Init1.ok(req, req.qsVal("id"));
+        return Init1.ok(req, qs(req, "id"));
     }
 
     @Override
@@ -31,4 +31,10 @@ public final class CompatLog1 implements WebSocketHandler1<String> {
 
     @Override
     public void websocketTerminate(Term reason, Req1 req, String id) {}
+
+    /** A query value as text; a flag ({@code ?name}, Cowboy's {@code true}) reads as "true". */
+    private static String qs(io.corral.api.Req1 req, String name) {
+        io.corral.api.Term v = req.qsVal(name);
+        return v == null ? null : v.isAtom("true") ? "true" : v.stringValue();
+    }
 }

@@ -1,0 +1,100 @@
+package io.corral.embed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.corral.Corral;
+import io.corral.api.Term;
+import io.corral.demo.ChatHandler;
+import io.corral.wire.WireClient;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Groups from Java: join, leave, send to every member; a connection that ends leaves its groups. */
+class GroupsTest {
+    private static Corral corral;
+
+    @BeforeAll
+    static void start() throws Exception {
+        corral = Corral.builder().port(0).route("/chat/:room", new ChatHandler()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        corral.close();
+    }
+
+    private static WireClient member(String room) throws Exception {
+        WireClient w = WireClient.connect("127.0.0.1", corral.port(), "/chat/" + room);
+        assertEquals(101, w.handshake().status());
+        w.setReadTimeout(Duration.ofSeconds(20));
+        // websocketInit (the join) has run once the connection answers: the group now counts it.
+        w.sendText("/join");
+        awaitMembers("chat:" + room, -1);
+        return w;
+    }
+
+    /** Waits until the group has {@code n} members (n < 0: any), sending nothing to it. */
+    private static int awaitMembers(String group, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        int size;
+        do {
+            size = io.corral.connection.LocalGroups.members(io.corral.connection.LocalGroups.SCOPE, group).size();
+            if (n < 0 ? size > 0 : size == n) return size;
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(group + " has " + size + " members, expected " + n);
+    }
+
+    private static String next(WireClient w) throws IOException {
+        return w.readFrame().text();
+    }
+
+    @Test
+    void aTextFromOneMemberReachesEveryMemberOfItsGroupAndNoOther() throws Exception {
+        try (WireClient a = member("g1"); WireClient b = member("g1"); WireClient c = member("g1");
+             WireClient other = member("g1-other")) {
+            awaitMembers("chat:g1", 3);
+            a.sendText("hello");
+            assertEquals("hello", next(a), "the sender is a member too");
+            assertEquals("hello", next(b), "every member gets it");
+            assertEquals("hello", next(c), "every member gets it");
+            other.sendText("mine");
+            assertEquals("mine", next(other), "another group's member got nothing before its own text");
+        }
+    }
+
+    @Test
+    void aMemberThatLeavesGetsNothingMoreAndCanJoinAgain() throws Exception {
+        try (WireClient a = member("g2"); WireClient b = member("g2")) {
+            awaitMembers("chat:g2", 2);
+            b.sendText("/leave");
+            awaitMembers("chat:g2", 1);
+            a.sendText("after leave");
+            assertEquals("after leave", next(a));
+            b.sendText("/join");
+            awaitMembers("chat:g2", 2);
+            a.sendText("after join");
+            assertEquals("after join", next(a));
+            assertEquals("after join", next(b), "b's first frame is the one sent after it joined again");
+        }
+    }
+
+    @Test
+    void aConnectionThatEndsLeavesItsGroupsAndTheHandleReachesTheRest() throws Exception {
+        try (WireClient a = member("g3")) {
+            WireClient b = member("g3");
+            awaitMembers("chat:g3", 2);
+            b.sendClose(1000, "");
+            b.readUntilClose();
+            b.close();
+            awaitMembers("chat:g3", 1);
+            assertEquals(1, corral.sendLocal("chat:g3", Term.tuple(Term.atom("said"), Term.binary("from the app"))),
+                    "the group's one remaining member is reached from outside any connection");
+            assertEquals("from the app", next(a));
+        }
+    }
+}
