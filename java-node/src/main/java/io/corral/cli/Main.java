@@ -36,7 +36,8 @@ public final class Main {
             serve   Serves the routes in FILE: Cowboy's dispatch format as Erlang terms,
                     [{HostMatch, [{PathMatch, Handler, Opts}]}]. A Java handler is named by its class
                     ('com.example.ChatHandler'), an Erlang module by its name (chat_handler).
-            demo    Serves the built-in example handlers and prints their URLs.
+            demo    Serves the built-in example handlers and prints their URLs; http://ADDR:PORT/ is a
+                    browser page that opens each of them.
             compat  Runs the Cowboy compatibility catalogue (compat-tests) against a running server that
                     serves the compat handlers under PREFIX (Corral: compat-tests/routes/corral.routes;
                     Cowboy: the modules of compat-tests/src/main/erlang). Prints expected / observed /
