@@ -13,6 +13,11 @@
 -export([command/2, ensure_distribution/0, jvm_node/0]).
 
 -define(MAIN, "io.corral.cli.Main").
+%% The flags bin/env.sh's corral_exec gives every launched JVM: an OutOfMemoryError ends the JVM (so this listener
+%% exits and its supervisor restarts it) instead of leaving it half alive, and Netty's leak detector is off, as in
+%% production (at its default level it keeps the JIT from inlining the frame unmask loop).
+-define(JVM_FLAGS, ["--enable-native-access=ALL-UNNAMED", "-XX:+ExitOnOutOfMemoryError",
+                    "-Dio.netty.leakDetection.level=disabled"]).
 
 %% @doc The executable and its arguments for the JVM that joins as JvmNode and serves Owner's listener.
 -spec command(node(), node()) -> {ok, file:filename(), [string()]} | {error, {no_java, term()}}.
@@ -22,7 +27,7 @@ command(JvmNode, Owner) ->
             case class_path() of
                 {ok, ClassPath} ->
                     Extra = application:get_env(corral, jvm_args, []),
-                    {ok, Java, ["--enable-native-access=ALL-UNNAMED" | Extra]
+                    {ok, Java, ?JVM_FLAGS ++ Extra
                                ++ ["-cp", ClassPath, ?MAIN, "attach", "--node", atom_to_list(JvmNode),
                                    "--owner", atom_to_list(Owner)]};
                 {error, Why} ->

@@ -13,7 +13,8 @@ with_env(Env, Fun) ->
 
 the_command_runs_corral_attach_with_node_and_owner_and_nothing_secret_test() ->
     with_env([{java, "/bin/sh"}, {class_path, "/cp/a:/cp/b"}, {jvm_args, ["-Xmx64m"]}], fun() ->
-        ?assertEqual({ok, "/bin/sh", ["--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", "/cp/a:/cp/b",
+        ?assertEqual({ok, "/bin/sh", ["--enable-native-access=ALL-UNNAMED", "-XX:+ExitOnOutOfMemoryError",
+                                      "-Dio.netty.leakDetection.level=disabled", "-Xmx64m", "-cp", "/cp/a:/cp/b",
                                       "io.corral.cli.Main", "attach", "--node", "jvm@h", "--owner", "me@h"]},
                      corral_jvm:command('jvm@h', 'me@h'))
     end).
