@@ -83,7 +83,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     /** Read by the deflate encoder's filter, on this event loop. */
     private boolean deflate = true;
     private boolean active = true;
-    /** Inside a read batch: replies wait for {@link #channelReadComplete} to be flushed together. */
+    /** Inside a read batch or one Erlang message: what they produce is flushed together, once, at their end. */
     private boolean inRead;
     private Term shutdownReason;
     /** Drain: the 1001 is out and the socket waits for the client's close reply. */
@@ -644,8 +644,17 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     private void onInfo(Term message) {
         if (phase == Phase.CLOSED) return;
-        session.info(message, this);
+        // One message from erlang-bridge carries the answers to a whole batch of events: they are written as one
+        // flush, as the replies of one read batch are (a flush per answer halved the Erlang route's small-frame rate).
+        boolean outer = inRead;
+        inRead = true;
+        try {
+            session.info(message, this);
+        } finally {
+            inRead = outer;
+        }
         session.flush();
+        if (!inRead) channel.flush();
     }
 
     /**
