@@ -16,7 +16,8 @@
                     dispatch := term(), profile := '1.1' | '2.latest', compress := boolean(),
                     listener := #{atom() => term()},
                     drain_timeout => non_neg_integer(),
-                    tls => #{certfile := binary(), keyfile := binary(), cacertfile := binary() | undefined}}.
+                    tls => #{certfile := binary(), keyfile := binary(), cacertfile := binary() | undefined,
+                             password => binary()}}.
 
 -define(PROTOCOL_LIMITS, [request_timeout, max_headers, max_header_name_length, max_header_value_length,
                           max_request_line_length, allowed_origins]).
@@ -42,7 +43,8 @@ clear(_TransOpts, ProtoOpts) ->
 
 %% @doc cowboy:start_tls/3's options: start_clear/3's, and in the socket options ssl's certfile and keyfile (PEM,
 %% required) and cacertfile (PEM: client certificates must chain to it, as with {verify, verify_peer} and
-%% {fail_if_no_peer_cert, true}). TLS 1.3 and 1.2 only, ALPN http/1.1 (java-node's TlsSettings).
+%% {fail_if_no_peer_cert, true}), and ssl's password for an encrypted keyfile. TLS 1.3 and 1.2 only, ALPN http/1.1
+%% (java-node's TlsSettings).
 -spec tls(list() | map(), map()) -> {ok, config()} | {error, term()}.
 tls(TransOpts, ProtoOpts) ->
     case clear(TransOpts, ProtoOpts) of
@@ -55,7 +57,15 @@ tls(TransOpts, ProtoOpts) ->
                 {_, {error, Bad}, _} -> {error, Bad};
                 {_, _, {error, Bad}} -> {error, Bad};
                 {Cert, Key, Ca} ->
-                    {ok, Config#{protocol := tls, tls => #{certfile => Cert, keyfile => Key, cacertfile => Ca}}}
+                    Tls = #{certfile => Cert, keyfile => Key, cacertfile => Ca},
+                    case proplists:get_value(password, SocketOpts) of
+                        undefined ->
+                            {ok, Config#{protocol := tls, tls => Tls}};
+                        P when is_list(P); is_binary(P) ->
+                            {ok, Config#{protocol := tls, tls => Tls#{password => unicode:characters_to_binary(P)}}};
+                        P ->
+                            {error, {bad_option, {password, P}}}
+                    end
             end;
         Error ->
             Error

@@ -301,10 +301,26 @@ public final class Corral implements AutoCloseable {
         CompositeMeterRegistry meters = new CompositeMeterRegistry();
         resources.add(meters::close);
         ctx.metrics().bindTo(meters);
-        if (node != null && handlerNode != null) {
-            io.micrometer.core.instrument.Gauge.builder("corral.erlang.queue.depth", node, n -> n.queueDepth(handlerNode))
+        if (node != null) {
+            // One gauge per Erlang node this JVM is connected to: the handler nodes given at start and those found
+            // through pg come up at different times, so each is registered when its connection is (registering an
+            // existing name and tag again returns the same gauge).
+            ErlangNode n = node;
+            java.util.function.Consumer<String> gauge = peer -> io.micrometer.core.instrument.Gauge
+                    .builder("corral.erlang.queue.depth", n, x -> x.queueDepth(peer))
                     .description("distribution operations queued towards the Erlang node, not yet written")
-                    .tag("node", handlerNode).register(meters);
+                    .tag("node", peer).register(meters);
+            io.corral.erlang.NodeListener up = new io.corral.erlang.NodeListener() {
+                @Override
+                public void nodeUp(String peer) {
+                    gauge.accept(peer);
+                }
+            };
+            node.addNodeListener(up);
+            resources.add(() -> n.removeNodeListener(up));
+            if (handlerNode != null) gauge.accept(handlerNode);
+            settings.erlangNodes().forEach(gauge);
+            n.connectedNodes().forEach(gauge);
         }
         if (settings.metricsPort() >= 0) {
             PrometheusEndpoint endpoint = PrometheusEndpoint.start(settings.metricsBind(), settings.metricsPort(), meters);

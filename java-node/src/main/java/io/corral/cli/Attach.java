@@ -186,12 +186,14 @@ public final class Attach {
         if (drain != null && drain.isInteger()) drainTimeout = java.time.Duration.ofMillis(drain.longValue());
         io.netty.handler.ssl.SslContext ssl = null;
         Term tls = config.get("tls");
-        if (tls != null && tls.isMap()) { // start_tls/3: Cowboy's certfile, keyfile, cacertfile
+        if (tls != null && tls.isMap()) { // start_tls/3: Cowboy's certfile, keyfile, cacertfile, password
             Term ca = tls.get("cacertfile");
+            Term password = tls.get("password");
             try {
                 ssl = io.corral.transport.Tls.build(io.corral.config.TlsSettings.builder(
                         java.nio.file.Path.of(text(tls.get("certfile"))), java.nio.file.Path.of(text(tls.get("keyfile"))))
-                        .caFile(ca == null || ca.isAtom("undefined") ? null : java.nio.file.Path.of(text(ca))).build()).sslContext();
+                        .caFile(ca == null || ca.isAtom("undefined") ? null : java.nio.file.Path.of(text(ca)))
+                        .keyPassword(password == null ? null : text(password)).build()).sslContext();
             } catch (io.corral.transport.Tls.TlsConfigException e) {
                 return error(Term.tuple(Term.atom("tls"), Term.binary(e.getMessage())));
             }

@@ -70,6 +70,9 @@ public final class Main {
                                      needs --tls-key. TLS 1.3 and 1.2 only, ALPN http/1.1, OpenSSL
                                      (netty-tcnative BoringSSL) when it loads, else the JDK's TLS
               --tls-key FILE         the certificate's PEM private key (PKCS#8 or RSA/EC)
+              --tls-key-password-file F
+                                     the password of an encrypted key: the file's first line
+              --tls-key-password P   the same on the command line (every local user can read it there)
               --tls-ca FILE          require client certificates issued by these PEM CAs
               --metrics-port P       serve Prometheus text at http://127.0.0.1:P/metrics (default: off;
                                      0 picks a free port)
@@ -326,6 +329,7 @@ public final class Main {
         Settings.Builder b = Settings.builder();
         List<Path> pa = new ArrayList<>();
         Path tlsCert = null, tlsKey = null, tlsCa = null;
+        String tlsKeyPassword = null;
         io.corral.config.FlowLimits flow = io.corral.config.FlowLimits.DEFAULTS;
         switch (command) {
             case "serve" -> {}
@@ -402,18 +406,32 @@ public final class Main {
                 case "--tls-cert" -> tlsCert = Path.of(need(a, v));
                 case "--tls-key" -> tlsKey = Path.of(need(a, v));
                 case "--tls-ca" -> tlsCa = Path.of(need(a, v));
+                case "--tls-key-password" -> tlsKeyPassword = need(a, v);
+                case "--tls-key-password-file" -> tlsKeyPassword = firstLine(a, Path.of(need(a, v)));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
             i++;
         }
         if ((tlsCert == null) != (tlsKey == null)) throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         if (tlsCa != null && tlsCert == null) throw new IllegalArgumentException("--tls-ca needs --tls-cert and --tls-key");
-        if (tlsCert != null) b.tls(io.corral.config.TlsSettings.builder(tlsCert, tlsKey).caFile(tlsCa).build());
+        if (tlsKeyPassword != null && tlsKey == null) throw new IllegalArgumentException("a TLS key password needs --tls-key");
+        if (tlsCert != null) {
+            b.tls(io.corral.config.TlsSettings.builder(tlsCert, tlsKey).caFile(tlsCa).keyPassword(tlsKeyPassword).build());
+        }
         b.codePaths(pa);
         b.listener(listener.allowedOrigins(origins).build());
         b.flow(flow);
         b.classPath(classPath);
         return b.build();
+    }
+
+    /** A secret kept in a file: its first line, without the line end (as {@code openssl -passin file:F} reads it). */
+    private static String firstLine(String option, Path f) {
+        try {
+            return Files.readAllLines(f).stream().findFirst().orElse("");
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(option + " " + f + " cannot be read: " + e.getMessage());
+        }
     }
 
     /** A java-style class path (entries separated by ':'), each entry a directory or a jar that exists. */

@@ -68,6 +68,10 @@ public final class Tls {
         List<X509Certificate> chain = certificates(s.certFile(), "TLS certificate file");
         if (s.caFile() != null) certificates(s.caFile(), "TLS CA file");
         checkKeyMatches(s, chain.getFirst());
+        if (s.keyPassword() == null && encrypted(s.keyFile())) {
+            throw new TlsConfigException("TLS key file " + s.keyFile() + " is encrypted: give its password"
+                    + " (--tls-key-password-file, --tls-key-password or TlsSettings.keyPassword)", null);
+        }
         SslProvider provider = resolve(s.provider());
         if (!s.alpn().isEmpty() && !SslProvider.isAlpnSupported(provider)) {
             throw new TlsConfigException("TLS: the " + provider + " engine does not support ALPN here", null);
@@ -91,6 +95,16 @@ public final class Tls {
         } catch (IllegalArgumentException | SSLException e) {
             // SslContextBuilder's own messages name the file ("File does not contain valid private key: ...").
             throw new TlsConfigException("TLS: " + e.getMessage() + causeOf(e), e);
+        }
+    }
+
+    /** An encrypted PKCS#8 key, or a traditional OpenSSL key with a {@code Proc-Type: 4,ENCRYPTED} header (RFC 1421). */
+    private static boolean encrypted(Path key) throws TlsConfigException {
+        try {
+            String pem = Files.readString(key, StandardCharsets.US_ASCII);
+            return pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED");
+        } catch (IOException e) {
+            throw new TlsConfigException("TLS key file " + key + " cannot be read: " + e.getMessage(), e);
         }
     }
 

@@ -43,6 +43,24 @@ class OperatingOptionsTest {
     }
 
     @Test
+    void anEncryptedKeysPasswordComesFromTheFirstLineOfAFileOrFromTheCommandLine() throws Exception {
+        Path f = java.nio.file.Files.createTempFile("corral-key-password", ".txt");
+        try {
+            java.nio.file.Files.writeString(f, "s3cret pass\nignored\n");
+            assertEquals("s3cret pass", serve("--tls-cert", "/c.pem", "--tls-key", "/k.pem",
+                    "--tls-key-password-file", f.toString()).tls().keyPassword(), "the file's first line, no line end");
+            assertEquals("p", serve("--tls-cert", "/c.pem", "--tls-key", "/k.pem", "--tls-key-password=p").tls()
+                    .keyPassword());
+            assertNull(serve("--tls-cert", "/c.pem", "--tls-key", "/k.pem").tls().keyPassword(), "none by default");
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serve("--tls-cert", "/c.pem",
+                "--tls-key", "/k.pem", "--tls-key-password-file", "/no/such/file"));
+        assertTrue(e.getMessage().contains("/no/such/file"), "names the unreadable file: " + e.getMessage());
+    }
+
+    @Test
     void aCertificateWithoutAKeyIsAUsageError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> serve("--tls-cert", "/c.pem"));
         assertTrue(e.getMessage().contains("--tls-key"), "says what is missing: " + e.getMessage());

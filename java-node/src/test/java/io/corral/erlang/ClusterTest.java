@@ -345,6 +345,18 @@ class ClusterTest {
         return Term.list(list.listValue().stream().sorted(java.util.Comparator.comparing(Term::toString)).toList());
     }
 
+    @Test
+    void everyHandlerNodeHasItsOwnQueueDepthGaugeIncludingTheOnesFoundThroughPg() throws Exception {
+        // JVM A was given only the first handler node; the other two came up later, found through pg.
+        for (String n : cluster.handlerNames()) {
+            io.micrometer.core.instrument.Gauge g = cluster.a.meters().find("corral.erlang.queue.depth")
+                    .tag("node", n).gauge();
+            assertTrue(g != null, "a queue-depth gauge for " + n + ": " + cluster.a.meters().find(
+                    "corral.erlang.queue.depth").gauges().stream().map(x -> x.getId().getTag("node")).toList());
+            assertTrue(g.value() >= 0, "it reads the queue towards " + n + ": " + g.value());
+        }
+    }
+
     static void broadcast(String text) throws Exception {
         cluster.eval(1, "[P ! {broadcast, hd(Args)} || P <- pg:get_members(room)], ok.", Term.binary(text));
     }

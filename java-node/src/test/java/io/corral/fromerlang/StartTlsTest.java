@@ -78,6 +78,19 @@ class StartTlsTest {
                     "the start fails naming the certificate file: " + missing);
             assertEquals("{error,{missing_option,keyfile}}", node.eval("corral:start_tls(bad2, [{port, 0}, {certfile, "
                     + str(certs.server.certFile()) + "}], " + dispatch + ")."), "keyfile is required, as for ssl");
+            String encrypted = "{certfile, " + str(certs.server.certFile()) + "}, {keyfile, "
+                    + str(certs.encryptedServerKeyFile) + "}";
+            String noPassword = node.eval("corral:start_tls(bad3, [{port, 0}, " + encrypted + "], " + dispatch + ").");
+            assertTrue(noPassword.startsWith("{error,{tls,") && noPassword.contains(certs.encryptedServerKeyFile.toString())
+                    && noPassword.contains("encrypted"), "an encrypted key without ssl's password option: " + noPassword);
+            String ok = node.eval("corral:start_tls(enc, [{port, 0}, {ip, {127, 0, 0, 1}}, " + encrypted + ", {password, \""
+                    + TestCertificates.KEY_PASSWORD + "\"}], " + dispatch + ").");
+            assertTrue(ok.startsWith("{ok,"), "with ssl's password option it starts: " + ok + "\n" + node.log());
+            int port = Integer.parseInt(node.eval("corral:get_port(enc)."));
+            try (WireClient c = wss(certs, port, "/echo")) {
+                assertEquals(101, c.handshake().status(), "served with the decrypted key");
+            }
+            assertEquals("ok", node.eval("corral:stop_listener(enc).", Duration.ofSeconds(60)));
         }
     }
 }

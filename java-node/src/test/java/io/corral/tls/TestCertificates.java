@@ -47,6 +47,9 @@ public final class TestCertificates {
     public final Issued strangerClient;
     /** A valid PEM key that belongs to no certificate here. */
     public final Path unrelatedKeyFile;
+    /** The server's key again, as encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY", AES-256-CBC) under {@link #KEY_PASSWORD}. */
+    public final Path encryptedServerKeyFile;
+    public static final String KEY_PASSWORD = "corral test key password";
 
     private TestCertificates(Path dir) throws Exception {
         this.dir = dir;
@@ -58,6 +61,24 @@ public final class TestCertificates {
         strangerClient = issue("stranger-client", "CN=Stranger Client", strangerCa, false, null);
         unrelatedKeyFile = dir.resolve("unrelated.key");
         writePem(unrelatedKeyFile, rsa().getPrivate());
+        encryptedServerKeyFile = dir.resolve("server-encrypted.key");
+        Files.writeString(encryptedServerKeyFile, encryptedPem(server.keys.getPrivate(), KEY_PASSWORD));
+    }
+
+    /**
+     * What {@code openssl pkcs8 -topk8 -v2 aes-256-cbc} writes: PKCS#8 encrypted with PBES2 (PBKDF2, AES-256-CBC),
+     * through BouncyCastle's own provider (the JDK has no cipher named for that OID).
+     */
+    private static String encryptedPem(java.security.PrivateKey key, String password) throws Exception {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(w)) {
+            pem.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key,
+                    new org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder(
+                            org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
+                            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                            .setPassword(password.toCharArray()).build()));
+        }
+        return w.toString();
     }
 
     /** Makes a fresh set in a new directory under {@code target/tls-test/}. */

@@ -229,7 +229,73 @@ class TlsTest {
                 "the BoringSSL engine is preferred when it loads");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsSettings.Provider.class, names = {"OPENSSL", "JDK"})
+    void anEncryptedKeyServesWithItsPassword(TlsSettings.Provider engine) throws Exception {
+        assumeEngine(engine);
+        assertTrue(Files.readString(certs.encryptedServerKeyFile).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+                "the key file is encrypted PKCS#8");
+        Corral corral = start(TlsSettings.builder(certs.server.certFile(), certs.encryptedServerKeyFile)
+                .keyPassword(TestCertificates.KEY_PASSWORD).provider(engine).build());
+        try (WireClient c = WireClient.connect(tlsSocket(certs.clientContext(null), corral.port(), TLS13),
+                "localhost:" + corral.port(), "/echo")) {
+            assertEquals(101, c.handshake().status(), "the upgrade works with the decrypted key");
+            c.sendText("encrypted key");
+            assertEquals("encrypted key", c.readFrame().text(), "frames come back over TLS");
+        }
+    }
+
+    /**
+     * The launcher decrypts the key with what it ships (Netty and the JDK): run as {@code ./corral serve} runs, on
+     * target/classpath.txt, which has no BouncyCastle (the tests' own class path has it, and Netty would use it).
+     */
+    @Test
+    void theLauncherServesAnEncryptedKeyGivenItsPasswordFileWithoutBouncyCastle() throws Exception {
+        String cp = Path.of("target/classes").toAbsolutePath() + ":" + Files.readString(Path.of("target/classpath.txt")).trim();
+        assertTrue(!cp.contains("bcprov") && !cp.contains("bcpkix"), "the launcher's class path has no BouncyCastle: " + cp);
+        Path routes = Files.writeString(certs.dir.resolve("routes.conf"),
+                "[{'_', [{\"/echo\", 'io.corral.demo.EchoHandler', []}]}].\n");
+        Path password = Files.writeString(certs.dir.resolve("key-password.txt"), TestCertificates.KEY_PASSWORD + "\n");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", cp, "io.corral.cli.Main", "serve", "--port=0",
+                "--routes", routes.toString(), "--tls-cert", certs.server.certFile().toString(),
+                "--tls-key", certs.encryptedServerKeyFile.toString(), "--tls-key-password-file", password.toString())
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            List<String> seen = new ArrayList<>();
+            int port = -1;
+            java.util.regex.Pattern listening = java.util.regex.Pattern.compile("listening on wss://[^:]+:(\\d+)");
+            for (String l; port < 0 && (l = r.readLine()) != null; ) {
+                seen.add(l);
+                java.util.regex.Matcher m = listening.matcher(l);
+                if (m.find()) port = Integer.parseInt(m.group(1));
+            }
+            assertTrue(port > 0, "corral serve listens on wss://: " + seen);
+            Thread.ofVirtual().start(() -> r.lines().forEach(l -> {})); // keep its output flowing
+            try (WireClient c = WireClient.connect(tlsSocket(certs.clientContext(null), port, TLS13),
+                    "localhost:" + port, "/echo")) {
+                assertEquals(101, c.handshake().status(), "the upgrade works with the key the launcher decrypted");
+                c.sendText("launcher");
+                assertEquals("launcher", c.readFrame().text());
+            }
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+    }
+
     // ---------------------------------------------------------------- start-up errors name the file
+
+    @Test
+    void anEncryptedKeyWithoutItsPasswordOrWithAWrongOneStopsTheStartNamingTheKeyFile() {
+        Path key = certs.encryptedServerKeyFile;
+        String m = startError(TlsSettings.builder(certs.server.certFile(), key).build());
+        assertTrue(m.contains(key.toString()) && m.contains("encrypted") && m.contains("password"),
+                "names the key file and says it needs a password: " + m);
+        m = startError(TlsSettings.builder(certs.server.certFile(), key).keyPassword("not the password").build());
+        assertTrue(m.contains(key.toString()), "a wrong password names the key file: " + m);
+    }
 
     static String startError(TlsSettings tls) {
         Corral.StartException e = assertThrows(Corral.StartException.class, () -> start(tls),
