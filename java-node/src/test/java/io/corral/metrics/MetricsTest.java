@@ -126,6 +126,66 @@ class MetricsTest {
         }
     }
 
+    /**
+     * {@code corral serve --jmx} in a child JVM, read back as an operator's JMX console does: through the JVM's
+     * management agent (started over the Attach API, the way jconsole connects to a local process) and a real
+     * {@code JMXConnector}, after WebSocket traffic on the wire.
+     */
+    @Test
+    void withJmxTheCountersAreReadBackThroughAJmxConnectionToTheServingJvm() throws Exception {
+        java.nio.file.Path routes = java.nio.file.Files.createTempFile("corral-jmx", ".conf");
+        java.nio.file.Files.writeString(routes, "[{'_', [{\"/echo\", 'io.corral.demo.EchoHandler', []}]}].\n");
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.corral.cli.Main",
+                "serve", "--port=0", "--jmx", "--routes", routes.toString()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            int port = -1;
+            Pattern listening = Pattern.compile("listening on ws://[^:]+:(\\d+)");
+            for (String l; port < 0 && (l = r.readLine()) != null; ) {
+                seen.add(l);
+                Matcher m = listening.matcher(l);
+                if (m.find()) port = Integer.parseInt(m.group(1));
+            }
+            assertTrue(port > 0, "corral serve --jmx listens: " + seen);
+            Thread.ofVirtual().start(() -> r.lines().forEach(l -> {})); // keep its output flowing
+            try (WireClient c = WireClient.connect("127.0.0.1", port, "/echo")) {
+                assertEquals(101, c.handshake().status());
+                for (int i = 0; i < 5; i++) {
+                    c.sendText("jmx");
+                    assertEquals("jmx", c.readFrame().text());
+                }
+                var vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(p.pid()));
+                String url;
+                try {
+                    url = vm.startLocalManagementAgent();
+                } finally {
+                    vm.detach();
+                }
+                try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(
+                        new javax.management.remote.JMXServiceURL(url))) {
+                    javax.management.MBeanServerConnection mbs = jmx.getMBeanServerConnection();
+                    java.util.Set<javax.management.ObjectName> names = mbs.queryNames(new javax.management.ObjectName("metrics:*"), null);
+                    javax.management.ObjectName framesIn = names.stream()
+                            .filter(n -> n.toString().contains("corralFramesIn") && n.toString().contains("echo"))
+                            .findFirst().orElseThrow(() -> new AssertionError("no corral.frames.in MBean among " + names));
+                    assertEquals(5L, ((Number) mbs.getAttribute(framesIn, "Count")).longValue(),
+                            "the five texts received, read over JMX from " + framesIn);
+                    javax.management.ObjectName open = names.stream()
+                            .filter(n -> n.toString().contains("corralConnectionsOpen") && n.toString().contains("echo"))
+                            .findFirst().orElseThrow(() -> new AssertionError("no corral.connections.open MBean among " + names));
+                    assertEquals(1.0, ((Number) mbs.getAttribute(open, "Value")).doubleValue(),
+                            "our connection is open while it is read: " + open);
+                }
+            }
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+            java.nio.file.Files.deleteIfExists(routes);
+        }
+    }
+
     @Test
     void theEndpointListensOnLoopbackAndServesOnlyMetrics() throws Exception {
         assertEquals(404, get("/").statusCode(), "nothing but /metrics is served");
