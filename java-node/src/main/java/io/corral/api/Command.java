@@ -2,10 +2,10 @@ package io.corral.api;
 
 /**
  * What a handler asks the connection to do: Cowboy 2.5+'s command list, one Java type per command.
- * Frames are commands too ({@link Frame}). The connection carries them out in order; a close frame or
+ * Frames are commands too ({@link Frame}, and {@link DataFrame}: a message over a Netty buffer, sent without a copy). The connection carries them out in order; a close frame or
  * {@link Stop} ends the list (docs/contract/close.md: later commands are dropped).
  */
-public sealed interface Command permits Frame, Command.Stop, Command.Active, Command.Deflate, Command.SetOptions,
+public sealed interface Command permits Frame, DataFrame, Command.Stop, Command.Active, Command.Deflate, Command.SetOptions,
         Command.ShutdownReason {
 
     /** Close with 1000 and end the session; terminate reason {@code stop}. */

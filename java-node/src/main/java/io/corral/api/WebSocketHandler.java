@@ -25,8 +25,31 @@ public interface WebSocketHandler<S> {
         return Result.ok(state);
     }
 
-    /** Cowboy's {@code websocket_handle/2}: a whole message, ping or pong from the client. */
+    /**
+     * Cowboy's {@code websocket_handle/2}: a ping or pong from the client, and every whole text or binary message
+     * unless {@link #websocketHandle(DataFrame, Object)} is overridden.
+     */
     Result<S> websocketHandle(Frame frame, S state) throws Exception;
+
+    /**
+     * Cowboy's {@code websocket_handle/2} for a whole text or binary message, without copying its payload: the frame
+     * is backed by the Netty buffer it was read into. Override it for the zero-copy path; the frame is <b>lent</b>
+     * (valid until this returns; {@link DataFrame#retain()} to keep it or send it back), and a {@link DataFrame} in the
+     * result is written without a copy (see {@link DataFrame} for who releases what). An echo:
+     *
+     * <pre>{@code
+     * public Result<Void> websocketHandle(DataFrame frame, Void state) {
+     *     return Result.reply(state, frame.retain());
+     * }
+     * }</pre>
+     *
+     * The default copies the payload into a {@link Frame.Text} or {@link Frame.Binary} and calls
+     * {@link #websocketHandle(Frame, Object)}, so a handler that overrides only that one sees every message as
+     * {@code byte[]}.
+     */
+    default Result<S> websocketHandle(DataFrame frame, S state) throws Exception {
+        return websocketHandle(frame.toFrame(), state);
+    }
 
     /** Cowboy's {@code websocket_info/2}: a message sent to the connection's pid, or posted by Java code. */
     default Result<S> websocketInfo(Term message, S state) throws Exception {

@@ -31,12 +31,23 @@ final class Callbacks {
         try {
             r = call.call();
         } catch (Throwable t) {
-            rethrowIfFatal(t);
-            ctx.stats().callback(System.nanoTime() - started);
-            crashed(handler, callback, request, ctx.connection().pid(), t);
-            ctx.crash("error", t);
+            threw(ctx, handler, callback, request, started, t);
             return null;
         }
+        return returned(ctx, started, r);
+    }
+
+    /** {@link #invoke}'s end when the callback raised; for callers that make the call themselves (no lambda). */
+    static void threw(SessionContext ctx, String handler, String callback, PartialRequest request, long started,
+            Throwable t) {
+        rethrowIfFatal(t);
+        ctx.stats().callback(System.nanoTime() - started);
+        crashed(handler, callback, request, ctx.connection().pid(), t);
+        ctx.crash("error", t);
+    }
+
+    /** {@link #invoke}'s end when the callback returned {@code r}. */
+    static <R> R returned(SessionContext ctx, long started, R r) {
         // Two clock reads per callback (tens of nanoseconds) are the whole cost of corral.handler.callbacks.
         ctx.stats().callback(System.nanoTime() - started);
         if (r == null) ctx.die("invalid_return");

@@ -1,5 +1,7 @@
 package io.corral.compat;
 
+import io.corral.api.Command;
+import io.corral.api.DataFrame;
 import io.corral.api.Frame;
 import io.corral.api.HandlerOptions;
 import io.corral.api.InitResult;
@@ -14,6 +16,8 @@ import io.corral.connection.HandlerEndpoint;
 import io.corral.connection.HandlerSession;
 import io.corral.connection.SessionContext;
 import io.corral.handshake.UpgradeRequest;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -95,6 +99,27 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
         }
     }
 
+    /**
+     * Whether {@code commands} send the lent {@code payload} (or a view of it) with fewer references than they need:
+     * each such frame needs one beside the connection's own, which it releases after the callback. Sending without
+     * one would have the socket write memory already freed; this catches the common slip, an echo without
+     * {@code retain()}. A counted check, cheap: the list is short and nothing is allocated.
+     */
+    static boolean sendsUnretained(List<Command> commands, ByteBuf payload) {
+        ByteBuf root = root(payload);
+        int needed = 1;
+        for (Command c : commands) {
+            if (c instanceof DataFrame d && root(d.content()) == root) needed++;
+        }
+        return needed > 1 && root.refCnt() < needed;
+    }
+
+    /** The buffer whose memory {@code b} shows (slices, duplicates and leak-detector wrappers unwrapped). */
+    private static ByteBuf root(ByteBuf b) {
+        for (ByteBuf u = b.unwrap(); u != null; u = u.unwrap()) b = u;
+        return b;
+    }
+
     /** One connection's handler state. */
     private final class Session implements HandlerSession {
         private final WebSocketHandler<S> handler;
@@ -115,6 +140,37 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
         @Override
         public void handle(Frame frame, SessionContext ctx) {
             run(ctx, "websocketHandle", () -> handler.websocketHandle(frame, state));
+        }
+
+        /**
+         * The zero-copy path: the handler gets the payload's own buffer, lent (the connection releases it after this
+         * returns); the call is made here rather than through a lambda, which cost an allocation per message.
+         */
+        @Override
+        public void handleData(ByteBuf payload, boolean text, SessionContext ctx) {
+            DataFrame frame = text ? DataFrame.text(payload) : DataFrame.binary(payload);
+            long started = System.nanoTime();
+            Result<S> r;
+            try {
+                r = handler.websocketHandle(frame, state);
+            } catch (Throwable t) {
+                Callbacks.threw(ctx, name, "websocketHandle", request, started, t);
+                return;
+            }
+            if (Callbacks.returned(ctx, started, r) == null) return;
+            state = r.state();
+            if (sendsUnretained(r.commands(), payload)) {
+                IllegalStateException e = new IllegalStateException("websocketHandle returned the DataFrame it was"
+                        + " lent (or a view of it) without retain(): the frame is released when the callback returns;"
+                        + " send frame.retain()");
+                Callbacks.crashed(name, "websocketHandle", request, ctx.connection().pid(), e);
+                for (Command c : r.commands()) {
+                    if (c instanceof DataFrame d && root(d.content()) != root(payload)) d.release();
+                }
+                ctx.crash("error", e);
+                return;
+            }
+            Callbacks.carryOut(ctx, r.commands(), r.hibernate());
         }
 
         @Override

@@ -5,6 +5,8 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import io.corral.api.Frame;
 import io.corral.api.TerminateReason;
 import io.corral.api.Term;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * One handler flavour driving one connection: events in, commands out through {@link SessionContext}. Every flavour
@@ -19,6 +21,17 @@ public interface HandlerSession {
 
     /** A whole message, ping or pong from the client (after the automatic pong). */
     void handle(Frame frame, SessionContext ctx);
+
+    /**
+     * A whole text or binary message. {@code payload} is lent for the call: the connection releases it when this
+     * returns, so a flavour that keeps it (or sends it) retains it. The default copies it into a {@link Frame} for
+     * {@link #handle}; a flavour that can use the buffer as it is overrides this (the Java 2.x handler's zero-copy
+     * path, {@link io.corral.api.DataFrame}).
+     */
+    default void handleData(ByteBuf payload, boolean text, SessionContext ctx) {
+        byte[] bytes = ByteBufUtil.getBytes(payload);
+        handle(text ? new Frame.Text(bytes) : new Frame.Binary(bytes), ctx);
+    }
 
     /** A message sent to the connection's pid or posted to it. */
     void info(Term message, SessionContext ctx);

@@ -8,6 +8,7 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.corral.api.CloseStatus;
 import io.corral.api.Command;
 import io.corral.api.Connection;
+import io.corral.api.DataFrame;
 import io.corral.api.Frame;
 import io.corral.api.HandlerOptions;
 import io.corral.api.TerminateReason;
@@ -228,12 +229,16 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             // While the session's close waits for earlier answers frames are not looked at: Cowboy stops parsing at
             // the close frame or the protocol error.
             if (phase == Phase.CLOSING) return;
-            lastClientDataNanos = System.nanoTime();
+            // Once per read batch: the idle timeout counts from the last read of client data, and a batch is read at
+            // one instant (a clock read per frame was measurable at small frames).
+            if (!inRead) lastClientDataNanos = System.nanoTime();
             stats.frameIn(frame.content().readableBytes());
             inRead = true;
             onFrame(frame);
         } finally {
-            frame.release();
+            // The payload was lent to the handler for its callback (HandlerSession.handleData); what it kept or
+            // sent it retained. A handler that released the lent buffer itself already crashed its connection.
+            if (frame.refCnt() > 0) frame.release();
         }
     }
 
@@ -270,8 +275,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         if (frame.isFinalFragment()) {
-            byte[] bytes = ByteBufUtil.getBytes(frame.content());
-            session.handle(text ? new Frame.Text(bytes) : new Frame.Binary(bytes), this);
+            session.handleData(frame.content(), text, this);
             return;
         }
         // One buffer for the whole message, grown as fragments come (Cowboy keeps one binary): memory held is
@@ -292,9 +296,13 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         }
         fragments.writeBytes(frame.content());
         if (frame.isFinalFragment()) {
-            byte[] bytes = ByteBufUtil.getBytes(fragments);
-            releaseFragments();
-            session.handle(fragmentsAreText ? new Frame.Text(bytes) : new Frame.Binary(bytes), this);
+            ByteBuf whole = fragments;
+            fragments = null;
+            try {
+                session.handleData(whole, fragmentsAreText, this);
+            } finally {
+                if (whole.refCnt() > 0) whole.release();
+            }
         }
     }
 
@@ -382,42 +390,55 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
 
     @Override
     public void apply(List<Command> commands, boolean hibernate) {
-        if (phase == Phase.CLOSED) return;
-        for (Command command : commands) {
-            if (phase == Phase.CLOSED) return; // a write found the client not reading (abandon)
-            switch (command) {
-                case Frame.Close close -> {
-                    // A close ends the list: frames after it are dropped (section 6), and so is every event after
-                    // the one answered: Cowboy would not have parsed them.
-                    write(close);
-                    endNow(TerminateReason.STOP, false);
-                    return;
-                }
-                case Frame frame -> write(frame);
-                case Command.Stop stop -> {
-                    write(Frame.close(CloseStatus.NORMAL));
-                    endNow(TerminateReason.STOP, false);
-                    return;
-                }
-                case Command.Active a -> {
-                    active = a.active();
-                    if (phase == Phase.OPEN) updateReading();
-                }
-                case Command.Deflate d -> deflate = d.deflate();
-                case Command.SetOptions o -> {
-                    if (o.maxFrameSize() != null) maxFrameSize = o.maxFrameSize();
-                    if (o.idleTimeoutMillis() != null) {
-                        idleTimeoutNanos = toNanos(o.idleTimeoutMillis());
-                        // Cowboy restarts its tick counter: the new timeout counts from now.
-                        lastClientDataNanos = System.nanoTime();
-                        armIdleTimer();
-                    }
-                }
-                case Command.ShutdownReason r -> shutdownReason = r.reason();
+        int next = 0;
+        try {
+            if (phase == Phase.CLOSED) return;
+            while (next < commands.size()) {
+                if (phase == Phase.CLOSED) return; // a write found the client not reading (abandon)
+                applyOne(commands.get(next++));
+                if (phase == Phase.CLOSED) return;
+            }
+            // hibernate: Cowboy's has no wire effect; a connection here holds no per-callback memory to give back.
+            if (!inRead) channel.flush();
+        } finally {
+            // A DataFrame in a result is Corral's to release (DataFrame, rule 2): the ones never written are here.
+            for (int i = next; i < commands.size(); i++) {
+                if (commands.get(i) instanceof DataFrame d) d.release();
             }
         }
-        // hibernate: Cowboy's has no wire effect; a connection here holds no per-callback memory to give back.
-        if (!inRead) channel.flush();
+    }
+
+    /** One command; a close or stop ends the session (the caller then drops the rest of the list). */
+    private void applyOne(Command command) {
+        switch (command) {
+            case Frame.Close close -> {
+                // A close ends the list: frames after it are dropped (section 6), and so is every event after
+                // the one answered: Cowboy would not have parsed them.
+                write(close);
+                endNow(TerminateReason.STOP, false);
+            }
+            case Frame frame -> write(frame);
+            case DataFrame data -> write(data);
+            case Command.Stop stop -> {
+                write(Frame.close(CloseStatus.NORMAL));
+                endNow(TerminateReason.STOP, false);
+            }
+            case Command.Active a -> {
+                active = a.active();
+                if (phase == Phase.OPEN) updateReading();
+            }
+            case Command.Deflate d -> deflate = d.deflate();
+            case Command.SetOptions o -> {
+                if (o.maxFrameSize() != null) maxFrameSize = o.maxFrameSize();
+                if (o.idleTimeoutMillis() != null) {
+                    idleTimeoutNanos = toNanos(o.idleTimeoutMillis());
+                    // Cowboy restarts its tick counter: the new timeout counts from now.
+                    lastClientDataNanos = System.nanoTime();
+                    armIdleTimer();
+                }
+            }
+            case Command.ShutdownReason r -> shutdownReason = r.reason();
+        }
     }
 
     @Override
@@ -454,6 +475,16 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 yield new CloseWebSocketFrame(true, 0, closePayload(c));
             }
         };
+        writeOut(out);
+    }
+
+    /** A handler's zero-copy frame: its buffer goes to the encoder as it is, and the socket releases it once written. */
+    private void write(DataFrame data) {
+        ByteBuf b = data.content();
+        writeOut(data.isText() ? new TextWebSocketFrame(b) : new BinaryWebSocketFrame(b));
+    }
+
+    private void writeOut(WebSocketFrame out) {
         stats.frameOut(out.content().readableBytes());
         channel.write(out);
         // A handler that keeps sending to a client that does not read: the send timeout would let the queue grow

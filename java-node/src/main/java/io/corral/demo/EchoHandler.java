@@ -1,5 +1,6 @@
 package io.corral.demo;
 
+import io.corral.api.DataFrame;
 import io.corral.api.Frame;
 import io.corral.api.InitResult;
 import io.corral.api.Request;
@@ -7,7 +8,11 @@ import io.corral.api.Result;
 import io.corral.api.Term;
 import io.corral.api.WebSocketHandler;
 
-/** Echoes every text and binary message back; answers nothing else (pings are ponged by the engine). */
+/**
+ * Echoes every text and binary message back; answers nothing else (pings are ponged by the engine). It takes the
+ * zero-copy path: the message arrives in the Netty buffer it was read into and that same buffer is written back,
+ * as plain Netty's own echo does ({@link DataFrame}: the frame is lent, so the reply is {@code frame.retain()}).
+ */
 public final class EchoHandler implements WebSocketHandler<Void> {
     @Override
     public InitResult<Void> init(Request request, Term options) {
@@ -15,11 +20,13 @@ public final class EchoHandler implements WebSocketHandler<Void> {
     }
 
     @Override
+    public Result<Void> websocketHandle(DataFrame frame, Void state) {
+        return Result.reply(state, frame.retain());
+    }
+
+    /** Pings and pongs: nothing to answer (the engine has already sent the pong). */
+    @Override
     public Result<Void> websocketHandle(Frame frame, Void state) {
-        return switch (frame) {
-            case Frame.Text t -> Result.reply(state, t);
-            case Frame.Binary b -> Result.reply(state, b);
-            default -> Result.ok(state);
-        };
+        return Result.ok(state);
     }
 }
