@@ -21,6 +21,11 @@ public record Result<S>(List<Command> commands, S state, boolean hibernate) {
         return new Result<>(List.of(), state, false);
     }
 
+    /** {@code {reply, Frame, State}}: one frame or command (no varargs array, for the path of every message). */
+    public static <S> Result<S> reply(S state, Command command) {
+        return new Result<>(List.of(command), state, false);
+    }
+
     /** {@code {reply, Frames, State}} or {@code {Commands, State}}: frames and commands in one list. */
     public static <S> Result<S> reply(S state, Command... commands) {
         return new Result<>(List.of(commands), state, false);
