@@ -67,7 +67,7 @@ init(Parent, Name, Spec) ->
 %% Each step in order; the first error decides. The JVM starts only once everything checkable here holds.
 start(Name, Spec) ->
     Steps = [fun(_) -> config(Name, Spec) end,
-             fun(Config) -> routes(Config) end,
+             fun(Config) -> case runs_here(Config) of true -> routes(Config); false -> ok end end,
              fun(_) -> register(Name) end,
              fun(_) -> corral_jvm:ensure_distribution() end],
     case run(Steps, undefined) of
@@ -111,6 +111,11 @@ routes(#{dispatch := Dispatch}) ->
         {ok, Routes} -> check_handlers(Routes);
         Error -> Error
     end.
+
+%% Whether this node is one of the listener's handler nodes (it is unless erlang_nodes leaves it out). When it is
+%% not, the JVM checks the modules on the nodes named, and refuses the start with {bad_handler, Text} naming them.
+runs_here(#{cluster := #{erlang_nodes := Nodes}}) -> lists:member(node(), Nodes);
+runs_here(_) -> true.
 
 %% An Erlang handler module that does not load fails the start naming it, before any JVM starts. Java classes
 %% (a dot in the name) are checked by the JVM.
@@ -179,7 +184,8 @@ listen(S = #state{name = Name, config = Config, jvm = Jvm}, Routes) ->
                                    routes => Routes, profile => maps:get(profile, Config),
                                    compress => maps:get(compress, Config),
                                    drain_timeout => maps:get(drain_timeout, Config, undefined),
-                                   tls => maps:get(tls, Config, undefined)})},
+                                   tls => maps:get(tls, Config, undefined),
+                                   cluster => cluster(Config)})},
     case call(S, Request) of
         {ok, ListenPort} ->
             true = erlang:monitor_node(Jvm, true),
@@ -187,6 +193,11 @@ listen(S = #state{name = Name, config = Config, jvm = Jvm}, Routes) ->
         {error, Reason} ->
             {error, Reason, S#state.port}
     end.
+
+%% The handler nodes as the JVM takes them: erlang_nodes with this node's name when it is left implicit (this
+%% node may have become distributed only now, corral_jvm:ensure_distribution/0).
+cluster(#{cluster := Cluster}) -> maps:merge(#{erlang_nodes => [node()]}, Cluster);
+cluster(_) -> #{erlang_nodes => [node()], discovery => false, placement => <<"least-connections">>}.
 
 call(#state{jvm = Jvm}, Request) ->
     try gen_server:call({?SERVICE, Jvm}, Request, ?CALL_TIMEOUT)

@@ -11,13 +11,22 @@
 %% compress: Cowboy 1.x's {compress, true}; listener: the limits Cowboy and ranch take under the same names
 %% (request_timeout, max_headers, ..., max_connections) and Corral's allowed_origins, as given (java-node's
 %% ListenerSettings reads them; what is absent keeps its default there); drain_timeout: how long a stop waits for
-%% clients' close replies (ms), present when ranch's shutdown option was given; tls: start_tls/3's PEM files.
+%% clients' close replies (ms), present when ranch's shutdown option was given; tls: start_tls/3's PEM files;
+%% cluster: where the Erlang handlers run (docs/cluster.md), present when a protocol option named it:
+%% erlang_nodes (absent: this node, named once it is distributed), discovery (also every erlang-bridge node of pg group corral_bridge, default
+%% false) and placement (java-node's --placement text).
 -type config() :: #{protocol := clear | tls | http, ip := binary(), port := inet:port_number(),
                     dispatch := term(), profile := '1.1' | '2.latest', compress := boolean(),
                     listener := #{atom() => term()},
                     drain_timeout => non_neg_integer(),
+                    cluster => #{erlang_nodes => [node()], discovery := boolean(), placement := binary()},
                     tls => #{certfile := binary(), keyfile := binary(), cacertfile := binary() | undefined,
                              password => binary()}}.
+
+-type placement() :: least_connections | round_robin | {hash, header, iodata()} | {hash, binding, atom()}.
+-export_type([placement/0]).
+
+-define(CLUSTER_OPTS, [erlang_nodes, discovery, placement]).
 
 -define(PROTOCOL_LIMITS, [request_timeout, max_headers, max_header_name_length, max_header_value_length,
                           max_request_line_length, allowed_origins]).
@@ -34,8 +43,9 @@ clear(TransOpts, ProtoOpts) when is_map(ProtoOpts) ->
     case is_map(Env) andalso maps:find(dispatch, Env) of
         {ok, Dispatch} ->
             Limits = maps:with(?PROTOCOL_LIMITS, ProtoOpts),
-            socket(TransOpts, #{protocol => clear, dispatch => Dispatch, profile => '2.latest', compress => false,
-                                listener => Limits});
+            cluster(maps:with(?CLUSTER_OPTS, ProtoOpts),
+                    socket(TransOpts, #{protocol => clear, dispatch => Dispatch, profile => '2.latest',
+                                        compress => false, listener => Limits}));
         _ -> {error, {no_dispatch, ProtoOpts}}
     end;
 clear(_TransOpts, ProtoOpts) ->
@@ -107,8 +117,9 @@ http(NbAcceptors, TransOpts, ProtoOpts) when is_integer(NbAcceptors), NbAcceptor
             Limits = maps:from_list([{K, V} || {K, V} <- [{case K0 of timeout -> request_timeout; _ -> K0 end, V0}
                                                           || {K0, V0} <- ProtoOpts, is_atom(K0)],
                                               lists:member(K, ?PROTOCOL_LIMITS)]),
-            socket(TransOpts, #{protocol => http, dispatch => Dispatch, profile => '1.1', compress => Compress,
-                                listener => Limits});
+            Cluster = maps:from_list([{K, V} || {K, V} <- ProtoOpts, lists:member(K, ?CLUSTER_OPTS)]),
+            cluster(Cluster, socket(TransOpts, #{protocol => http, dispatch => Dispatch, profile => '1.1',
+                                                 compress => Compress, listener => Limits}));
         _ ->
             {error, {no_dispatch, ProtoOpts}}
     end;
@@ -116,6 +127,45 @@ http(NbAcceptors, _TransOpts, ProtoOpts) when is_integer(NbAcceptors), NbAccepto
     {error, {bad_protocol_options, ProtoOpts}};
 http(NbAcceptors, _, _) ->
     {error, {bad_nb_acceptors, NbAcceptors}}.
+
+%% Where the handlers run, from the protocol options (the map of 2.x, the proplist of 1.x): erlang_nodes, a
+%% non-empty list of node names (default [node()]: the handlers run beside the application, as under Cowboy);
+%% discovery => true also uses every erlang-bridge node in pg group corral_bridge of scope corral_cluster, as the
+%% JVM learns of them (docs/cluster.md); placement picks among them per upgrade (default least_connections;
+%% {hash, header, Name} and {hash, binding, Name} keep a key on one node: sticky sessions).
+cluster(Opts, {ok, Config}) when map_size(Opts) =:= 0 ->
+    {ok, Config};
+cluster(Opts, {ok, Config}) ->
+    Discovery = maps:get(discovery, Opts, false),
+    case {handler_nodes(Opts), is_boolean(Discovery), placement(maps:get(placement, Opts, least_connections))} of
+        {error, _, _} -> {error, {bad_option, {erlang_nodes, maps:get(erlang_nodes, Opts)}}};
+        {_, false, _} -> {error, {bad_option, {discovery, Discovery}}};
+        {_, _, error} -> {error, {bad_option, {placement, maps:get(placement, Opts)}}};
+        {Nodes, true, Placement} ->
+            {ok, Config#{cluster => maps:merge(Nodes, #{discovery => Discovery, placement => Placement})}}
+    end;
+cluster(_, Error) ->
+    Error.
+
+handler_nodes(#{erlang_nodes := Nodes}) ->
+    case is_list(Nodes) andalso Nodes =/= [] andalso
+         lists:all(fun(N) -> is_atom(N) andalso lists:member($@, atom_to_list(N)) end, Nodes) of
+        true -> #{erlang_nodes => lists:usort(Nodes)};
+        false -> error
+    end;
+handler_nodes(_) ->
+    #{}.
+
+%% java-node's Placement.parse text.
+placement(least_connections) -> <<"least-connections">>;
+placement(round_robin) -> <<"round-robin">>;
+placement({hash, header, Name}) when is_binary(Name); is_list(Name) ->
+    case unicode:characters_to_binary(Name) of
+        B when is_binary(B), B =/= <<>> -> <<"hash:header:", (string:lowercase(B))/binary>>;
+        _ -> error
+    end;
+placement({hash, binding, Name}) when is_atom(Name) -> <<"hash:binding:", (atom_to_binary(Name))/binary>>;
+placement(_) -> error.
 
 %% ranch's max_connections: a key of the 2.x map, an element of the 1.x list. ranch's shutdown becomes
 %% drain_timeout when it is given; without it the JVM's default applies.

@@ -47,3 +47,28 @@ cowboy_and_ranch_limits_travel_under_their_names_test() ->
     %% 1.x: `timeout` is the request timeout; max_connections sits in the transport list.
     ?assertMatch({ok, #{listener := #{request_timeout := 7000, max_connections := 3}}},
                  corral_opts:http(1, [{max_connections, 3}], [{env, [{dispatch, ?D}]}, {timeout, 7000}])).
+
+where_the_handlers_run_is_read_from_the_protocol_options_of_either_generation_test() ->
+    ?assertMatch({ok, #{cluster := #{erlang_nodes := ['a@h', 'b@h'], discovery := true,
+                                     placement := <<"hash:header:x-session">>}}},
+                 corral_opts:clear([], #{env => #{dispatch => ?D}, erlang_nodes => ['b@h', 'a@h'],
+                                         discovery => true, placement => {hash, header, <<"X-Session">>}})),
+    ?assertMatch({ok, #{cluster := #{discovery := false, placement := <<"round-robin">>}}},
+                 corral_opts:http(1, [], [{env, [{dispatch, ?D}]}, {placement, round_robin}])),
+    %% erlang_nodes left out: the listener names this node once it is distributed.
+    ?assertNot(maps:is_key(erlang_nodes, maps:get(cluster, element(2, corral_opts:clear([], #{env => #{dispatch => ?D},
+                                                                                            placement => round_robin}))))),
+    ?assertMatch({ok, #{cluster := #{placement := <<"hash:binding:room">>}}},
+                 corral_opts:clear([], #{env => #{dispatch => ?D}, placement => {hash, binding, room}})),
+    ?assertNot(maps:is_key(cluster, element(2, corral_opts:clear([], #{env => #{dispatch => ?D}})))).
+
+bad_cluster_options_are_named_test() ->
+    D = #{env => #{dispatch => ?D}},
+    ?assertEqual({error, {bad_option, {erlang_nodes, []}}}, corral_opts:clear([], D#{erlang_nodes => []})),
+    ?assertEqual({error, {bad_option, {erlang_nodes, [nohost]}}}, corral_opts:clear([], D#{erlang_nodes => [nohost]})),
+    ?assertEqual({error, {bad_option, {erlang_nodes, a@h}}}, corral_opts:clear([], D#{erlang_nodes => a@h})),
+    ?assertEqual({error, {bad_option, {discovery, yes}}}, corral_opts:clear([], D#{discovery => yes})),
+    ?assertEqual({error, {bad_option, {placement, {hash, header, <<>>}}}},
+                 corral_opts:clear([], D#{placement => {hash, header, <<>>}})),
+    ?assertEqual({error, {bad_option, {placement, random}}},
+                 corral_opts:http(1, [], [{env, [{dispatch, ?D}]}, {placement, random}])).

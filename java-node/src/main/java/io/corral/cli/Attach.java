@@ -157,8 +157,34 @@ public final class Attach {
         return error(Term.atom("unknown_request"));
     }
 
+    /**
+     * Where the Erlang routes run: the start request's {@code cluster} map ({@code corral_opts}: erlang_nodes,
+     * discovery, placement), or the owner node alone when it has none.
+     */
+    record Cluster(List<String> nodes, boolean discovery, io.corral.erlang.Placement placement) {
+        static Cluster of(Term t, String owner) {
+            if (t == null || !t.isMap()) return new Cluster(List.of(owner), false, io.corral.erlang.Placement.DEFAULT);
+            Term nodes = t.get("erlang_nodes");
+            Term discovery = t.get("discovery");
+            Term placement = t.get("placement");
+            return new Cluster(nodes == null ? List.of(owner) : nodes.listValue().stream().map(Term::atomValue).toList(),
+                    discovery != null && discovery.isAtom("true"),
+                    placement == null ? io.corral.erlang.Placement.DEFAULT
+                            : io.corral.erlang.Placement.parse(placement.stringValue()));
+        }
+    }
+
+    private Cluster cluster;
+    /** The handler nodes' live views of every start and set_env, closed with the node. Guarded by this. */
+    private final List<ErlangHandlers.Placed> placements = new java.util.ArrayList<>();
+
     private synchronized Term start(Term config) {
         if (server != null) return error(Term.atom("already_started"));
+        try {
+            cluster = Cluster.of(config.get("cluster"), owner);
+        } catch (RuntimeException e) { // corral_opts checked the shape: this is a contract mismatch
+            return error(Term.tuple(Term.atom("bad_option"), Term.binary("cluster: " + e.getMessage())));
+        }
         String name = text(config.get("name"));
         String ip = text(config.get("ip"));
         int port = (int) config.get("port").longValue();
@@ -232,6 +258,9 @@ public final class Attach {
         try {
             Router router = RoutesFile.fromTerm(routes, "the dispatch of " + server.context().listener());
             server.context().replaceRoutes(router, endpoints(router));
+            // The previous routes' view of the handler nodes goes (its thread and node listener): open connections
+            // keep their endpoints, which need it only to count their node's load.
+            while (placements.size() > 1) placements.removeFirst().close();
             return Term.atom("ok");
         } catch (Refused r) {
             return r.reason;
@@ -281,7 +310,10 @@ public final class Attach {
             }
         }
         try {
-            out.putAll(ErlangHandlers.resolve(router.routes(), node, owner));
+            ErlangHandlers.Placed placed = ErlangHandlers.resolve(router.routes(), node, cluster.nodes(),
+                    cluster.placement(), null, cluster.discovery());
+            out.putAll(placed.endpoints());
+            if (placed.nodes() != null) placements.add(placed);
         } catch (ErlangHandlers.MissingModuleException e) {
             throw new Refused(error(Term.tuple(Term.atom("bad_handler"), Term.binary(e.getMessage()))));
         }
@@ -313,6 +345,7 @@ public final class Attach {
     private void close() {
         synchronized (this) {
             if (server != null) server.drain(drainTimeout);
+            for (ErlangHandlers.Placed p : placements) p.close();
         }
         node.awaitWritten(java.time.Duration.ofSeconds(2));
         node.close();

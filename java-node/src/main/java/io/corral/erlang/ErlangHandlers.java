@@ -56,6 +56,15 @@ public final class ErlangHandlers {
     /** As {@link #resolve(List, ErlangNode, List, Placement)}; a missing module names {@code routesName}:LINE. */
     public static Placed resolve(List<Route> routes, ErlangNode node, List<String> handlerNodes, Placement placement,
             String routesName) throws MissingModuleException {
+        return resolve(routes, node, handlerNodes, placement, routesName, true);
+    }
+
+    /**
+     * As {@link #resolve(List, ErlangNode, List, Placement, String)}; {@code discover} false places on
+     * {@code handlerNodes} only, not on the other erlang-bridge nodes pg reports.
+     */
+    public static Placed resolve(List<Route> routes, ErlangNode node, List<String> handlerNodes, Placement placement,
+            String routesName, boolean discover) throws MissingModuleException {
         Set<String> modules = new LinkedHashSet<>();
         for (Route r : routes) if (!r.isJavaHandler()) modules.add(r.handlerName());
         Map<Route, HandlerEndpoint> out = new LinkedHashMap<>();
@@ -85,7 +94,7 @@ public final class ErlangHandlers {
         List<String> missing = new ArrayList<>();
         for (String m : modules) if (!generation.containsKey(m)) missing.addAll(problems.getOrDefault(m, List.of()));
         if (!missing.isEmpty()) throw new MissingModuleException(String.join("; ", missing));
-        HandlerNodes live = new HandlerNodes(node, generation, handlerNodes);
+        HandlerNodes live = new HandlerNodes(node, generation, handlerNodes, discover);
         for (Route r : routes) {
             if (r.isJavaHandler()) continue;
             String gen = generation.get(r.handlerName());

@@ -39,6 +39,8 @@ public final class HandlerNodes implements NodeListener, ProcessBinding.Sink, Au
     /** Module -> the generation its routes were resolved with ("1.x" or "2.x"). */
     private final Map<String, String> modules;
     private final Set<String> configured;
+    /** Whether the bridges' pg member lists add nodes (off: the configured nodes only). */
+    private final boolean discover;
     private final ProcessBinding subscriber;
     private final Map<String, AtomicInteger> load = new ConcurrentHashMap<>();
     /** Node -> what to run if it goes down (upgrades waiting for their init there). */
@@ -66,6 +68,12 @@ public final class HandlerNodes implements NodeListener, ProcessBinding.Sink, Au
      * @param configured the nodes given at start
      */
     public HandlerNodes(ErlangNode node, Map<String, String> modules, List<String> configured) {
+        this(node, modules, configured, true);
+    }
+
+    /** As above; {@code discover} false uses the configured nodes only (the bridges' member lists are ignored). */
+    public HandlerNodes(ErlangNode node, Map<String, String> modules, List<String> configured, boolean discover) {
+        this.discover = discover;
         this.node = node;
         this.modules = Map.copyOf(modules);
         this.configured = new LinkedHashSet<>(configured);
@@ -212,6 +220,7 @@ public final class HandlerNodes implements NodeListener, ProcessBinding.Sink, Au
 
     @Override
     public void deliver(OtpErlangObject message) {
+        if (!discover) return; // subscribed all the same: a bridge lists its subscribers (corral_cluster:jvms/0)
         Term t = Term.of(message);
         if (!(t.isTuple(5) && t.element(0).isAtom("$corral") && t.element(2).isAtom("bridge_nodes"))) return;
         String from = t.element(3).atomValue();
