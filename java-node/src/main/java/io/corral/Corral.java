@@ -362,12 +362,18 @@ public final class Corral implements AutoCloseable {
     }
 
     /**
-     * Sends {@code message} to every member of this JVM's group {@code group} (see
-     * {@link io.corral.api.Connection#joinLocal(String)}) from outside any connection: an application thread, a
-     * timer, a message bus. Returns how many members it was sent to.
+     * Sends {@code message} to every member of pg group {@code group} of scope {@value io.corral.api.Connection#DEFAULT_SCOPE}
+     * that this JVM holds (see {@link io.corral.api.Connection#join(Term)}) from outside any connection: an
+     * application thread, a timer, a message bus. Returns how many members it was sent to.
      */
-    public int sendLocal(String group, Term message) {
-        return io.corral.connection.LocalGroups.send(io.corral.connection.LocalGroups.SCOPE, group, message.raw());
+    public int sendLocal(Term group, Term message) {
+        return sendLocal(io.corral.api.Connection.DEFAULT_SCOPE, group, message);
+    }
+
+    /** {@link #sendLocal(Term, Term)} in another pg scope. */
+    public int sendLocal(String scope, Term group, Term message) {
+        return io.corral.connection.LocalGroups.send(new io.corral.connection.LocalGroups.Key(scope, group.raw()),
+                message.raw());
     }
 
     /** The address the listener is bound to. */

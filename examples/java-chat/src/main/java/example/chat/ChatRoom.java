@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChatRoom implements WebSocketHandler<ChatRoom.Member> {
     private final AtomicLong said = new AtomicLong();
 
-    /** One connection: its handle and its room's group. */
-    public record Member(Connection self, String group) {}
+    /** One connection: its handle and its room's group (a pg group: Erlang code in a cluster reaches it too). */
+    public record Member(Connection self, Term group) {}
 
     public long messages() {
         return said.get();
@@ -26,12 +26,12 @@ public final class ChatRoom implements WebSocketHandler<ChatRoom.Member> {
 
     @Override
     public InitResult<Member> init(Request request, Term options) {
-        return InitResult.upgrade(new Member(null, "example-chat:" + request.binding("room")));
+        return InitResult.upgrade(new Member(null, Term.binary("example-chat:" + request.binding("room"))));
     }
 
     @Override
     public Result<Member> websocketInit(Member m, Connection self) {
-        self.joinLocal(m.group());
+        self.join(m.group());
         return Result.ok(new Member(self, m.group()));
     }
 

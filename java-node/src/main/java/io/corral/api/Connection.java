@@ -34,35 +34,51 @@ public interface Connection {
     /** {@code gen_server:call({Name, Node}, Request, Timeout)}, as {@link #call(OtpErlangPid, Term, Duration)}. */
     java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout);
 
+    /** The scope of {@link #join(Term)}, {@link #leave(Term)} and {@link #sendLocal(Term, Term)}: kernel's default pg scope. */
+    String DEFAULT_SCOPE = "pg";
+
     /**
-     * {@code pg:join(Scope, Group, self())}: Erlang code that sends to the members of the group
-     * ({@code [P ! M || P <- pg:get_members(Scope, Group)]}) reaches this connection's {@code websocketInfo}, from
-     * any node and whichever JVM holds it. The scope must run on the cluster's erlang-bridge nodes ({@code pg} is
-     * kernel's default scope: {@code -kernel start_pg true}). Completes once such messages reach this connection;
-     * a connection that ends leaves its groups. One process per JVM per group stands in pg for all of that JVM's
-     * members, so {@code pg:get_members/2} lists it rather than each Java connection (docs/cluster.md).
+     * {@code pg:join(Scope, Group, self())}. One mechanism for Java and Erlang alike (docs/cluster.md, "Groups"):
+     * <ul>
+     *   <li>at once, {@link #sendLocal} from any connection of this JVM reaches this one (no Erlang node needed, no
+     *       round trip);</li>
+     *   <li>when Corral runs in a cluster (an Erlang node and erlang-bridge), Erlang code that sends to the group's
+     *       members ({@code [P ! M || P <- pg:get_members(Scope, Group)]}) reaches this connection's
+     *       {@code websocketInfo} too, from any node, whichever JVM holds it. One process per JVM per group stands in
+     *       pg for that JVM's members, so {@code pg:get_members/2} lists it rather than each Java connection. The
+     *       scope must run on the erlang-bridge nodes ({@code pg}, the default, with {@code -kernel start_pg true}).</li>
+     * </ul>
+     * Joining twice is one membership; a connection that ends leaves its groups; one that has ended joins nothing.
+     * The stage completes once Erlang's sends reach this connection (at once without a cluster); it fails when no
+     * erlang-bridge node can stand in pg now, and the membership takes effect in pg as soon as one can.
      */
     java.util.concurrent.CompletionStage<Void> join(String scope, Term group);
 
-    /** {@code pg:leave(Scope, Group, self())}. */
+    /** {@link #join(String, Term)} in scope {@value #DEFAULT_SCOPE}: {@code pg:join(Group, self())}. */
+    default java.util.concurrent.CompletionStage<Void> join(Term group) {
+        return join(DEFAULT_SCOPE, group);
+    }
+
+    /** {@code pg:leave(Scope, Group, self())}: no more sends reach it, local or from Erlang. Not a member: nothing. */
     void leave(String scope, Term group);
 
-    /**
-     * Joins this JVM's group {@code group}: Java handlers meet there without any Erlang node ({@link #sendLocal}).
-     * Joining twice is one membership; a connection that ends leaves every group it joined; one that has ended
-     * joins nothing. These groups are not pg's: for groups Erlang code sees, use {@link #join(String, Term)}.
-     */
-    void joinLocal(String group);
-
-    /** Leaves this JVM's group {@code group}; leaving a group not joined does nothing. */
-    void leaveLocal(String group);
+    /** {@link #leave(String, Term)} in scope {@value #DEFAULT_SCOPE}. */
+    default void leave(Term group) {
+        leave(DEFAULT_SCOPE, group);
+    }
 
     /**
-     * Sends {@code message} to every member of this JVM's group {@code group}: each member's {@code websocketInfo}
-     * runs (this connection's too, when it is a member), on its own event loop, in the order this connection sent
-     * them. Never blocks. Returns how many members it was sent to.
+     * Sends {@code message} to every member of the group that this JVM holds, from this JVM's own index of members:
+     * each member's {@code websocketInfo} runs (this connection's too, when it is a member), on its own event loop,
+     * in the order this connection sent them. Never blocks, no round trip. Members on other JVMs and Erlang
+     * processes are reached from Erlang ({@code pg:get_members}). Returns how many members it was sent to.
      */
-    int sendLocal(String group, Term message);
+    int sendLocal(String scope, Term group, Term message);
+
+    /** {@link #sendLocal(String, Term, Term)} in scope {@value #DEFAULT_SCOPE}. */
+    default int sendLocal(Term group, Term message) {
+        return sendLocal(DEFAULT_SCOPE, group, message);
+    }
 
     interface Cancellable {
         boolean cancel();

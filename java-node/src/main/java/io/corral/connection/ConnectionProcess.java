@@ -31,8 +31,11 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     private volatile boolean exited;
     /** Run once when the process exits (placement's count of a node's connections); null when nobody asked. */
     private volatile Runnable onExit;
-    /** The groups joined, as {scope, group} pairs, so the end of the process leaves them all. */
-    private final java.util.Set<java.util.List<String>> groups = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The groups joined, so the end of the process leaves them all; null until the first join (most connections
+     * join none, and a member of one pays for one small set). Guarded by this.
+     */
+    private java.util.Set<LocalGroups.Key> groups;
     /** Messages and exit signals received while no target is attached (event loop only). */
     private ArrayDeque<Runnable> pending;
 
@@ -85,9 +88,46 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         }
     }
 
+    /** The end of the process: out of this JVM's index (pg forgets it through the binding's exit). */
     private void leaveAll() {
-        for (java.util.List<String> g : groups) LocalGroups.leave(g.get(0), g.get(1), this);
-        groups.clear();
+        java.util.Set<LocalGroups.Key> mine;
+        synchronized (this) {
+            mine = groups;
+            groups = null;
+        }
+        if (mine != null) for (LocalGroups.Key k : mine) LocalGroups.leave(k, this);
+    }
+
+    /**
+     * One membership, in this JVM's index and in pg (through the binding: the relay of docs/cluster.md), in that
+     * order, so a local send reaches the member at once and a pg send once the returned stage completes.
+     */
+    private java.util.concurrent.CompletionStage<Void> join(String scope, Term group) {
+        LocalGroups.Key key = new LocalGroups.Key(scope, group.raw());
+        synchronized (this) {
+            if (exited) return java.util.concurrent.CompletableFuture.completedFuture(null);
+            if (groups == null) groups = new java.util.HashSet<>(4);
+            if (!groups.add(key)) return binding.pid() == null
+                    ? java.util.concurrent.CompletableFuture.completedFuture(null) : binding.join(scope, group);
+            LocalGroups.join(key, this);
+        }
+        // An exit after the check has left the groups it saw: this one is left too, in the index and in pg.
+        if (exited) {
+            leaveAll();
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        // Without an Erlang node there is no pg: the membership is this JVM's only, in effect now.
+        return binding.pid() == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
+                : binding.join(scope, group);
+    }
+
+    private void leave(String scope, Term group) {
+        LocalGroups.Key key = new LocalGroups.Key(scope, group.raw());
+        synchronized (this) {
+            if (groups == null || !groups.remove(key)) return;
+        }
+        LocalGroups.leave(key, this);
+        if (binding.pid() != null) binding.leave(scope, group);
     }
 
     /** Sets who gets the messages from now on; anything pending is handed over first. Event loop only. */
@@ -142,12 +182,17 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
 
         @Override
         public java.util.concurrent.CompletionStage<Void> join(String scope, Term group) {
-            return binding.join(scope, group);
+            return ConnectionProcess.this.join(scope, group);
         }
 
         @Override
         public void leave(String scope, Term group) {
-            binding.leave(scope, group);
+            ConnectionProcess.this.leave(scope, group);
+        }
+
+        @Override
+        public int sendLocal(String scope, Term group, Term message) {
+            return LocalGroups.send(new LocalGroups.Key(scope, group.raw()), message.raw());
         }
 
         @Override
@@ -158,26 +203,6 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         @Override
         public java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout) {
             return binding.call(name, node, request, timeout);
-        }
-
-        @Override
-        public void joinLocal(String group) {
-            if (exited) return;
-            groups.add(java.util.List.of(LocalGroups.SCOPE, group));
-            LocalGroups.join(LocalGroups.SCOPE, group, ConnectionProcess.this);
-            // An exit that ran between the check and the join has already left its groups: undo this one.
-            if (exited) leaveAll();
-        }
-
-        @Override
-        public void leaveLocal(String group) {
-            groups.remove(java.util.List.of(LocalGroups.SCOPE, group));
-            LocalGroups.leave(LocalGroups.SCOPE, group, ConnectionProcess.this);
-        }
-
-        @Override
-        public int sendLocal(String group, Term message) {
-            return LocalGroups.send(LocalGroups.SCOPE, group, message.raw());
         }
     }
 

@@ -7,53 +7,66 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Named groups of this JVM's connections ({@code Connection.joinLocal}), shared by every listener of the JVM, with
- * pg's shape (scope, group). Membership is a set: joining twice is one membership. A connection whose process ends
- * leaves all its groups, as pg drops a process that exits.
+ * This JVM's index of group members: for each pg group (a scope and any term) the connections of this JVM that
+ * joined it ({@code Connection.join}). {@code Connection.sendLocal} reads it to reach them with no Erlang node and no
+ * round trip; pg's view of the same memberships (one relay per JVM per group, {@code erlang.Groups}) is kept in step
+ * by {@link ConnectionProcess}, the one place a membership changes. Membership is a set: joining twice is one
+ * membership. A connection whose process ends leaves all its groups, as pg drops a process that exits.
  *
- * <p>Hand-written because pg lives on a BEAM node and these groups must work without one (a Java-only server);
- * the pg groups Erlang code sees are {@code Connection.join(scope, group)} ({@code erlang.Groups}).
+ * <p>Hand-written because pg lives on a BEAM node: the index must answer without one (a Java-only server) and
+ * without a distribution round trip per send.
  */
 public final class LocalGroups {
-    private static final Map<String, Map<String, Set<ConnectionProcess>>> SCOPES = new ConcurrentHashMap<>();
 
-    /** The scope of {@code Connection.joinLocal}: one per JVM; kept as a key so more can come. */
-    public static final String SCOPE = "local";
+    /** A pg group: its scope (an atom's name) and the group term. */
+    public record Key(String scope, OtpErlangObject group) {}
+
+    private static final Map<Key, Set<ConnectionProcess>> GROUPS = new ConcurrentHashMap<>();
 
     private LocalGroups() {}
 
-    static void join(String scope, String group, ConnectionProcess member) {
-        SCOPES.computeIfAbsent(scope, s -> new ConcurrentHashMap<>())
-                .computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(member);
+    /** Adds {@code member}; whether it was not a member already. */
+    static boolean join(Key key, ConnectionProcess member) {
+        boolean[] added = new boolean[1];
+        GROUPS.compute(key, (k, members) -> {
+            Set<ConnectionProcess> s = members != null ? members : ConcurrentHashMap.newKeySet();
+            added[0] = s.add(member);
+            return s;
+        });
+        return added[0];
     }
 
-    static void leave(String scope, String group, ConnectionProcess member) {
-        Map<String, Set<ConnectionProcess>> groups = SCOPES.get(scope);
-        if (groups == null) return;
+    /** Removes {@code member}; whether it was a member. */
+    static boolean leave(Key key, ConnectionProcess member) {
+        boolean[] removed = new boolean[1];
         // Removed under the map's lock for this key, so an empty group disappears without racing a join.
-        groups.computeIfPresent(group, (g, members) -> {
-            members.remove(member);
+        GROUPS.computeIfPresent(key, (k, members) -> {
+            removed[0] = members.remove(member);
             return members.isEmpty() ? null : members;
         });
+        return removed[0];
     }
 
     /** Delivers {@code message} to every member's mailbox (each runs its handler's info callback); returns how many. */
-    public static int send(String scope, String group, OtpErlangObject message) {
-        List<ConnectionProcess> members = members(scope, group);
-        for (ConnectionProcess m : members) m.deliver(message);
-        return members.size();
+    public static int send(Key key, OtpErlangObject message) {
+        Set<ConnectionProcess> members = GROUPS.get(key);
+        if (members == null) return 0;
+        int n = 0;
+        for (ConnectionProcess m : members) {
+            m.deliver(message);
+            n++;
+        }
+        return n;
     }
 
     /** The members now (a snapshot). */
-    public static List<ConnectionProcess> members(String scope, String group) {
-        Map<String, Set<ConnectionProcess>> groups = SCOPES.get(scope);
-        Set<ConnectionProcess> members = groups == null ? null : groups.get(group);
+    public static List<ConnectionProcess> members(Key key) {
+        Set<ConnectionProcess> members = GROUPS.get(key);
         return members == null ? List.of() : List.copyOf(members);
     }
 
-    /** The groups of {@code scope} that have members now. */
-    public static Set<String> groups(String scope) {
-        Map<String, Set<ConnectionProcess>> groups = SCOPES.get(scope);
-        return groups == null ? Set.of() : Set.copyOf(groups.keySet());
+    /** The groups that have members in this JVM now. */
+    public static Set<Key> groups() {
+        return Set.copyOf(GROUPS.keySet());
     }
 }

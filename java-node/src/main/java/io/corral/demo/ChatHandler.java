@@ -10,23 +10,24 @@ import io.corral.api.WebSocketHandler;
 
 /**
  * A chat room per {@code :room} binding (or one room, {@code lobby}, on a route without it): every text a member
- * sends reaches every member, the sender included, through the connection's group. {@code /leave} leaves the room
- * (nothing more arrives), {@code /join} joins it again.
+ * sends reaches every member of this JVM, the sender included, through the pg group {@code <<"chat:ROOM">>}
+ * ({@code Connection.join}, {@code sendLocal}); in a cluster, Erlang code reaches the same members through pg.
+ * {@code /leave} leaves the room (nothing more arrives), {@code /join} joins it again.
  */
 public final class ChatHandler implements WebSocketHandler<ChatHandler.Member> {
 
-    /** One connection's state: its handle and the group it talks to. */
-    public record Member(Connection self, String group) {}
+    /** One connection's state: its handle and the group it talks to (a pg group, binary {@code <<"chat:ROOM">>}). */
+    public record Member(Connection self, Term group) {}
 
     @Override
     public InitResult<Member> init(Request request, Term options) {
         String room = request.binding("room");
-        return InitResult.upgrade(new Member(null, "chat:" + (room == null ? "lobby" : room)));
+        return InitResult.upgrade(new Member(null, Term.binary("chat:" + (room == null ? "lobby" : room))));
     }
 
     @Override
     public Result<Member> websocketInit(Member m, Connection self) {
-        self.joinLocal(m.group());
+        self.join(m.group());
         return Result.ok(new Member(self, m.group()));
     }
 
@@ -34,8 +35,8 @@ public final class ChatHandler implements WebSocketHandler<ChatHandler.Member> {
     public Result<Member> websocketHandle(Frame frame, Member m) {
         if (!(frame instanceof Frame.Text t)) return Result.ok(m);
         switch (t.text()) {
-            case "/leave" -> m.self().leaveLocal(m.group());
-            case "/join" -> m.self().joinLocal(m.group());
+            case "/leave" -> m.self().leave(m.group());
+            case "/join" -> m.self().join(m.group());
             default -> m.self().sendLocal(m.group(), Term.tuple(Term.atom("said"), Term.binary(t.text())));
         }
         return Result.ok(m);

@@ -208,6 +208,20 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         return CompletableFuture.supplyAsync(() -> node.connection(nodeName) != null, writers);
     }
 
+    /**
+     * {@code erlang:disconnect_node(Node)} from this side: closes the connection to {@code nodeName} if one is up.
+     * The reader thread then ends as for a peer that closed, so everything a node-down does follows (links broken
+     * with {@code noconnection}, node listeners told). Whoever reconnects later gets a new connection.
+     *
+     * @return whether a connection was up
+     */
+    public boolean disconnect(String nodeName) {
+        com.ericsson.otp.erlang.OtpCookedConnection c = node.existingConnection(nodeName);
+        if (c == null) return false;
+        c.close();
+        return true;
+    }
+
     /** Live pids made by {@link #bind} (for leak checks). */
     public int processCount() {
         return (int) processes.values().stream().filter(p -> p instanceof Binding).count();

@@ -42,7 +42,8 @@ class GroupsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int size;
         do {
-            size = io.corral.connection.LocalGroups.members(io.corral.connection.LocalGroups.SCOPE, group).size();
+            size = io.corral.connection.LocalGroups.members(
+                    new io.corral.connection.LocalGroups.Key("pg", Term.binary(group).raw())).size();
             if (n < 0 ? size > 0 : size == n) return size;
             Thread.sleep(20);
         } while (System.nanoTime() < deadline);
@@ -92,7 +93,7 @@ class GroupsTest {
             b.readUntilClose();
             b.close();
             awaitMembers("chat:g3", 1);
-            assertEquals(1, corral.sendLocal("chat:g3", Term.tuple(Term.atom("said"), Term.binary("from the app"))),
+            assertEquals(1, corral.sendLocal(Term.binary("chat:g3"), Term.tuple(Term.atom("said"), Term.binary("from the app"))),
                     "the group's one remaining member is reached from outside any connection");
             assertEquals("from the app", next(a));
         }

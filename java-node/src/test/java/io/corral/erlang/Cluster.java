@@ -148,8 +148,8 @@ final class Cluster implements AutoCloseable {
     }
 
     /** An upgrade to {@code path} on {@code port}; returns the client after the 101 and the serving node's name. */
-    static Upgraded open(int port, String path) throws IOException {
-        WireClient c = WireClient.connect("127.0.0.1", port, path);
+    static Upgraded open(int port, String path, String... extraHeaders) throws IOException {
+        WireClient c = WireClient.connect("127.0.0.1", port, path, extraHeaders);
         c.setReadTimeout(Duration.ofSeconds(20));
         int status = c.handshake().status();
         if (status != 101) {

@@ -10,7 +10,8 @@ import io.corral.api.WebSocketHandler;
 
 /**
  * The Java twin of ws_cluster_h: says which JVM holds it, echoes text, joins and leaves pg groups of the default
- * scope on request ({@code join:G}, {@code leave:G}) and relays {@code {broadcast, Bin}} to its client.
+ * scope on request ({@code join:G}, {@code leave:G}), sends to this JVM's members ({@code local:G:TEXT}) and
+ * relays {@code {broadcast, Bin}} to its client.
  */
 public final class ClusterJavaHandler implements WebSocketHandler<Connection> {
 
@@ -33,6 +34,11 @@ public final class ClusterJavaHandler implements WebSocketHandler<Connection> {
             self.join("pg", Term.atom(g)).whenComplete((ok, e) -> self.post(e == null
                     ? Term.tuple(Term.atom("broadcast"), Term.binary("joined:" + g))
                     : Term.tuple(Term.atom("broadcast"), Term.binary("join failed: " + e))));
+            return Result.ok(self);
+        }
+        if (s.startsWith("local:")) { // local:G:TEXT, sendLocal to this JVM's members of G
+            String[] p = s.split(":", 3);
+            self.sendLocal("pg", Term.atom(p[1]), Term.tuple(Term.atom("broadcast"), Term.binary(p[2])));
             return Result.ok(self);
         }
         if (s.startsWith("leave:")) {
