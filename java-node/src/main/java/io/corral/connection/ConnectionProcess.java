@@ -88,14 +88,21 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         }
     }
 
-    /** The end of the process: out of this JVM's index (pg forgets it through the binding's exit). */
+    /**
+     * The end of the process: it leaves every group, in this JVM's index and in pg, before its pid exits (as pg
+     * drops an Erlang process that exits).
+     */
     private void leaveAll() {
         java.util.Set<LocalGroups.Key> mine;
         synchronized (this) {
             mine = groups;
             groups = null;
         }
-        if (mine != null) for (LocalGroups.Key k : mine) LocalGroups.leave(k, this);
+        if (mine == null) return;
+        for (LocalGroups.Key k : mine) {
+            LocalGroups.leave(k, this);
+            if (binding.pid() != null) binding.leave(k.scope(), Term.of(k.group()));
+        }
     }
 
     /**
@@ -111,14 +118,12 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
                     ? java.util.concurrent.CompletableFuture.completedFuture(null) : binding.join(scope, group);
             LocalGroups.join(key, this);
         }
-        // An exit after the check has left the groups it saw: this one is left too, in the index and in pg.
-        if (exited) {
-            leaveAll();
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        }
         // Without an Erlang node there is no pg: the membership is this JVM's only, in effect now.
-        return binding.pid() == null ? java.util.concurrent.CompletableFuture.completedFuture(null)
-                : binding.join(scope, group);
+        if (binding.pid() == null) return java.util.concurrent.CompletableFuture.completedFuture(null);
+        java.util.concurrent.CompletableFuture<Void> joined = binding.join(scope, group);
+        // An exit that began after the check above may have left its groups before this pg join: leave it again.
+        if (exited) binding.leave(scope, group);
+        return joined;
     }
 
     private void leave(String scope, Term group) {

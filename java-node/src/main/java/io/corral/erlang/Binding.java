@@ -98,7 +98,6 @@ final class Binding implements ProcessBinding, LocalProcess {
             monitors = null;
         }
         node.unregister(pid);
-        node.groups().leaveAll(pid); // a process that ends leaves its pg groups, as pg sees to for Erlang ones
         for (OtpErlangPid other : linked) node.exitSignal(pid, other, reason);
         watchers.forEach((ref, watcher) -> node.monitorExit(pid, watcher, ref, reason));
     }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The group pid links to every relay: a relay that dies (its node went down, its scope stopped) sends an exit
  * signal, and the group gets a new relay on another bridge node; a JVM that goes away takes its relays with it.
- * Memory per membership: one entry in the group's member set and one in the member's group set.
+ * Memory per membership: one entry in the group's member set (the connection keeps its own set of groups, and this
+ * JVM's index of members, {@code LocalGroups}, one more entry).
  */
 public final class Groups implements ProcessBinding.Sink, NodeListener {
 
@@ -49,7 +49,6 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
     private final ErlangNode node;
     private final ProcessBinding self;
     private final Map<Key, Group> groups = new HashMap<>();
-    private final Map<OtpErlangPid, Set<Key>> byMember = new ConcurrentHashMap<>();
 
     Groups(ErlangNode node) {
         this.node = node;
@@ -69,7 +68,6 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
         synchronized (this) {
             Group g = groups.computeIfAbsent(key, k -> new Group());
             g.members.add(member);
-            byMember.computeIfAbsent(member, p -> ConcurrentHashMap.newKeySet()).add(key);
             if (g.relay != null) {
                 done.complete(null);
             } else {
@@ -84,22 +82,13 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
         return done;
     }
 
-    /** {@code pg:leave(Scope, Group, Pid)}; the last member to leave stops the relay. */
+    /**
+     * {@code pg:leave(Scope, Group, Pid)}; the last member to leave stops the relay. A connection's process that
+     * ends leaves each of its groups through here ({@code ConnectionProcess}, which knows them: no second index of
+     * groups per member is kept).
+     */
     public void leave(OtpErlangPid member, String scope, Term group) {
-        Key key = new Key(scope, group.raw());
-        Set<Key> mine = byMember.get(member);
-        if (mine != null) {
-            mine.remove(key);
-            if (mine.isEmpty()) byMember.remove(member);
-        }
-        removeMember(key, member);
-    }
-
-    /** A connection's process ended: it leaves every group it was in. */
-    void leaveAll(OtpErlangPid member) {
-        Set<Key> mine = byMember.remove(member);
-        if (mine == null) return;
-        for (Key k : mine) removeMember(k, member);
+        removeMember(new Key(scope, group.raw()), member);
     }
 
     private void removeMember(Key key, OtpErlangPid member) {
@@ -113,12 +102,6 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
             } // else the relay being asked for is stopped when it arrives
         }
         if (stop != null) stopRelay(stop);
-    }
-
-    /** The groups {@code member} is in (for tests and introspection). */
-    public Set<Key> groupsOf(OtpErlangPid member) {
-        Set<Key> mine = byMember.get(member);
-        return mine == null ? Set.of() : Set.copyOf(mine);
     }
 
     /** Groups with members here (for leak checks). */
