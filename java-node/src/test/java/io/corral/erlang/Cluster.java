@@ -107,7 +107,8 @@ final class Cluster implements AutoCloseable {
         return tests;
     }
 
-    private void startB() throws Exception {
+    /** Starts JVM B (again, after a test killed it): a new port in {@link #portB}. */
+    void startB() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "io.corral.cli.Main", "serve", "--port", "0", "--node", nodeB, "--cookie", COOKIE,
