@@ -28,13 +28,18 @@ public final class OutputSequence {
         long bytes;
     }
 
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /**
+     * Made when something first has to wait (a slot of a handler that answers later): a Java handler answers at once
+     * and never needs it, and an empty ArrayDeque is about 110 bytes per connection.
+     */
+    private ArrayDeque<Object> queue;
     private int open;
     private boolean draining;
 
     /** Appends a slot for an event whose answer comes later. */
     Slot open() {
         Slot s = new Slot();
+        if (queue == null) queue = new ArrayDeque<>(4);
         queue.add(s);
         open++;
         return s;
@@ -42,9 +47,10 @@ public final class OutputSequence {
 
     /** An engine write (or any step that must keep its place): runs now if nothing is waiting, else in turn. */
     void append(Runnable entry) {
-        if (queue.isEmpty() && !draining) {
+        if ((queue == null || queue.isEmpty()) && !draining) {
             entry.run();
         } else {
+            if (queue == null) queue = new ArrayDeque<>(4);
             queue.add(entry);
         }
     }
@@ -65,11 +71,12 @@ public final class OutputSequence {
 
     /** Entries waiting behind an open slot (slots included), for introspection and tests. */
     int waiting() {
-        return queue.size();
+        return queue == null ? 0 : queue.size();
     }
 
     /** The session ended: nothing after this point is written, and late answers are dropped. */
     void clear() {
+        if (queue == null) return;
         for (Object o : queue) if (o instanceof Slot s) s.dropped = true;
         queue.clear();
         open = 0;
@@ -79,7 +86,7 @@ public final class OutputSequence {
         if (draining) return; // an entry filled a slot while running: the loop below picks it up
         draining = true;
         try {
-            while (!queue.isEmpty()) {
+            while (queue != null && !queue.isEmpty()) {
                 Object head = queue.peek();
                 if (head instanceof Slot s) {
                     if (!s.filled) return;

@@ -136,8 +136,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
      */
     public void start(ByteBuf dataSentWithUpgrade) {
         channel.config().setAutoRead(false);
-        int high = (int) Math.min(flow.sendBufferBytes(), Integer.MAX_VALUE);
-        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 2, high));
+        channel.config().setWriteBufferWaterMark(waterMark(flow));
         lastClientDataNanos = System.nanoTime();
         armIdleTimer();
         session.websocketInit(this);
@@ -157,6 +156,16 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             }
         }
         updateReading();
+    }
+
+    /** The last water mark made: connections of the same send buffer share it (it is immutable). */
+    private static volatile WriteBufferWaterMark lastWaterMark;
+
+    private static WriteBufferWaterMark waterMark(FlowLimits flow) {
+        int high = (int) Math.min(flow.sendBufferBytes(), Integer.MAX_VALUE);
+        WriteBufferWaterMark m = lastWaterMark;
+        if (m == null || m.high() != high || m.low() != high / 2) lastWaterMark = m = new WriteBufferWaterMark(high / 2, high);
+        return m;
     }
 
     /**

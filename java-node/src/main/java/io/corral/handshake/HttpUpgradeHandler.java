@@ -102,6 +102,9 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         decided = true;
         if (ctx.pipeline().get(RequestTimeout.class) != null) ctx.pipeline().remove(RequestTimeout.class);
         HttpRequest req = request;
+        // Not kept: this handler lives as long as the connection (its close listener below), and Netty's request
+        // with its headers is over a kilobyte per idle connection. What the session needs is copied out of it here.
+        request = null;
         HandshakeCheck.Refuse overLimit = req.decoderResult().isFailure()
                 ? HandshakeCheck.decoderFailure(req.decoderResult().cause())
                 : HandshakeCheck.limits(req.headers(), limits);
