@@ -62,6 +62,19 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     /** Set once the connection state machine owns the process: from then on it ends it. */
     private boolean upgraded;
 
+    /** The frame size limit is CowboyFrameDecoder's (it can change at runtime); Netty's is only a ceiling. */
+    private static final WebSocketDecoderConfig DECODER = decoderConfig(false), DECODER_WITH_EXTENSIONS = decoderConfig(true);
+
+    private static WebSocketDecoderConfig decoderConfig(boolean extensions) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(Integer.MAX_VALUE)
+                .allowExtensions(extensions)
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(false)
+                .build();
+    }
+
     public HttpUpgradeHandler(ServerContext server, ListenerSettings limits) {
         this.server = server;
         this.limits = limits;
@@ -224,14 +237,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline p = ctx.pipeline();
         p.remove(HttpServerCodec.class);
         String me = ctx.name();
-        // The frame size limit is CowboyFrameDecoder's (it can change at runtime); Netty's is only a ceiling.
-        WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(Integer.MAX_VALUE)
-                .allowExtensions(deflate != null)
-                .expectMaskedFrames(true)
-                .allowMaskMismatch(false)
-                .closeOnProtocolViolation(false)
-                .build();
+        WebSocketDecoderConfig config = deflate != null ? DECODER_WITH_EXTENSIONS : DECODER;
         p.addBefore(me, "ws-encoder", new WebSocket13FrameEncoder(false));
         CowboyFrameDecoder decoder = new CowboyFrameDecoder(config, options.validateUtf8(), options::maxFrameSize);
         p.addBefore(me, "ws-decoder", decoder);
