@@ -150,7 +150,11 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
 
     @Override
     public void deliver(OtpErlangObject message) {
-        loop.execute(() -> dispatch(() -> target.onMessage(message)));
+        loop.execute(() -> {
+            Target t = target;
+            if (t != null) t.onMessage(message);
+            else dispatch(() -> target.onMessage(message)); // queued until a target is attached
+        });
     }
 
     @Override

@@ -64,6 +64,26 @@ public final class OutputSequence {
         drain();
     }
 
+    /**
+     * The answer for {@code slot} runs now, without being stored, when the slot is the head of the sequence (the
+     * common case: answers come in order): true, and the caller runs the answer, then calls {@link #endHead}. False
+     * when something is still waiting before it (or it was dropped or filled): the caller uses {@link #fill}.
+     */
+    boolean startHead(Slot slot) {
+        if (draining || slot.dropped || slot.filled || queue.peek() != slot) return false;
+        queue.poll();
+        slot.filled = true;
+        open--;
+        draining = true; // engine writes appended while the answer runs go behind it, as in fill
+        return true;
+    }
+
+    /** The head answer begun by {@link #startHead} has run: whatever waited behind it runs now, in turn. */
+    void endHead() {
+        draining = false;
+        drain();
+    }
+
     /** Slots still waiting for their answer. */
     int openSlots() {
         return open;

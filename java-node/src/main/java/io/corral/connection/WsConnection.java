@@ -465,10 +465,20 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         inFlightBytes -= slot.bytes;
         slot.bytes = 0;
         if (wasOver && phase == Phase.OPEN) updateReading();
-        output.fill(slot, () -> {
-            apply(commands, hibernate);
-            if (crash != null) crash(crash.cls(), crash.cause());
-        });
+        if (output.startHead(slot)) {
+            // In order, nothing before it: run at once (no closure per answer).
+            try {
+                apply(commands, hibernate);
+                if (crash != null) crash(crash.cls(), crash.cause());
+            } finally {
+                output.endHead();
+            }
+        } else {
+            output.fill(slot, () -> {
+                apply(commands, hibernate);
+                if (crash != null) crash(crash.cls(), crash.cause());
+            });
+        }
         if (phase == Phase.CLOSING || phase == Phase.CLOSED) return;
         if (!inRead) channel.flush();
     }

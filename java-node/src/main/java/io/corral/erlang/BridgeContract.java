@@ -118,27 +118,37 @@ public final class BridgeContract {
         return tuple(new OtpErlangTuple(parts), new OtpErlangLong(a.getPort()));
     }
 
-    /** {@code {'$corral', 2, events, [Event]}} */
+    private static final OtpErlangAtom EVENTS = atom("events");
+    private static final OtpErlangAtom FRAME = atom("frame");
+    private static final OtpErlangAtom INFO = atom("info");
+    private static final OtpErlangAtom TEXT = atom("text");
+    private static final OtpErlangAtom BINARY = atom("binary");
+    private static final OtpErlangAtom PING = atom("ping");
+    private static final OtpErlangAtom PONG = atom("pong");
+    private static final OtpErlangObject[] NO_EVENTS = new OtpErlangObject[0];
+
+    /** {@code {'$corral', 2, events, [Event]}}; the atoms of the hot path are shared constants (they are immutable). */
     public static OtpErlangObject events(List<OtpErlangObject> events) {
-        return message("events", new OtpErlangList(events.toArray(OtpErlangObject[]::new)));
+        return new OtpErlangTuple(new OtpErlangObject[] {TAG, VSN, EVENTS,
+                new OtpErlangList(events.toArray(NO_EVENTS))});
     }
 
     public static final OtpErlangObject WEBSOCKET_INIT = atom("websocket_init");
 
     /** {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does. */
     public static OtpErlangObject frameEvent(Frame f) {
-        String kind = switch (f) {
-            case Frame.Text t -> "text";
-            case Frame.Binary b -> "binary";
-            case Frame.Ping p -> "ping";
-            case Frame.Pong p -> "pong";
+        OtpErlangAtom kind = switch (f) {
+            case Frame.Text t -> TEXT;
+            case Frame.Binary b -> BINARY;
+            case Frame.Ping p -> PING;
+            case Frame.Pong p -> PONG;
             case Frame.Close c -> throw new IllegalArgumentException("close frames end the session, they are not events");
         };
-        return tuple(atom("frame"), tuple(atom(kind), new AdoptedBinary(f.payload())));
+        return tuple(FRAME, tuple(kind, new AdoptedBinary(f.payload())));
     }
 
     public static OtpErlangObject infoEvent(OtpErlangObject msg) {
-        return tuple(atom("info"), msg);
+        return tuple(INFO, msg);
     }
 
     /** {@code {terminate, NeutralReason}} */
@@ -206,8 +216,9 @@ public final class BridgeContract {
             case "commands" -> commands(proxy, (OtpErlangList) t.elementAt(4));
             case "replies" -> {
                 OtpErlangList answers = (OtpErlangList) t.elementAt(4);
-                List<Commands> out = new ArrayList<>(answers.arity());
-                for (OtpErlangObject a : answers) out.add(commands(proxy, (OtpErlangList) a));
+                int n = answers.arity();
+                List<Commands> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) out.add(commands(proxy, (OtpErlangList) answers.elementAt(i)));
                 yield new Replies(proxy, out);
             }
             default -> throw new IllegalArgumentException("unknown bridge message " + msg);
@@ -285,16 +296,39 @@ public final class BridgeContract {
     }
 
     static Commands commands(OtpErlangPid proxy, OtpErlangList list) {
-        List<Command> out = new ArrayList<>(list.arity());
+        int n = list.arity();
+        if (n == 0) return new Commands(proxy, List.of(), false, null);
+        List<Command> out = new ArrayList<>(n);
         boolean hibernate = false;
         Crash crash = null;
-        for (OtpErlangObject o : list) {
+        for (int i = 0; i < n; i++) {
+            OtpErlangObject o = list.elementAt(i);
+            Command fast = dataFrame(o);
+            if (fast != null) {
+                out.add(fast);
+                continue;
+            }
             Term c = Term.of(o);
             if (c.isAtom("hibernate")) hibernate = true;
             else if (c.isTagged("crash", 3)) crash = new Crash(c.element(1).atomValue(), c.element(2).raw());
             else out.add(command(c));
         }
         return new Commands(proxy, out, hibernate, crash);
+    }
+
+    /**
+     * {@code {text, Bin}} and {@code {binary, Bin}}, nearly every command a handler returns, read without the
+     * {@link Term} wrappers (the binary's array is taken as is: JInterface made it for this term alone); null for
+     * anything else, which {@link #command} reads.
+     */
+    private static Command dataFrame(OtpErlangObject o) {
+        if (o instanceof OtpErlangTuple t && t.arity() == 2 && t.elementAt(0) instanceof OtpErlangAtom a
+                && t.elementAt(1) instanceof OtpErlangBinary b) {
+            String k = a.atomValue();
+            if (k.equals("text")) return new Frame.Text(b.binaryValue());
+            if (k.equals("binary")) return new Frame.Binary(b.binaryValue());
+        }
+        return null;
     }
 
     /** One normalized command (the bridge already flattened iodata and turned 2.0 and 1.x shapes into these). */

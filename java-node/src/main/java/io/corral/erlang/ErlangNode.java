@@ -75,7 +75,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         // JInterface keeps the epmd port in a static: set it every time, so a node started after one on another port
         // does not inherit that port.
         OtpEpmd.useEpmdPort(settings.epmdPort());
-        this.writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-writer-", 0).factory());
+        this.writers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-writer").factory());
         this.work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("corral-erlang-work-", 0).factory());
         this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("corral-erlang-events").factory());
         this.timer = Executors.newSingleThreadScheduledExecutor(

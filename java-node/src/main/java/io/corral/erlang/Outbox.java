@@ -60,7 +60,8 @@ final class Outbox {
     }
 
     void submit(String peer, Op op) {
-        writers.computeIfAbsent(peer, Writer::new).add(op);
+        Writer w = writers.get(peer); // the common case: no lambda, no lock
+        (w != null ? w : writers.computeIfAbsent(peer, Writer::new)).add(op);
     }
 
     /**

@@ -129,7 +129,8 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         private final OtpErlangPid proxy;
         private final ConnectionProcess process;
         private final List<OtpErlangObject> early;
-        private List<OtpErlangObject> batch = new ArrayList<>();
+        /** The events of the batch being built; reused, as {@link BridgeContract#events} copies it. */
+        private final List<OtpErlangObject> batch = new ArrayList<>();
         /** The places of the answers still owed, oldest first. */
         private final ArrayDeque<OutputSequence.Slot> owed = new ArrayDeque<>();
         /** The proxy ran terminate itself (stop, close frame, crash): it must not be told again. */
@@ -213,8 +214,16 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         }
 
         private void ended(BridgeContract.Commands c) {
-            if (c.crash() != null || c.commands().stream().anyMatch(x -> x instanceof Frame.Close || x instanceof Command.Stop)) {
+            if (c.crash() != null) {
                 proxyEnded = true;
+                return;
+            }
+            List<Command> cmds = c.commands();
+            for (int i = 0, n = cmds.size(); i < n; i++) {
+                if (cmds.get(i) instanceof Frame.Close || cmds.get(i) instanceof Command.Stop) {
+                    proxyEnded = true;
+                    return;
+                }
             }
         }
 
@@ -245,15 +254,11 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         @Override
         public void flush() {
             if (batch.isEmpty()) return;
-            List<OtpErlangObject> out = batch;
-            batch = new ArrayList<>();
-            sendTo(out);
-        }
-
-        private void sendTo(List<OtpErlangObject> events) {
+            OtpErlangObject events = BridgeContract.events(batch);
+            batch.clear();
             if (unansweredSince == 0) unansweredSince = System.nanoTime() | 1;
             // Sent from the connection's own pid, so the proxy's link and its view of the sender stay right.
-            process.binding().send(proxy, BridgeContract.events(events));
+            process.binding().send(proxy, events);
         }
     }
 

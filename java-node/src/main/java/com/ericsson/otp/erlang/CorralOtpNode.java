@@ -254,11 +254,11 @@ public class CorralOtpNode extends OtpNode {
         try {
             switch (m.type()) {
                 case OtpMsg.sendTag, OtpMsg.regSendTag, AbstractConnection.sendTTTag, AbstractConnection.regSendTTTag ->
-                        r.message(m.getSenderPid(), m.getMsg());
+                        r.message(m.getSenderPid(), InterningInputStream.payload(m));
                 case OtpMsg.linkTag -> r.linked(m.getSenderPid());
                 case OtpMsg.unlinkTag, AbstractConnection.unlinkIdTag -> r.unlinked(m.getSenderPid(), m.getUnlinkId());
-                case OtpMsg.exitTag, AbstractConnection.exitTTTag -> r.exit(m.getSenderPid(), m.getMsg(), true);
-                case OtpMsg.exit2Tag, AbstractConnection.exit2TTTag -> r.exit(m.getSenderPid(), m.getMsg(), false);
+                case OtpMsg.exitTag, AbstractConnection.exitTTTag -> r.exit(m.getSenderPid(), InterningInputStream.payload(m), true);
+                case OtpMsg.exit2Tag, AbstractConnection.exit2TTTag -> r.exit(m.getSenderPid(), InterningInputStream.payload(m), false);
                 default -> { /* unlink acks: links are removed when unlink is called */ }
             }
         } catch (OtpErlangDecodeException e) {

@@ -1,0 +1,107 @@
+package com.ericsson.otp.erlang;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The interning decoder reads every term as JInterface's own does; only the atom instances are shared. */
+class InterningInputStreamTest {
+
+    private static byte[] encode(OtpErlangObject term) {
+        OtpOutputStream out = new OtpOutputStream();
+        out.write1(OtpExternal.versionTag);
+        out.write_any(term);
+        return out.toByteArray();
+    }
+
+    private static OtpErlangObject interned(byte[] b) throws OtpErlangDecodeException {
+        return new InterningInputStream(b, 0, b.length).read_any();
+    }
+
+    private static OtpErlangObject stock(byte[] b) throws OtpErlangDecodeException {
+        return new OtpInputStream(b, 0).read_any();
+    }
+
+    private static OtpErlangAtom atom(String s) {
+        return new OtpErlangAtom(s);
+    }
+
+    private static final OtpErlangPid PROXY = new OtpErlangPid("bridge@localhost", 7, 0, 1);
+
+    /** A replies message as erlang-bridge sends it: the shape the interning decoder is for. */
+    private static OtpErlangObject replies() {
+        OtpErlangObject text = new OtpErlangTuple(new OtpErlangObject[] {atom("text"), new OtpErlangBinary("hi".getBytes())});
+        OtpErlangObject answers = new OtpErlangList(new OtpErlangObject[] {
+                new OtpErlangList(new OtpErlangObject[] {text}), new OtpErlangList(new OtpErlangObject[] {text, atom("hibernate")}),
+                new OtpErlangList()});
+        return new OtpErlangTuple(new OtpErlangObject[] {atom("$corral"), new OtpErlangLong(2), atom("replies"), PROXY, answers});
+    }
+
+    @Test
+    void aBridgeMessageDecodesToTheSameTermAsWithJInterface() throws Exception {
+        byte[] b = encode(replies());
+        assertEquals(stock(b), interned(b), "the interning decoder must not change any value");
+        assertEquals(replies(), interned(b));
+    }
+
+    @Test
+    void theSameAtomDecodedTwiceIsOneInstanceAndPidsShareTheirNodeName() throws Exception {
+        byte[] b = encode(replies());
+        OtpErlangTuple one = (OtpErlangTuple) interned(b);
+        OtpErlangTuple two = (OtpErlangTuple) interned(b);
+        assertSame(one.elementAt(0), two.elementAt(0), "'$corral' is decoded once and shared after that");
+        assertSame(one.elementAt(2), two.elementAt(2), "so is replies");
+        assertSame(((OtpErlangPid) one.elementAt(3)).node(), ((OtpErlangPid) two.elementAt(3)).node(),
+                "a pid's node name comes from the same table: no String per pid");
+    }
+
+    @Test
+    void latin1AndUtf8AtomsWithTheSameCharactersKeepTheirOwnValues() throws Exception {
+        // ATOM_EXT (latin-1) and ATOM_UTF8_EXT spell "é" with different bytes; both must decode to "é".
+        byte[] latin1 = {(byte) 131, 100, 0, 1, (byte) 0xe9};
+        byte[] utf8 = {(byte) 131, 118, 0, 2, (byte) 0xc3, (byte) 0xa9};
+        byte[] utf8Small = {(byte) 131, 119, 2, (byte) 0xc3, (byte) 0xa9};
+        assertEquals(atom("é"), interned(latin1));
+        assertEquals(atom("é"), interned(utf8));
+        assertEquals(atom("é"), interned(utf8Small));
+        assertEquals(stock(latin1), interned(latin1));
+        // A latin-1 byte sequence that is also a valid UTF-8 one must not be taken for it.
+        byte[] twoLatin1 = {(byte) 131, 100, 0, 2, (byte) 0xc3, (byte) 0xa9};
+        assertEquals(new OtpErlangAtom(new String(new byte[] {(byte) 0xc3, (byte) 0xa9}, StandardCharsets.ISO_8859_1)),
+                interned(twoLatin1), "the encoding is part of an atom's key");
+    }
+
+    @Test
+    void longAtomsAreDecodedAsJInterfaceDoesWithoutATableSlot() throws Exception {
+        String longName = "a".repeat(InterningInputStream.MAX_CACHED + 1);
+        byte[] b = encode(new OtpErlangTuple(new OtpErlangObject[] {atom(longName), atom("short")}));
+        OtpErlangTuple one = (OtpErlangTuple) interned(b);
+        OtpErlangTuple two = (OtpErlangTuple) interned(b);
+        assertEquals(atom(longName), one.elementAt(0));
+        assertNotSame(one.elementAt(0), two.elementAt(0), "atoms over MAX_CACHED bytes are not kept");
+        assertSame(one.elementAt(1), two.elementAt(1));
+    }
+
+    @Test
+    void manyDifferentAtomsStillDecodeRightWhenTheyCollideInTheTable() throws Exception {
+        for (int i = 0; i < 5000; i++) {
+            byte[] b = encode(new OtpErlangTuple(new OtpErlangObject[] {atom("atom_" + i), new OtpErlangLong(i)}));
+            assertEquals(stock(b), interned(b), "atom_" + i);
+        }
+    }
+
+    @Test
+    void aPayloadBiggerThanTheCopyLimitIsDecodedInPlace() throws Exception {
+        OtpErlangObject big = new OtpErlangTuple(new OtpErlangObject[] {atom("binary"),
+                new OtpErlangBinary(new byte[InterningInputStream.MAX_COPIED * 2])});
+        byte[] b = encode(big);
+        OtpMsg m = new OtpMsg(PROXY, new OtpInputStream(b, 0));
+        assertEquals(big, InterningInputStream.payload(m));
+        byte[] small = encode(replies());
+        assertEquals(replies(), InterningInputStream.payload(new OtpMsg(PROXY, new OtpInputStream(small, 0))));
+        assertEquals(replies(), InterningInputStream.payload(new OtpMsg(PROXY, replies())), "a local message has no buffer");
+    }
+}

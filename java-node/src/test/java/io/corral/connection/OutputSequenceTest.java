@@ -1,0 +1,73 @@
+package io.corral.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The order of a connection's output: answers in their slots, engine writes behind every open slot. */
+class OutputSequenceTest {
+
+    private final OutputSequence out = new OutputSequence();
+    private final List<String> written = new ArrayList<>();
+
+    /** What WsConnection.answer does: the head answer runs at once, any other waits in its slot. */
+    private void answer(OutputSequence.Slot slot, String what) {
+        if (out.startHead(slot)) {
+            try {
+                written.add(what);
+            } finally {
+                out.endHead();
+            }
+        } else {
+            out.fill(slot, () -> written.add(what));
+        }
+    }
+
+    @Test
+    void twoPingsInOneReadGiveEachPongBeforeItsReply() {
+        // ping a: pong a, slot a; ping b: pong b waits behind slot a, slot b.
+        out.append(() -> written.add("pong a"));
+        OutputSequence.Slot a = out.open();
+        out.append(() -> written.add("pong b"));
+        OutputSequence.Slot b = out.open();
+        answer(a, "reply a");
+        answer(b, "reply b");
+        assertEquals(List.of("pong a", "reply a", "pong b", "reply b"), written, "Cowboy's order: pong, reply, pong, reply");
+        assertEquals(0, out.openSlots());
+        assertEquals(0, out.waiting());
+    }
+
+    @Test
+    void anAnswerThatArrivesBeforeAnEarlierOneWaitsForIt() {
+        OutputSequence.Slot a = out.open();
+        OutputSequence.Slot b = out.open();
+        answer(b, "reply b");
+        assertTrue(written.isEmpty(), "b must not overtake a");
+        answer(a, "reply a");
+        assertEquals(List.of("reply a", "reply b"), written);
+    }
+
+    @Test
+    void anEngineWriteAppendedWhileTheHeadAnswerRunsGoesAfterIt() {
+        OutputSequence.Slot a = out.open();
+        assertTrue(out.startHead(a), "a is at the head");
+        written.add("reply a, first part");
+        out.append(() -> written.add("close")); // e.g. a protocol error seen while the answer runs
+        written.add("reply a, rest");
+        out.endHead();
+        assertEquals(List.of("reply a, first part", "reply a, rest", "close"), written);
+    }
+
+    @Test
+    void aClearedSequenceDropsLateAnswers() {
+        OutputSequence.Slot a = out.open();
+        out.clear();
+        assertFalse(out.startHead(a), "the slot was dropped with the session");
+        answer(a, "late");
+        assertTrue(written.isEmpty(), "nothing is written after the session ended");
+    }
+}
