@@ -233,7 +233,24 @@ handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, s
         end
     end.
 
-result(Result, Rest, D = #data{gen = Gen}, Kind, [Cur | Done]) ->
+result({Cmds, State}, Rest, D = #data{gen = '2.latest'}, Kind, [Cur | Done]) when is_list(Cmds) ->
+    %% The common return, a list of text and binary frames with binary payloads, needs no normalizing: what
+    %% corral_bridge_result:callback/2 would return for it is these same commands, no stop, no hibernate, the Req and
+    %% the shutdown reason unchanged. Anything else takes the general path below.
+    case data_frames(Cmds, Cur) of
+        {ok, Cur2} -> run(Rest, D#data{state = State}, Kind, [Cur2 | Done], false);
+        other -> result_general({Cmds, State}, Rest, D, Kind, [Cur | Done])
+    end;
+result(Result, Rest, D, Kind, Acc) ->
+    result_general(Result, Rest, D, Kind, Acc).
+
+%% Cmds pushed onto Acc (newest first, as the answers are built), or `other` when one is not a plain data frame.
+data_frames([], Acc) -> {ok, Acc};
+data_frames([C = {text, B} | T], Acc) when is_binary(B) -> data_frames(T, [C | Acc]);
+data_frames([C = {binary, B} | T], Acc) when is_binary(B) -> data_frames(T, [C | Acc]);
+data_frames(_, _) -> other.
+
+result_general(Result, Rest, D = #data{gen = Gen}, Kind, [Cur | Done]) ->
     case corral_bridge_result:callback(Gen, Result) of
         invalid ->
             %% Not caught by Cowboy: the process dies, no close frame, no terminate (docs/contract/callbacks.md). What
