@@ -4,6 +4,7 @@
 # message to every connection's pid and the client times the last reply frame. Not part of `mvn verify`.
 #   bench/scale.sh                                  10,000 connections, 3 broadcast rounds
 #   bench/scale.sh --connections 2000 --rounds 5    (options: see bench/README.md)
+#   bench/scale.sh --route erlang                   the same through an Erlang handler (JVM and erl node RSS apart)
 # The table goes to stdout, JSON to bench/results/scale.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,7 +16,7 @@ corral_ensure_built
 stamp="$ROOT/bench/target/classpath.txt"
 
 mkdir -p "$ROOT/bench/erlang/ebin"
-erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_scale_driver.erl"
+erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_scale_driver.erl" "$ROOT/bench/erlang/corral_bench_idle_h.erl"
 
 # Each process opens one fd per connection (plus the JVM's own): the server and the client run apart for that reason.
 need=$(( ${CONNECTIONS:-10000} + 500 ))

@@ -26,9 +26,14 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java io.corral.bench.EchoBenchmark --root DIR [--rounds 3] [--warmup 5] [--duration 10]
- *     [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window 4]
- *     [--server-cpu 0] [--client-cpu 1] [--out bench/results/latest.json]
+ *     [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B] [--b-window 4]
+ *     [--server-cpu 0] [--client-cpu 1] [--cowboy-src DIR] [--out bench/results/latest.json]
  * </pre>
+ *
+ * The {@code cowboy} target is native Cowboy 2.17 serving the corral-erlang target's module (corral_bench_echo), on
+ * an erl node with the scheduler flags Corral gives its own local node, pinned like the others; it is built from
+ * {@code ../shared/cowboy} (or {@code CORRAL_COWBOY_SRC}, {@code --cowboy-src}) and skipped, with the reason, when
+ * those sources are absent.
  *
  * Corral is started with the launcher's own command line (bin/corral: java-node classes + classpath.txt, which
  * holds the installed OTP's JInterface as an ordinary dependency). Every server, Corral's and the Netty baseline,
@@ -51,7 +56,7 @@ public final class EchoBenchmark {
         }
     }
 
-    static final List<String> ALL_TARGETS = List.of("netty", "corral-java", "corral-erlang");
+    static final List<String> ALL_TARGETS = List.of("netty", "corral-java", "corral-erlang", "cowboy");
 
     private final Path root;
     private final String java;
@@ -62,6 +67,7 @@ public final class EchoBenchmark {
     private final List<String> targets;
     private final List<Scenario> scenarios;
     private final String serverCpu;
+    private final Path cowboySrc;
     private final String clientCpu;
     private final Path out;
     private final List<String> serverJvm = List.of("-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
@@ -91,6 +97,8 @@ public final class EchoBenchmark {
             if (sc == null) throw new IllegalArgumentException("unknown scenario " + s + "; known: A, B");
             scenarios.add(sc);
         }
+        String src = o.getOrDefault("cowboy-src", System.getenv().getOrDefault("CORRAL_COWBOY_SRC", ""));
+        cowboySrc = src.isEmpty() ? root.resolve("../shared/cowboy").normalize() : Path.of(src);
         serverCpu = o.getOrDefault("server-cpu", "0");
         clientCpu = o.getOrDefault("client-cpu", "1");
         out = root.resolve(o.getOrDefault("out", "bench/results/latest.json"));
@@ -156,16 +164,34 @@ public final class EchoBenchmark {
                         "--port", String.valueOf(port), "--routes", routes.toString(), "--threads", "1"));
                 if (erlang) cmd.addAll(List.of("--pa", root.resolve("bench/erlang/ebin").toString()));
             }
+            case "cowboy" -> {
+                if (certs != null) {
+                    unavailable.put(target, "TLS is not set up for native Cowboy here");
+                    return null;
+                }
+                String why = buildCowboy();
+                if (why != null) {
+                    log("  cowboy: %s", why);
+                    unavailable.put(target, why);
+                    return null;
+                }
+                cmd = new ArrayList<>(List.of("taskset", "-c", serverCpu, "erl", "-noshell", "-noinput"));
+                // The scheduler flags Corral's own local node gets (LocalErlangNode): matched, no busy-waiting.
+                cmd.addAll(List.of("+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none", "-pa"));
+                for (String app : List.of("cowboy", "cowlib", "ranch")) {
+                    cmd.add(root.resolve("bench/target/cowboy/2.17.0/" + app + "/ebin").toString());
+                }
+                cmd.add(root.resolve("bench/erlang/ebin").toString());
+                cmd.addAll(List.of("-eval", "corral_bench_cowboy:start(" + port + ")"));
+            }
             default -> throw new IllegalStateException(target);
         }
-        cmd.addAll(tlsFlags());
+        if (!target.equals("cowboy")) cmd.addAll(tlsFlags());
         ChildProcess server = ChildProcess.start(cmd, root);
         try {
             String why = server.awaitLine(l -> l.contains("listening on"), 60);
             if (why != null) {
-                String msg = target.equals("corral-erlang")
-                        ? "`corral serve` cannot serve Erlang modules yet (" + why + ")"
-                        : "the server did not start (" + why + ")";
+                String msg = "the server did not start (" + why + ")";
                 log("  %s: %s", target, msg);
                 unavailable.put(target, msg);
                 return null;
@@ -210,6 +236,24 @@ public final class EchoBenchmark {
             server.stop();
             if (routes != null) Files.deleteIfExists(routes);
         }
+    }
+
+    private String cowboyBuilt;
+
+    /** Builds native Cowboy 2.17 once per run into bench/target/cowboy; null when built, else why not. */
+    private String buildCowboy() throws Exception {
+        if (cowboyBuilt != null) return cowboyBuilt.isEmpty() ? null : cowboyBuilt;
+        Path build = cowboySrc.resolve("build.sh");
+        if (!Files.isRegularFile(build)) {
+            cowboyBuilt = "Cowboy sources not found at " + cowboySrc + " (set CORRAL_COWBOY_SRC or --cowboy-src)";
+        } else if (!Files.isRegularFile(root.resolve("bench/erlang/ebin/corral_bench_cowboy.beam"))) {
+            cowboyBuilt = "bench/erlang/ebin/corral_bench_cowboy.beam is missing (bench/run.sh compiles it)";
+        } else {
+            Process p = new ProcessBuilder("bash", build.toString(), root.resolve("bench/target/cowboy").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            cowboyBuilt = p.waitFor() == 0 ? "" : "building Cowboy with " + build + " failed (exit " + p.exitValue() + ")";
+        }
+        return cowboyBuilt.isEmpty() ? null : cowboyBuilt;
     }
 
     private static double d(Map<String, String> kv, String k) {
@@ -324,6 +368,15 @@ public final class EchoBenchmark {
                         median(field(s, Sample::serverCoreBusy)), median(field(s, Sample::clientCoreBusy))));
             }
         }
+        for (Scenario sc : scenarios) {
+            List<Sample> corral = results.get(sc.name()).getOrDefault("corral-erlang", List.of());
+            List<Sample> cowboy = results.get(sc.name()).getOrDefault("cowboy", List.of());
+            if (corral.isEmpty() || cowboy.isEmpty()) continue;
+            b.append(String.format(Locale.ROOT, "%-3s corral-erlang / native cowboy: msg/s %.2fx, msg/CPU-s %.2fx, p99 %.2fx%n",
+                    sc.name(), median(field(corral, Sample::msgPerSec)) / median(field(cowboy, Sample::msgPerSec)),
+                    median(field(corral, Sample::msgPerServerCpuSecond)) / median(field(cowboy, Sample::msgPerServerCpuSecond)),
+                    median(field(corral, Sample::p99us)) / median(field(cowboy, Sample::p99us))));
+        }
         b.append("msg/CPU-s: msg/s divided by the server's CPU use, the noise-robust figure when others share the core\n");
         b.append("srv/cli CPU: cores used by the server / load tool process; srv/cli core: how busy their pinned CPU was"
                 + " (by anyone: a gap between the two is the kernel or other processes)\n");
@@ -412,7 +465,7 @@ public final class EchoBenchmark {
 
     public static void main(String[] args) throws Exception {
         new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
-                + " [--targets netty,corral-java,corral-erlang] [--scenarios A,B] [--b-window W]"
-                + " [--server-cpu N] [--client-cpu N] [--tls true] [--out FILE]")).run();
+                + " [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B] [--b-window W]"
+                + " [--server-cpu N] [--client-cpu N] [--tls true] [--cowboy-src DIR] [--out FILE]")).run();
     }
 }

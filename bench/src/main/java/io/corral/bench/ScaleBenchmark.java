@@ -49,15 +49,18 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java io.corral.bench.ScaleBenchmark --root DIR [--connections 10000] [--rounds 3] [--wave 500]
- *     [--server-cpu 0] [--client-cpu 1] [--server-heap 2g] [--server-jvm 'EXTRA FLAGS'] [--threads T] [--out bench/results/scale.json]
+ *     [--server-cpu 0] [--client-cpu 1] [--server-heap 2g] [--server-jvm 'EXTRA FLAGS'] [--threads T]
+ *     [--route java|erlang] [--out bench/results/scale.json]
  * </pre>
- * {@code --server-cpu ''} / {@code --client-cpu ''} run unpinned.
+ * {@code --server-cpu ''} / {@code --client-cpu ''} run unpinned. {@code --route erlang} serves the connections
+ * through an Erlang handler (bench/erlang/corral_bench_idle_h.erl) on the erl node the server starts itself, and the
+ * snapshots add that node's RSS: the Erlang route's cost per connection is the JVM's and the node's together.
  */
 public final class ScaleBenchmark {
 
     /** What the server process holds at one moment. Bytes; -1 when unknown. */
     record Snapshot(String label, int connections, long liveHeap, long heapUsed, long heapCommitted, long rss,
-            int threads) {}
+            int threads, long erlRss) {}
 
     /** One broadcast round, wall-clock microseconds. */
     record Round(int round, long sendStart, long sendEnd, long firstFrame, long lastFrame, int frames, int failures,
@@ -86,6 +89,8 @@ public final class ScaleBenchmark {
     private final String clientCpu;
     private final String serverHeap;
     private final String threads;
+    /** {@code java}: BroadcastReplyHandler; {@code erlang}: corral_bench_idle_h on Corral's own local erl node. */
+    private final String route;
     private final List<String> serverJvm;
     private final Path out;
     private long serverPid;
@@ -102,6 +107,8 @@ public final class ScaleBenchmark {
         clientCpu = o.getOrDefault("client-cpu", "1");
         serverHeap = o.getOrDefault("server-heap", "2g");
         threads = o.getOrDefault("threads", "");
+        route = o.getOrDefault("route", "java");
+        if (!route.equals("java") && !route.equals("erlang")) throw new IllegalArgumentException("--route java|erlang");
         String extra = o.getOrDefault("server-jvm", "").trim();
         serverJvm = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         out = root.resolve(o.getOrDefault("out", "bench/results/scale.json"));
@@ -112,7 +119,9 @@ public final class ScaleBenchmark {
         String host = shortHost();
         String javaNode = "corral_scale@" + host;
         Path routes = Files.createTempFile("corral-scale-routes", ".conf");
-        Files.writeString(routes, "[{'_', [{\"/scale\", 'io.corral.bench.BroadcastReplyHandler', []}]}].\n");
+        Files.writeString(routes, route.equals("erlang")
+                ? "[{'_', [{\"/scale\", corral_bench_idle_h, []}]}].\n"
+                : "[{'_', [{\"/scale\", 'io.corral.bench.BroadcastReplyHandler', []}]}].\n");
         String url = "ws://127.0.0.1:" + port + "/scale";
 
         List<String> cmd = pinned(serverCpu);
@@ -123,6 +132,7 @@ public final class ScaleBenchmark {
                 "--port", String.valueOf(port), "--routes", routes.toString(),
                 "--node", "corral_scale", "--cookie", cookie));
         if (!threads.isEmpty()) cmd.addAll(List.of("--threads", threads));
+        if (route.equals("erlang")) cmd.addAll(List.of("--pa", root.resolve("bench/erlang/ebin").toString()));
         log("server: %s", String.join(" ", cmd).replace(cookie, "<cookie>"));
         ChildProcess server = ChildProcess.start(cmd, root);
         ChildProcess driver = null;
@@ -288,7 +298,22 @@ public final class ScaleBenchmark {
         Map<String, String> status = procStatus(pid);
         long rss = status.containsKey("VmRSS") ? Long.parseLong(status.get("VmRSS").replace("kB", "").trim()) * 1024 : -1;
         int thr = status.containsKey("Threads") ? Integer.parseInt(status.get("Threads").trim()) : -1;
-        return new Snapshot(label, conns, live, used, committed, rss, thr);
+        return new Snapshot(label, conns, live, used, committed, rss, thr, erlRss(pid));
+    }
+
+    /** VmRSS of the erl node the server started for its Erlang handlers (a beam.smp below it), -1 when none. */
+    private static long erlRss(long serverPid) {
+        long total = -1;
+        for (ProcessHandle h : ProcessHandle.of(serverPid).map(p -> p.descendants().toList()).orElse(List.of())) {
+            if (!h.info().command().orElse("").endsWith("beam.smp")) continue;
+            try {
+                String v = procStatus(h.pid()).get("VmRSS");
+                if (v != null) total = Math.max(total, 0) + Long.parseLong(v.replace("kB", "").trim()) * 1024;
+            } catch (IOException | RuntimeException e) {
+                // it exited meanwhile
+            }
+        }
+        return total;
     }
 
     private String jcmd(long pid, String what) throws Exception {
@@ -335,11 +360,12 @@ public final class ScaleBenchmark {
 
     private String table(List<Snapshot> snaps, List<Round> rounds, String pidsLine, List<String> problems) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-18s %11s %12s %12s %12s %9s %8s%n", "server", "connections",
-                "live heap MB", "heap used MB", "committed MB", "RSS MB", "threads"));
+        b.append(String.format(Locale.ROOT, "%-18s %11s %12s %12s %12s %9s %8s %10s%n", "server", "connections",
+                "live heap MB", "heap used MB", "committed MB", "RSS MB", "threads", "erl RSS MB"));
         for (Snapshot s : snaps) {
-            b.append(String.format(Locale.ROOT, "%-18s %11d %12s %12s %12s %9s %8d%n", s.label(), s.connections(),
-                    mb(s.liveHeap()), mb(s.heapUsed()), mb(s.heapCommitted()), mb(s.rss()), s.threads()));
+            b.append(String.format(Locale.ROOT, "%-18s %11d %12s %12s %12s %9s %8d %10s%n", s.label(), s.connections(),
+                    mb(s.liveHeap()), mb(s.heapUsed()), mb(s.heapCommitted()), mb(s.rss()), s.threads(),
+                    s.erlRss() < 0 ? "-" : mb(s.erlRss())));
         }
         if (snaps.size() >= 2) {
             b.append(String.format(Locale.ROOT, "per connection ((%d conns - 0) / %d): live heap %.0f B, heap used %.0f B,"
@@ -347,6 +373,11 @@ public final class ScaleBenchmark {
                     perConnection(snaps, Snapshot::liveHeap), perConnection(snaps, Snapshot::heapUsed),
                     perConnection(snaps, Snapshot::heapCommitted), perConnection(snaps, Snapshot::rss),
                     snaps.get(0).threads(), snaps.get(1).threads()));
+            if (snaps.get(1).erlRss() >= 0) {
+                b.append(String.format(Locale.ROOT, "per connection, Erlang route: JVM RSS %.0f B + erl node RSS %.0f B"
+                        + " = %.0f B%n", perConnection(snaps, Snapshot::rss), perConnection(snaps, Snapshot::erlRss),
+                        perConnection(snaps, Snapshot::rss) + perConnection(snaps, Snapshot::erlRss)));
+            }
         }
         if (pidsLine != null) {
             String[] p = pidsLine.split(" ");
@@ -380,14 +411,16 @@ public final class ScaleBenchmark {
         b.append("  \"snapshots\": [\n");
         b.append(snaps.stream().map(s -> String.format(Locale.ROOT, "    {\"label\": \"%s\", \"connections\": %d,"
                 + " \"liveHeapBytes\": %d, \"heapUsedBytes\": %d, \"heapCommittedBytes\": %d, \"rssBytes\": %d,"
-                + " \"threads\": %d}", s.label(), s.connections(), s.liveHeap(), s.heapUsed(), s.heapCommitted(),
-                s.rss(), s.threads())).collect(Collectors.joining(",\n")));
+                + " \"threads\": %d, \"erlRssBytes\": %d}", s.label(), s.connections(), s.liveHeap(), s.heapUsed(),
+                s.heapCommitted(), s.rss(), s.threads(), s.erlRss())).collect(Collectors.joining(",\n")));
         b.append("\n  ],\n");
         if (snaps.size() >= 2) {
             b.append(String.format(Locale.ROOT, "  \"perConnection\": {\"liveHeapBytes\": %.1f, \"heapUsedBytes\": %.1f,"
-                    + " \"heapCommittedBytes\": %.1f, \"rssBytes\": %.1f},%n", perConnection(snaps, Snapshot::liveHeap),
-                    perConnection(snaps, Snapshot::heapUsed), perConnection(snaps, Snapshot::heapCommitted),
-                    perConnection(snaps, Snapshot::rss)));
+                    + " \"heapCommittedBytes\": %.1f, \"rssBytes\": %.1f, \"erlRssBytes\": %s},%n",
+                    perConnection(snaps, Snapshot::liveHeap), perConnection(snaps, Snapshot::heapUsed),
+                    perConnection(snaps, Snapshot::heapCommitted), perConnection(snaps, Snapshot::rss),
+                    snaps.get(1).erlRss() < 0 ? "null" : String.format(Locale.ROOT, "%.1f",
+                            perConnection(snaps, Snapshot::erlRss))));
             b.append(String.format(Locale.ROOT, "  \"threads\": {\"zero\": %d, \"loaded\": %d},%n",
                     snaps.get(0).threads(), snaps.get(1).threads()));
         }
@@ -459,7 +492,7 @@ public final class ScaleBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = EchoBenchmark.options(args, "ScaleBenchmark --root DIR [--connections N] [--rounds R]"
                 + " [--wave W] [--warmup-connections N] [--server-cpu N|''] [--client-cpu N|''] [--server-heap 2g]"
-                + " [--server-jvm 'FLAGS'] [--threads T] [--out FILE]");
+                + " [--server-jvm 'FLAGS'] [--threads T] [--route java|erlang] [--out FILE]");
         try {
             new ScaleBenchmark(o).run();
         } catch (IllegalStateException e) {
