@@ -70,7 +70,7 @@ public final class OutputSequence {
      * when something is still waiting before it (or it was dropped or filled): the caller uses {@link #fill}.
      */
     boolean startHead(Slot slot) {
-        if (draining || slot.dropped || slot.filled || queue.peek() != slot) return false;
+        if (draining || slot.dropped || slot.filled || queue == null || queue.peek() != slot) return false;
         queue.poll();
         slot.filled = true;
         open--;
