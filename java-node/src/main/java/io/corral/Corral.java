@@ -258,7 +258,7 @@ public final class Corral implements AutoCloseable {
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
             ctx.flowLimits(settings.flow());
-            ctx.pages(pages);
+            ctx.pages(StaticPages.withClient(pages));
             CorralServer server = listen(settings, ssl, ctx);
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
             CompositeMeterRegistry meters = meters(settings, ctx, node, handlerNode, resources);
@@ -573,7 +573,14 @@ public final class Corral implements AutoCloseable {
 
         /**
          * Answers a plain {@code GET path} (no upgrade) with {@code body}: a browser page for the routes, say. The
-         * same path can still be a WebSocket route: an upgrade request goes to the route.
+         * same path can still be a WebSocket route: an upgrade request goes to the route. A listener with pages
+         * also serves Corral's browser client at {@code /corral/client.js} (what the demo page loads:
+         * {@code corralRoutes(element, [[path, description, kind], ...])} draws a panel per route).
+         *
+         * @param path the URL path, such as {@code /}
+         * @param contentType the page's media type, such as {@code text/html; charset=utf-8}
+         * @param body the page's bytes (copied)
+         * @return this builder
          */
         public Builder page(String path, String contentType, byte[] body) {
             pages.put(path, new StaticPages.Page(contentType, body.clone()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corral.browser.BrowserPage;
 import io.corral.wire.WireClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * Corral as a library and the examples/ folder, as a new user meets them: {@code mvn install} of a fresh copy of
  * the tree with no Corral environment variable, into a private local repository (filled from this build's, so
  * nothing is downloaded and the user's ~/.m2 is not touched); then the examples built against it with
- * {@code mvn -o package}; then each example run and spoken to on real sockets, its browser page fetched.
+ * {@code mvn -o package}; then each example run and spoken to on real sockets, its browser page opened in headless
+ * Chromium and every route on it spoken to there.
  */
 class ExamplesTest {
     static final Path ROOT = Path.of(System.getProperty("corral.root", "..")).toAbsolutePath().normalize();
@@ -212,38 +214,47 @@ class ExamplesTest {
         }
     }
 
-    private static void assertPage(int port, String title) throws Exception {
+    /**
+     * The example's page is served at / and loads Corral's one browser client from /corral/client.js (no copy of it
+     * in the example); opened in headless Chromium, each of {@code routes} answers and closes cleanly with 1000.
+     */
+    private static void assertPage(int port, String title, String... routes) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), "the example's page is served at /");
         assertTrue(r.body().contains("<title>" + title + "</title>"), "its own page: " + r.body().lines().limit(5).toList());
+        assertTrue(r.body().contains("<script src=\"/corral/client.js\"></script>") && !r.body().contains("new WebSocket"),
+                "the page loads Corral's client instead of carrying its own: " + r.body());
+        List<BrowserPage.Route> seen = BrowserPage.drive(ROOT.resolve("java-node/src/test/browser"), WORK.resolve("browser"),
+                "http://127.0.0.1:" + port + "/", title.replaceAll("[^A-Za-z0-9]+", "-") + ".png");
+        BrowserPage.assertEveryRouteAnswersAndClosesCleanly(seen, List.of(routes));
     }
 
     @Test
     void javaEchoEmbedsCorralWithAHandlerObject() throws Exception {
         int port = startJava("java-echo", "example.echo.EchoServer");
-        assertPage(port, "Corral example: Java echo");
+        assertPage(port, "Corral example: Java echo", "/echo");
         assertEchoes(port, "/echo");
     }
 
     @Test
     void javaChatRoomsAreGroupsOfConnections() throws Exception {
         int port = startJava("java-chat", "example.chat.ChatServer");
-        assertPage(port, "Corral example: Java chat");
+        assertPage(port, "Corral example: Java chat", "/chat/lobby", "/chat/other");
         assertChat(port, "/chat/lobby", "hi all", "#\\d+ hi all");
     }
 
     @Test
     void anErlangChatModuleMeetsInAPgGroup() throws Exception {
         int port = startServe("erlang-chat", "--routes", "routes.conf", "--pa", erlc("erlang-chat"), "--page", "/=index.html");
-        assertPage(port, "Corral example: Erlang chat through pg");
+        assertPage(port, "Corral example: Erlang chat through pg", "/chat");
         assertChat(port, "/chat", "hi from erlang", "hi from erlang");
     }
 
     @Test
     void aCowboyOneModuleRunsUnmodified() throws Exception {
         int port = startServe("cowboy1", "--routes", "routes.conf", "--pa", erlc("cowboy1"), "--page=/=index.html");
-        assertPage(port, "Corral example: a Cowboy 1.x module");
+        assertPage(port, "Corral example: a Cowboy 1.x module", "/echo1");
         assertEchoes(port, "/echo1");
     }
 
@@ -252,7 +263,7 @@ class ExamplesTest {
         int port = startServe("mixed", "--routes", "routes.conf",
                 "--classpath", EXAMPLES.resolve("java-echo/target/classes").toString(),
                 "--pa", erlc("erlang-chat"), "--pa", erlc("cowboy1"), "--page", "/=index.html");
-        assertPage(port, "Corral example: a mixed route table");
+        assertPage(port, "Corral example: a mixed route table", "/java/echo", "/erl/chat", "/erl1/echo");
         assertEchoes(port, "/java/echo");
         assertEchoes(port, "/erl1/echo");
         assertChat(port, "/erl/chat", "mixed hello", "mixed hello");

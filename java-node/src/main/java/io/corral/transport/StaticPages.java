@@ -27,6 +27,25 @@ public final class StaticPages extends ChannelInboundHandlerAdapter {
     /** One page: its media type ({@code text/html; charset=utf-8}) and bytes. */
     public record Page(String contentType, byte[] body) {}
 
+    /** Where Corral serves its browser client (the demo page's and the examples' script) beside any page. */
+    public static final String CLIENT_PATH = "/corral/client.js";
+
+    /**
+     * {@code pages} with Corral's browser client added at {@link #CLIENT_PATH} (unless a page of that path is given):
+     * a listener that serves pages serves the script they load. No pages, no script.
+     */
+    public static Map<String, Page> withClient(Map<String, Page> pages) {
+        if (pages.isEmpty() || pages.containsKey(CLIENT_PATH)) return pages;
+        Map<String, Page> out = new java.util.HashMap<>(pages);
+        try (java.io.InputStream in = StaticPages.class.getResourceAsStream("/io/corral/client/client.js")) {
+            if (in == null) throw new IllegalStateException("io/corral/client/client.js is missing from the jar");
+            out.put(CLIENT_PATH, new Page("text/javascript; charset=utf-8", in.readAllBytes()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Map.copyOf(out);
+    }
+
     private final Map<String, Page> pages;
     /** True from a served request's head to its last content, which is dropped. */
     private boolean swallowing;
