@@ -114,6 +114,42 @@ class ExamplesTest {
         assertTrue(pom.contains("<optional>true</optional>"), "slf4j-simple is the launcher's, optional for consumers");
     }
 
+    /**
+     * An application embedding Corral from the artifact alone, with an Erlang route: run on the consumer's Maven
+     * class path from a directory outside any checkout and without corral.home, so erlang-bridge must come out of
+     * the corral-java-node jar.
+     */
+    @Test
+    void anEmbedderWithAnErlangRouteNeedsNoCheckoutNorCorralHome() throws Exception {
+        Path dir = Files.createTempDirectory("corral-embedder-");
+        try {
+            Path ebin = Files.createDirectories(dir.resolve("ebin"));
+            Path resources = Path.of("src/test/resources/embedder").toAbsolutePath();
+            Process erlc = new ProcessBuilder("erlc", "-o", ebin.toString(), resources.resolve("embedded_echo.erl").toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(erlc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, erlc.waitFor(), "erlc: " + out);
+            String cp = Files.readString(EXAMPLES.resolve("java-echo/target/classpath.txt")).trim();
+            assertTrue(cp.contains(REPO.toString()) && !cp.contains("java-node/target"),
+                    "the class path is the installed artifacts only: " + cp);
+            int port = start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                    resources.resolve("ErlangEmbedder.java").toString(), ebin.toString()), dir,
+                    Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"), Map.of());
+            try (WireClient w = ws(port, "/erl/echo")) {
+                w.sendText("embedded");
+                String echo = w.readFrame().text();
+                assertTrue(echo.startsWith("embedded from corral_handlers_"),
+                        "the module ran on the local Erlang node Corral started with the jar's erlang-bridge: " + echo);
+                w.sendClose(1000, "");
+                assertEquals(1000, w.readUntilClose().closeCode(), "closes cleanly");
+            }
+        } finally {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- the examples
 
     private int startJava(String example, String mainClass) throws Exception {
@@ -133,7 +169,17 @@ class ExamplesTest {
     }
 
     private int start(List<String> cmd, Path dir, Pattern ready) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        return start(cmd, dir, ready, null);
+    }
+
+    /** {@code env} non-null: the process gets a new user's shell, without any CORRAL_ variable. */
+    private int start(List<String> cmd, Path dir, Pattern ready, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        if (env != null) {
+            pb.environment().keySet().removeIf(k -> k.startsWith("CORRAL_"));
+            pb.environment().putAll(env);
+        }
+        Process p = pb.start();
         started.add(p);
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();

@@ -285,13 +285,66 @@ public final class LocalErlangNode implements AutoCloseable {
         }
     }
 
-    /** erlang-bridge's directory: {@code -Dcorral.home}/erlang-bridge, or found from the working directory upwards. */
+    /**
+     * erlang-bridge's directory: {@code -Dcorral.home}/erlang-bridge; else an erlang-bridge checkout found from the
+     * working directory upwards (a source tree); else the beams this jar carries (an application that embeds
+     * Corral from its Maven artifact), unpacked once per JVM into a private temporary directory.
+     */
     public static Path bridgeHome() {
         String home = System.getProperty("corral.home");
         if (home != null) return Path.of(home, "erlang-bridge");
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("erlang-bridge/src"))) return p.resolve("erlang-bridge");
         }
-        return Path.of("erlang-bridge").toAbsolutePath();
+        Path packaged = PackagedBridge.HOME;
+        return packaged != null ? packaged : Path.of("erlang-bridge").toAbsolutePath();
+    }
+
+    /** The jar's copy of erlang-bridge's ebin/, compat-ebin/ and examples-ebin/, unpacked on first use. */
+    private static final class PackagedBridge {
+        static final String ROOT = "io/corral/erlang-bridge";
+        static final Path HOME = unpack();
+
+        private static Path unpack() {
+            java.net.URL app = LocalErlangNode.class.getClassLoader().getResource(ROOT + "/ebin/corral_bridge.app");
+            if (app == null) return null;
+            try {
+                java.net.URI uri = app.toURI();
+                if (uri.getScheme().equals("file")) return Path.of(uri).getParent().getParent(); // target/classes
+                Path out = Files.createTempDirectory("corral-bridge-",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                java.nio.file.FileSystem jar;
+                boolean opened;
+                try {
+                    jar = java.nio.file.FileSystems.newFileSystem(uri, java.util.Map.of());
+                    opened = true;
+                } catch (java.nio.file.FileSystemAlreadyExistsException e) {
+                    jar = java.nio.file.FileSystems.getFileSystem(uri);
+                    opened = false;
+                }
+                try (var files = Files.walk(jar.getPath(ROOT))) {
+                    Path root = jar.getPath(ROOT);
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        Path to = out.resolve(root.relativize(f).toString());
+                        Files.createDirectories(to.getParent());
+                        Files.copy(f, to);
+                    }
+                } finally {
+                    if (opened) jar.close();
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try (var walk = Files.walk(out)) {
+                        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // a temporary directory: the system cleans it in the end
+                    }
+                }, "corral-bridge-cleanup"));
+                log.debug("erlang-bridge unpacked from the jar into {}", out);
+                return out;
+            } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+                log.warn("cannot unpack erlang-bridge from the jar ({}): {}", app, e.toString());
+                return null;
+            }
+        }
     }
 }
