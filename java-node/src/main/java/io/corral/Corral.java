@@ -43,6 +43,12 @@ public final class Corral implements AutoCloseable {
 
     /** A start-up failure whose message names the file, line, class or module at fault. */
     public static final class StartException extends Exception {
+        /**
+         * A start-up failure.
+         *
+         * @param message what is wrong, naming the file, line, class, module, node or address
+         * @param cause the underlying failure, or null
+         */
         public StartException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -202,12 +208,20 @@ public final class Corral implements AutoCloseable {
         return new java.net.URLClassLoader("corral-handlers", urls, own);
     }
 
-    /** The hidden node, or null when Corral runs without one. */
+    /**
+     * The hidden node, or null when Corral runs without one.
+     *
+     * @return the node, or null
+     */
     public ErlangNode node() {
         return node;
     }
 
-    /** Where Erlang handler modules run, or null. */
+    /**
+     * Where Erlang handler modules run, or null.
+     *
+     * @return the handler node's full name, or null when no route is an Erlang one and none was given
+     */
     public String handlerNode() {
         return handlerNode;
     }
@@ -215,12 +229,23 @@ public final class Corral implements AutoCloseable {
     /**
      * Starts Corral from {@link Settings} (what the command line parses into): routes from a file or text only.
      * {@link #builder()} is the same with routes given in code.
+     *
+     * @param settings the listener, routes and node settings
+     * @return the running Corral
+     * @throws StartException when anything cannot start; the message names what is wrong and nothing is left running
      */
     public static Corral start(Settings settings) throws StartException {
         return start(settings, List.of(), Map.of(), Map.of());
     }
 
-    /** As {@link #start(Settings)}, also answering plain GETs of {@code pages}' paths with those pages. */
+    /**
+     * As {@link #start(Settings)}, also answering plain GETs of {@code pages}' paths with those pages.
+     *
+     * @param settings the listener, routes and node settings
+     * @param pages URL path to page
+     * @return the running Corral
+     * @throws StartException as {@link #start(Settings)}
+     */
     public static Corral start(Settings settings, Map<String, StaticPages.Page> pages) throws StartException {
         return start(settings, List.of(), Map.of(), pages);
     }
@@ -284,7 +309,11 @@ public final class Corral implements AutoCloseable {
         }
     }
 
-    /** The port the listener is bound to (the one chosen when {@code port(0)} asked for any free port). */
+    /**
+     * The port the listener is bound to (the one chosen when {@code port(0)} asked for any free port).
+     *
+     * @return the bound port
+     */
     public int port() {
         return server.port();
     }
@@ -330,12 +359,20 @@ public final class Corral implements AutoCloseable {
         return meters;
     }
 
-    /** Every meter of this Corral (see {@link io.corral.connection.ListenerMetrics} for the names). */
+    /**
+     * Every meter of this Corral (see {@link io.corral.connection.ListenerMetrics} for the names).
+     *
+     * @return the composite registry the listener's meters are bound to
+     */
     public CompositeMeterRegistry meters() {
         return meters;
     }
 
-    /** The Prometheus endpoint's port, or -1 when it is off. */
+    /**
+     * The Prometheus endpoint's port, or -1 when it is off.
+     *
+     * @return the bound port of the metrics endpoint, or -1
+     */
     public int metricsPort() {
         for (AutoCloseable r : resources) if (r instanceof PrometheusEndpoint p) return p.port();
         return -1;
@@ -365,18 +402,33 @@ public final class Corral implements AutoCloseable {
      * Sends {@code message} to every member of pg group {@code group} of scope {@value io.corral.api.Connection#DEFAULT_SCOPE}
      * that this JVM holds (see {@link io.corral.api.Connection#join(Term)}) from outside any connection: an
      * application thread, a timer, a message bus. Returns how many members it was sent to.
+     *
+     * @param group the group
+     * @param message the term each member's {@code websocketInfo} gets
+     * @return the number of members it was sent to
      */
     public int sendLocal(Term group, Term message) {
         return sendLocal(io.corral.api.Connection.DEFAULT_SCOPE, group, message);
     }
 
-    /** {@link #sendLocal(Term, Term)} in another pg scope. */
+    /**
+     * {@link #sendLocal(Term, Term)} in another pg scope.
+     *
+     * @param scope the pg scope's name
+     * @param group the group
+     * @param message the term each member's {@code websocketInfo} gets
+     * @return the number of members it was sent to
+     */
     public int sendLocal(String scope, Term group, Term message) {
         return io.corral.connection.LocalGroups.send(new io.corral.connection.LocalGroups.Key(scope, group.raw()),
                 message.raw());
     }
 
-    /** The address the listener is bound to. */
+    /**
+     * The address the listener is bound to.
+     *
+     * @return the listen address, as given
+     */
     public String bind() {
         return bind;
     }
@@ -384,11 +436,18 @@ public final class Corral implements AutoCloseable {
     /**
      * The live WebSocket connections: pid, path, peer, handler, age, frames and bytes each way. The same listing
      * {@code gen_server:call({corral, Node}, connections)} answers from Erlang.
+     *
+     * @return one entry per open connection
      */
     public List<Introspection.ConnectionInfo> connections() {
         return new ServerIntrospection(context, bind, server.port()).connections();
     }
 
+    /**
+     * The listener (the Netty server and its context); for tests and tools inside Corral.
+     *
+     * @return the listener
+     */
     public CorralServer server() {
         return server;
     }
@@ -455,6 +514,8 @@ public final class Corral implements AutoCloseable {
      *     ...
      * }
      * }</pre>
+     *
+     * @return a builder with every default of {@link Settings}
      */
     public static Builder builder() {
         return new Builder();
@@ -476,60 +537,117 @@ public final class Corral implements AutoCloseable {
 
         private Builder() {}
 
-        /** The address to listen on (default 127.0.0.1). */
+        /**
+         * The address to listen on (default 127.0.0.1).
+         *
+         * @param address an IP address or host name of this machine
+         * @return this builder
+         */
         public Builder bind(String address) {
             settings.bind(address);
             return this;
         }
 
-        /** The TCP port (default 8080; 0 picks a free one, see {@link Corral#port()}). */
+        /**
+         * The TCP port (default 8080; 0 picks a free one, see {@link Corral#port()}).
+         *
+         * @param port the port, or 0 for any free one
+         * @return this builder
+         */
         public Builder port(int port) {
             settings.port(port);
             return this;
         }
 
-        /** Event loop threads (default: Netty's, 2 x cores). */
+        /**
+         * Event loop threads (default: Netty's, 2 x cores).
+         *
+         * @param threads the number of event loop threads, or 0 for Netty's default
+         * @return this builder
+         */
         public Builder threads(int threads) {
             settings.threads(threads);
             return this;
         }
 
-        /** The Cowboy version every route reproduces where versions differ on the wire (default: each handler's). */
+        /**
+         * The Cowboy version every route reproduces where versions differ on the wire (default: each handler's).
+         *
+         * @param version the version profile
+         * @return this builder
+         */
         public Builder cowboyVersion(VersionProfile version) {
             settings.cowboyVersion(version);
             return this;
         }
 
-        /** A Cowboy-style routes file, as {@code corral serve --routes}; routes given in code are added to it. */
+        /**
+         * A Cowboy-style routes file, as {@code corral serve --routes}; routes given in code are added to it.
+         *
+         * @param file the routes file
+         * @return this builder
+         */
         public Builder routesFile(Path file) {
             settings.routesFile(file);
             routesSource = true;
             return this;
         }
 
-        /** Routes as Erlang terms in Cowboy's dispatch format; {@code name} is what errors call them. */
+        /**
+         * Routes as Erlang terms in Cowboy's dispatch format; {@code name} is what errors call them.
+         *
+         * @param name the name errors give the text, as if it were a file name
+         * @param text the routes, as in a routes file
+         * @return this builder
+         */
         public Builder routesText(String name, String text) {
             settings.routesText(name, text);
             routesSource = true;
             return this;
         }
 
-        /** A route to a handler object that serves every connection of the route ({@code init} gets {@code []}). */
+        /**
+         * A route to a handler object that serves every connection of the route ({@code init} gets {@code []}).
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param handler the handler object, shared by every connection of the route
+         * @return this builder
+         */
         public Builder route(String path, WebSocketHandler<?> handler) {
             return route(path, handler, Term.list());
         }
 
-        /** A route to a handler object; {@code init} gets {@code options}, as the third element of a route tuple. */
+        /**
+         * A route to a handler object; {@code init} gets {@code options}, as the third element of a route tuple.
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param handler the handler object, shared by every connection of the route
+         * @param options the term {@code init} gets
+         * @return this builder
+         */
         public Builder route(String path, WebSocketHandler<?> handler, Term options) {
             return given(path, handler.getClass().getName(), opts -> Endpoints.of(handler, opts), options);
         }
 
-        /** A route to a Cowboy 1.x-shaped handler object. */
+        /**
+         * A route to a Cowboy 1.x-shaped handler object.
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param handler the handler object, shared by every connection of the route
+         * @return this builder
+         */
         public Builder route(String path, WebSocketHandler1<?> handler) {
             return route(path, handler, Term.list());
         }
 
-        /** A route to a Cowboy 1.x-shaped handler object with options for {@code websocketInit}. */
+        /**
+         * A route to a Cowboy 1.x-shaped handler object with options for {@code websocketInit}.
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param handler the handler object, shared by every connection of the route
+         * @param options the term {@code init} and {@code websocketInit} get
+         * @return this builder
+         */
         public Builder route(String path, WebSocketHandler1<?> handler, Term options) {
             return given(path, handler.getClass().getName(), opts -> Endpoints.of(handler, opts), options);
         }
@@ -537,24 +655,49 @@ public final class Corral implements AutoCloseable {
         /**
          * A route whose every connection gets its own handler object from {@code handlers}, asked once per upgrade
          * request (a throw answers 500, as a crash in {@code init} does).
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param handlers gives a new handler object for each upgrade request
+         * @return this builder
          */
         public Builder routeEach(String path, Supplier<? extends WebSocketHandler<?>> handlers) {
             return routeEach(path, handlers, Term.list());
         }
 
-        /** As {@link #routeEach(String, Supplier)}, with options for {@code init}. */
+        /**
+         * As {@link #routeEach(String, Supplier)}, with options for {@code init}.
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param handlers gives a new handler object for each upgrade request
+         * @param options the term {@code init} gets
+         * @return this builder
+         */
         @SuppressWarnings({"unchecked", "rawtypes"})
         public Builder routeEach(String path, Supplier<? extends WebSocketHandler<?>> handlers, Term options) {
             String name = "supplier for " + path;
             return given(path, name, opts -> new JavaEndpoint(name, (Supplier) handlers, opts), options);
         }
 
-        /** A route to an unmodified Cowboy handler module, run by erlang-bridge ({@code init} gets {@code []}). */
+        /**
+         * A route to an unmodified Cowboy handler module, run by erlang-bridge ({@code init} gets {@code []}).
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param module the Erlang module's name
+         * @return this builder
+         */
         public Builder erlangRoute(String path, String module) {
             return erlangRoute(path, module, Term.list());
         }
 
-        /** A route to a Cowboy handler module with its options, as {@code {Path, Module, Opts}} in a routes file. */
+        /**
+         * A route to a Cowboy handler module with its options, as {@code {Path, Module, Opts}} in a routes file.
+         *
+         * @param path the path pattern, as in cowboy_router
+         * @param module the Erlang module's name
+         * @param options the term the module's {@code init} gets
+         * @return this builder
+         * @throws IllegalArgumentException when {@code module} cannot be an Erlang module name
+         */
         public Builder erlangRoute(String path, String module, Term options) {
             if (module.isEmpty() || module.indexOf('.') >= 0) {
                 throw new IllegalArgumentException("'" + module + "' is not an Erlang module name");
@@ -587,19 +730,34 @@ public final class Corral implements AutoCloseable {
             return this;
         }
 
-        /** Joins the Erlang cluster as this hidden node ({@code NAME} or {@code NAME@HOST}), as {@code --node}. */
+        /**
+         * Joins the Erlang cluster as this hidden node ({@code NAME} or {@code NAME@HOST}), as {@code --node}.
+         *
+         * @param name the node name
+         * @return this builder
+         */
         public Builder nodeName(String name) {
             settings.nodeName(name);
             return this;
         }
 
-        /** The distribution cookie. */
+        /**
+         * The distribution cookie.
+         *
+         * @param cookie the cookie (on the command line, {@code --cookie-file} is safer)
+         * @return this builder
+         */
         public Builder cookie(String cookie) {
             settings.cookie(cookie);
             return this;
         }
 
-        /** Reads the cookie from a file (default {@code ~/.erlang.cookie}, as erl does). */
+        /**
+         * Reads the cookie from a file (default {@code ~/.erlang.cookie}, as erl does).
+         *
+         * @param file a file readable by its owner only
+         * @return this builder
+         */
         public Builder cookieFile(Path file) {
             settings.cookieFile(file);
             return this;
@@ -608,19 +766,32 @@ public final class Corral implements AutoCloseable {
         /**
          * Where Erlang handler modules run (erlang-bridge started there). Without it, Corral starts a local erl node
          * for them, loopback only, with a random cookie.
+         *
+         * @param node the node's full name, {@code NAME@HOST}
+         * @return this builder
          */
         public Builder erlangNode(String node) {
             settings.erlangNode(node);
             return this;
         }
 
-        /** Adds a directory to the local Erlang node's code path, as {@code --pa}. */
+        /**
+         * Adds a directory to the local Erlang node's code path, as {@code --pa}.
+         *
+         * @param dir a directory of {@code .beam} files
+         * @return this builder
+         */
         public Builder codePath(Path dir) {
             codePaths.add(dir);
             return this;
         }
 
-        /** Any other listener setting, on the {@link Settings} builder this one fills. */
+        /**
+         * Any other listener setting, on the {@link Settings} builder this one fills.
+         *
+         * @param configure sets what it wants on the settings builder
+         * @return this builder
+         */
         public Builder settings(Consumer<Settings.Builder> configure) {
             configure.accept(settings);
             return this;
@@ -630,6 +801,9 @@ public final class Corral implements AutoCloseable {
          * Reads and resolves the routes, joins the cluster when configured or when Erlang routes need it, binds the
          * listener. Every start-up error names what is wrong (the file and line, the class, the module and node,
          * the address and port) and leaves nothing running.
+         *
+         * @return the running Corral
+         * @throws StartException when anything cannot start; the message names what is wrong
          */
         public Corral start() throws StartException {
             if (!routesSource) settings.routesText("routes given in code", "[].");

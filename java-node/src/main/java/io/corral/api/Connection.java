@@ -9,29 +9,67 @@ import java.time.Duration;
  */
 public interface Connection {
 
-    /** The connection's pid ({@code self()}), or null when Corral runs without an Erlang node. */
+    /**
+     * The connection's pid ({@code self()}), or null when Corral runs without an Erlang node.
+     *
+     * @return the pid, or null
+     */
     OtpErlangPid pid();
 
-    /** {@code self() ! Message}. */
+    /**
+     * {@code self() ! Message}.
+     *
+     * @param message what {@code websocketInfo} gets
+     */
     void post(Term message);
 
-    /** {@code erlang:send_after(Delay, self(), Message)}; returns a handle that can cancel it. */
+    /**
+     * {@code erlang:send_after(Delay, self(), Message)}; returns a handle that can cancel it.
+     *
+     * @param delay how long until it is sent
+     * @param message what {@code websocketInfo} gets
+     * @return a handle whose {@code cancel()} stops it if it was not sent yet
+     */
     Cancellable sendAfter(Duration delay, Term message);
 
-    /** {@code Pid ! Message} to any Erlang process. Never blocks the caller. */
+    /**
+     * {@code Pid ! Message} to any Erlang process. Never blocks the caller.
+     *
+     * @param to the process
+     * @param message the term
+     */
     void send(OtpErlangPid to, Term message);
 
-    /** {@code {Name, Node} ! Message}. Never blocks the caller. */
+    /**
+     * {@code {Name, Node} ! Message}. Never blocks the caller.
+     *
+     * @param registeredName the name the process is registered under
+     * @param node the node's full name
+     * @param message the term
+     */
     void send(String registeredName, String node, Term message);
 
     /**
      * {@code gen_server:call(Server, Request, Timeout)} without blocking the event loop. The stage completes on
      * another thread; to act on the reply in the handler, post it back:
      * {@code self.call(pid, req, t).whenComplete((r, e) -> self.post(Term.tuple(Term.atom("reply"), r)))}.
+     *
+     * @param server the gen_server's pid
+     * @param request the request term
+     * @param timeout how long to wait for the reply
+     * @return the reply; completes exceptionally when the call fails or times out
      */
     java.util.concurrent.CompletionStage<Term> call(OtpErlangPid server, Term request, Duration timeout);
 
-    /** {@code gen_server:call({Name, Node}, Request, Timeout)}, as {@link #call(OtpErlangPid, Term, Duration)}. */
+    /**
+     * {@code gen_server:call({Name, Node}, Request, Timeout)}, as {@link #call(OtpErlangPid, Term, Duration)}.
+     *
+     * @param name the registered name of the gen_server
+     * @param node the node's full name
+     * @param request the request term
+     * @param timeout how long to wait for the reply
+     * @return the reply; completes exceptionally when the call fails or times out
+     */
     java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout);
 
     /** The scope of {@link #join(Term)}, {@link #leave(Term)} and {@link #sendLocal(Term, Term)}: kernel's default pg scope. */
@@ -51,18 +89,36 @@ public interface Connection {
      * Joining twice is one membership; a connection that ends leaves its groups; one that has ended joins nothing.
      * The stage completes once Erlang's sends reach this connection (at once without a cluster); it fails when no
      * erlang-bridge node can stand in pg now, and the membership takes effect in pg as soon as one can.
+     *
+     * @param scope the pg scope's name
+     * @param group the group, any term
+     * @return completes once Erlang's sends reach this connection
      */
     java.util.concurrent.CompletionStage<Void> join(String scope, Term group);
 
-    /** {@link #join(String, Term)} in scope {@value #DEFAULT_SCOPE}: {@code pg:join(Group, self())}. */
+    /**
+     * {@link #join(String, Term)} in scope {@value #DEFAULT_SCOPE}: {@code pg:join(Group, self())}.
+     *
+     * @param group the group, any term
+     * @return as {@link #join(String, Term)}
+     */
     default java.util.concurrent.CompletionStage<Void> join(Term group) {
         return join(DEFAULT_SCOPE, group);
     }
 
-    /** {@code pg:leave(Scope, Group, self())}: no more sends reach it, local or from Erlang. Not a member: nothing. */
+    /**
+     * {@code pg:leave(Scope, Group, self())}: no more sends reach it, local or from Erlang. Not a member: nothing.
+     *
+     * @param scope the pg scope's name
+     * @param group the group
+     */
     void leave(String scope, Term group);
 
-    /** {@link #leave(String, Term)} in scope {@value #DEFAULT_SCOPE}. */
+    /**
+     * {@link #leave(String, Term)} in scope {@value #DEFAULT_SCOPE}.
+     *
+     * @param group the group
+     */
     default void leave(Term group) {
         leave(DEFAULT_SCOPE, group);
     }
@@ -72,15 +128,35 @@ public interface Connection {
      * each member's {@code websocketInfo} runs (this connection's too, when it is a member), on its own event loop,
      * in the order this connection sent them. Never blocks, no round trip. Members on other JVMs and Erlang
      * processes are reached from Erlang ({@code pg:get_members}). Returns how many members it was sent to.
+     *
+     * @param scope the pg scope's name
+     * @param group the group
+     * @param message what each member's {@code websocketInfo} gets
+     * @return the number of members it was sent to
      */
     int sendLocal(String scope, Term group, Term message);
 
-    /** {@link #sendLocal(String, Term, Term)} in scope {@value #DEFAULT_SCOPE}. */
+    /**
+     * {@link #sendLocal(String, Term, Term)} in scope {@value #DEFAULT_SCOPE}.
+     *
+     * @param group the group
+     * @param message what each member's {@code websocketInfo} gets
+     * @return the number of members it was sent to
+     */
     default int sendLocal(Term group, Term message) {
         return sendLocal(DEFAULT_SCOPE, group, message);
     }
 
+    /**
+     * A timer set by {@link #sendAfter}.
+     *
+     */
     interface Cancellable {
+        /**
+         * Cancels the timer, as {@code erlang:cancel_timer/1}.
+         *
+         * @return true when the message had not been sent and now will not be
+         */
         boolean cancel();
     }
 }

@@ -42,32 +42,58 @@ public final class DataFrame extends DefaultByteBufHolder implements Command {
         this.text = text;
     }
 
-    /** A text message with {@code utf8} as its payload; the frame takes over the caller's reference. */
+    /**
+     * A text message with {@code utf8} as its payload; the frame takes over the caller's reference.
+     *
+     * @param utf8 the UTF-8 payload
+     * @return the frame
+     */
     public static DataFrame text(ByteBuf utf8) {
         return new DataFrame(true, utf8);
     }
 
-    /** A binary message; the frame takes over the caller's reference of {@code payload}. */
+    /**
+     * A binary message; the frame takes over the caller's reference of {@code payload}.
+     *
+     * @param payload the payload
+     * @return the frame
+     */
     public static DataFrame binary(ByteBuf payload) {
         return new DataFrame(false, payload);
     }
 
-    /** Whether this is a text message (its payload is UTF-8); false for binary. */
+    /**
+     * Whether this is a text message (its payload is UTF-8); false for binary.
+     *
+     * @return true for text
+     */
     public boolean isText() {
         return text;
     }
 
-    /** The payload decoded as UTF-8 (a copy: the frame can be released afterwards). */
+    /**
+     * The payload decoded as UTF-8 (a copy: the frame can be released afterwards).
+     *
+     * @return the text
+     */
     public String text() {
         return content().toString(StandardCharsets.UTF_8);
     }
 
-    /** A copy of the payload. */
+    /**
+     * A copy of the payload.
+     *
+     * @return the payload's bytes
+     */
     public byte[] bytes() {
         return ByteBufUtil.getBytes(content());
     }
 
-    /** The same message as a {@link Frame.Text} or {@link Frame.Binary}, with a copy of the payload. */
+    /**
+     * The same message as a {@link Frame.Text} or {@link Frame.Binary}, with a copy of the payload.
+     *
+     * @return a frame holding a copy
+     */
     public Frame toFrame() {
         byte[] b = bytes();
         return text ? new Frame.Text(b) : new Frame.Binary(b);

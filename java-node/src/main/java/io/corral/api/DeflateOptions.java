@@ -22,6 +22,11 @@ public record DeflateOptions(int level, int memLevel, String strategy, boolean s
     /** Cowboy's defaults (cow_ws:negotiate_permessage_deflate1/3, init_permessage_deflate/3). */
     public static final DeflateOptions DEFAULTS = new DeflateOptions(9, 8, "default", true, true, 15, 15);
 
+    /**
+     * Checks every value's range.
+     *
+     * @throws IllegalArgumentException when a value is out of its range
+     */
     public DeflateOptions {
         if (level < 0 || level > 9) throw new IllegalArgumentException("deflate_opts level must be 0-9: " + level);
         if (memLevel < 1 || memLevel > 9) throw new IllegalArgumentException("deflate_opts mem_level must be 1-9: " + memLevel);
@@ -33,10 +38,19 @@ public record DeflateOptions(int level, int memLevel, String strategy, boolean s
         }
     }
 
+    /**
+     * A builder that starts from {@link #DEFAULTS}.
+     *
+     * @return a builder holding Cowboy's defaults
+     */
     public static Builder builder() {
         return new Builder(DEFAULTS);
     }
 
+    /**
+     * Builds {@link DeflateOptions}; every value starts at Cowboy's default.
+     *
+     */
     public static final class Builder {
         private int level, memLevel, serverMaxWindowBits, clientMaxWindowBits;
         private String strategy;
@@ -52,12 +66,24 @@ public record DeflateOptions(int level, int memLevel, String strategy, boolean s
             clientMaxWindowBits = o.clientMaxWindowBits;
         }
 
+        /**
+         * The zlib level.
+         *
+         * @param v 0-9
+         * @return this builder
+         */
         public Builder level(int v) {
             level = v;
             return this;
         }
 
-        /** Cowboy's level atoms: {@code none}, {@code default}, {@code best_compression}, {@code best_speed}. */
+        /**
+         * Cowboy's level atoms: {@code none}, {@code default}, {@code best_compression}, {@code best_speed}.
+         *
+         * @param v the atom's name
+         * @return this builder
+         * @throws IllegalArgumentException for another name
+         */
         public Builder level(String v) {
             level = switch (v) {
                 case "none" -> 0;
@@ -69,36 +95,78 @@ public record DeflateOptions(int level, int memLevel, String strategy, boolean s
             return this;
         }
 
+        /**
+         * The zlib memLevel.
+         *
+         * @param v 1-9
+         * @return this builder
+         */
         public Builder memLevel(int v) {
             memLevel = v;
             return this;
         }
 
+        /**
+         * The zlib strategy.
+         *
+         * @param v {@code default}, {@code filtered}, {@code huffman_only} or {@code rle}
+         * @return this builder
+         */
         public Builder strategy(String v) {
             strategy = v;
             return this;
         }
 
+        /**
+         * Whether the server keeps its compression context between messages.
+         *
+         * @param v false to answer {@code server_no_context_takeover}
+         * @return this builder
+         */
         public Builder serverContextTakeover(boolean v) {
             serverContextTakeover = v;
             return this;
         }
 
+        /**
+         * Whether the client may keep its compression context between messages.
+         *
+         * @param v false to answer {@code client_no_context_takeover}
+         * @return this builder
+         */
         public Builder clientContextTakeover(boolean v) {
             clientContextTakeover = v;
             return this;
         }
 
+        /**
+         * The largest window the server compresses with.
+         *
+         * @param v 8-15
+         * @return this builder
+         */
         public Builder serverMaxWindowBits(int v) {
             serverMaxWindowBits = v;
             return this;
         }
 
+        /**
+         * The largest window the client may compress with.
+         *
+         * @param v 8-15
+         * @return this builder
+         */
         public Builder clientMaxWindowBits(int v) {
             clientMaxWindowBits = v;
             return this;
         }
 
+        /**
+         * The options.
+         *
+         * @return the options
+         * @throws IllegalArgumentException when a value is out of its range
+         */
         public DeflateOptions build() {
             return new DeflateOptions(level, memLevel, strategy, serverContextTakeover, clientContextTakeover,
                     serverMaxWindowBits, clientMaxWindowBits);

@@ -9,10 +9,23 @@ import java.util.Arrays;
  */
 public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, Frame.Ping, Frame.Pong, Frame.Close {
 
+    /**
+     * An empty payload.
+     *
+     */
     byte[] EMPTY = new byte[0];
 
-    /** A text message. {@code bytes} is the UTF-8 payload as it came off the wire. */
+    /**
+     * A text message. {@code bytes} is the UTF-8 payload as it came off the wire.
+     *
+     * @param bytes the UTF-8 payload
+     */
     record Text(byte[] bytes) implements Frame {
+        /**
+         * The text.
+         *
+         * @return the payload decoded as UTF-8
+         */
         public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -33,6 +46,11 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
         }
     }
 
+    /**
+     * A binary message.
+     *
+     * @param bytes the payload
+     */
     record Binary(byte[] bytes) implements Frame {
         @Override
         public String toString() {
@@ -50,7 +68,11 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
         }
     }
 
-    /** A ping. An empty payload is what Cowboy 2.x hands over as the bare atom {@code ping}. */
+    /**
+     * A ping. An empty payload is what Cowboy 2.x hands over as the bare atom {@code ping}.
+     *
+     * @param bytes the payload (at most 125 bytes, RFC 6455 section 5.5)
+     */
     record Ping(byte[] bytes) implements Frame {
         @Override
         public String toString() {
@@ -68,6 +90,11 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
         }
     }
 
+    /**
+     * A pong.
+     *
+     * @param bytes the payload
+     */
     record Pong(byte[] bytes) implements Frame {
         @Override
         public String toString() {
@@ -88,10 +115,22 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
     /**
      * A close frame. {@code code} is {@link #NO_CODE} for an empty close payload ({@code close} in Cowboy);
      * {@code {close, Payload}} is code 1000 with that reason, as in Cowboy.
+     *
+     * @param code the status code, or {@link #NO_CODE}
+     * @param reason the UTF-8 reason (empty for none)
      */
     record Close(int code, byte[] reason) implements Frame {
+        /**
+         * No status code: an empty close payload.
+         *
+         */
         public static final int NO_CODE = -1;
 
+        /**
+         * The reason as text.
+         *
+         * @return the reason decoded as UTF-8
+         */
         public String reasonText() {
             return new String(reason, StandardCharsets.UTF_8);
         }
@@ -112,40 +151,90 @@ public sealed interface Frame extends Command permits Frame.Text, Frame.Binary, 
         }
     }
 
+    /**
+     * {@code {text, Text}}.
+     *
+     * @param s the text
+     * @return a text frame with its UTF-8 bytes
+     */
     static Text text(String s) {
         return new Text(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@code {binary, Bin}}.
+     *
+     * @param b the payload (not copied)
+     * @return a binary frame
+     */
     static Binary binary(byte[] b) {
         return new Binary(b);
     }
 
+    /**
+     * {@code ping}.
+     *
+     * @return an empty ping
+     */
     static Ping ping() {
         return new Ping(EMPTY);
     }
 
+    /**
+     * {@code {ping, Payload}}.
+     *
+     * @param b the payload
+     * @return a ping
+     */
     static Ping ping(byte[] b) {
         return new Ping(b);
     }
 
+    /**
+     * {@code {pong, Payload}}.
+     *
+     * @param b the payload
+     * @return a pong
+     */
     static Pong pong(byte[] b) {
         return new Pong(b);
     }
 
-    /** {@code close}: a close frame with an empty payload. */
+    /**
+     * {@code close}: a close frame with an empty payload.
+     *
+     * @return a close frame without a code
+     */
     static Close close() {
         return new Close(Close.NO_CODE, EMPTY);
     }
 
+    /**
+     * {@code {close, Code, <<>>}}.
+     *
+     * @param code the status code
+     * @return a close frame with that code and no reason
+     */
     static Close close(int code) {
         return new Close(code, EMPTY);
     }
 
+    /**
+     * {@code {close, Code, Reason}}.
+     *
+     * @param code the status code
+     * @param reason the reason, sent as UTF-8
+     * @return a close frame
+     */
     static Close close(int code, String reason) {
         return new Close(code, reason.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The payload bytes of any frame (for a close: the reason only). */
+    /**
+     * The payload bytes of any frame (for a close: the reason only).
+     *
+     * @return the payload (not a copy)
+     */
     default byte[] payload() {
         return switch (this) {
             case Text t -> t.bytes();

@@ -21,7 +21,12 @@ public sealed interface TerminateReason {
     /** The client closed with an empty close payload. */
     record Remote() implements TerminateReason {}
 
-    /** The client closed with a code. */
+    /**
+     * The client closed with a code.
+     *
+     * @param code the client's status code
+     * @param reason the client's UTF-8 reason
+     */
     record RemoteClose(int code, byte[] reason) implements TerminateReason {
         @Override
         public boolean equals(Object o) {
@@ -39,12 +44,19 @@ public sealed interface TerminateReason {
         }
     }
 
-    /** {@code {error, Kind}}: closed, badframe, badencoding, badsize, or a socket error's name. */
+    /**
+     * {@code {error, Kind}}: closed, badframe, badencoding, badsize, or a socket error's name.
+     *
+     * @param kind the error's name
+     */
     record Error(String kind) implements TerminateReason {}
 
     /**
      * {@code {crash, Class, Reason}}: a callback raised. {@code cls} is error, exit or throw; {@code cause} is the
      * Java exception for Java handlers, the Erlang term for Erlang ones.
+     *
+     * @param cls {@code error}, {@code exit} or {@code throw}
+     * @param cause the exception or the Erlang term
      */
     record Crash(String cls, Object cause) implements TerminateReason {}
 
@@ -57,16 +69,56 @@ public sealed interface TerminateReason {
      */
     record Shutdown() implements TerminateReason {}
 
-    /** A linked process exited with this reason, or the connection was told to exit (no close frame sent). */
+    /**
+     * A linked process exited with this reason, or the connection was told to exit (no close frame sent).
+     *
+     * @param reason the exit reason (an Erlang term)
+     */
     record Exit(Object reason) implements TerminateReason {}
 
+    /**
+     * {@code normal}.
+     *
+     */
     TerminateReason NORMAL = new Normal();
+    /**
+     * {@code stop}.
+     *
+     */
     TerminateReason STOP = new Stop();
+    /**
+     * {@code timeout}.
+     *
+     */
     TerminateReason TIMEOUT = new Timeout();
+    /**
+     * {@code remote}.
+     *
+     */
     TerminateReason REMOTE = new Remote();
+    /**
+     * {@code shutdown}.
+     *
+     */
     TerminateReason SHUTDOWN = new Shutdown();
+    /**
+     * {@code {error, closed}}: the socket closed without a close frame.
+     *
+     */
     TerminateReason CLOSED = new Error("closed");
+    /**
+     * {@code {error, badframe}}: a protocol error.
+     *
+     */
     TerminateReason BADFRAME = new Error("badframe");
+    /**
+     * {@code {error, badencoding}}: invalid UTF-8.
+     *
+     */
     TerminateReason BADENCODING = new Error("badencoding");
+    /**
+     * {@code {error, badsize}}: over {@code max_frame_size}.
+     *
+     */
     TerminateReason BADSIZE = new Error("badsize");
 }

@@ -17,10 +17,20 @@ public interface WebSocketHandler<S> {
      * {@code sec-websocket-protocol}) and choose options.
      *
      * @param options the route's options from the routes file
+     * @param request the upgrade request
+     * @return upgrade (with the initial state and options) or not
+     * @throws Exception a crash: the client gets 500
      */
     InitResult<S> init(Request request, Term options) throws Exception;
 
-    /** Cowboy's {@code websocket_init/1}: runs after the 101 was sent, in the connection's context. */
+    /**
+     * Cowboy's {@code websocket_init/1}: runs after the 101 was sent, in the connection's context.
+     *
+     * @param state the state {@code init} returned
+     * @param connection this connection (its pid, timers, groups)
+     * @return commands and the new state
+     * @throws Exception a crash: close 1011
+     */
     default Result<S> websocketInit(S state, Connection connection) throws Exception {
         return Result.ok(state);
     }
@@ -28,6 +38,11 @@ public interface WebSocketHandler<S> {
     /**
      * Cowboy's {@code websocket_handle/2}: a ping or pong from the client, and every whole text or binary message
      * unless {@link #websocketHandle(DataFrame, Object)} is overridden.
+     *
+     * @param frame the frame
+     * @param state the current state
+     * @return commands and the new state
+     * @throws Exception a crash: close 1011
      */
     Result<S> websocketHandle(Frame frame, S state) throws Exception;
 
@@ -46,16 +61,35 @@ public interface WebSocketHandler<S> {
      * The default copies the payload into a {@link Frame.Text} or {@link Frame.Binary} and calls
      * {@link #websocketHandle(Frame, Object)}, so a handler that overrides only that one sees every message as
      * {@code byte[]}.
+     *
+     * @param frame the text or binary message, lent until this returns
+     * @param state the current state
+     * @return commands and the new state
+     * @throws Exception a crash: close 1011
      */
     default Result<S> websocketHandle(DataFrame frame, S state) throws Exception {
         return websocketHandle(frame.toFrame(), state);
     }
 
-    /** Cowboy's {@code websocket_info/2}: a message sent to the connection's pid, or posted by Java code. */
+    /**
+     * Cowboy's {@code websocket_info/2}: a message sent to the connection's pid, or posted by Java code.
+     *
+     * @param message the message
+     * @param state the current state
+     * @return commands and the new state
+     * @throws Exception a crash: close 1011
+     */
     default Result<S> websocketInfo(Term message, S state) throws Exception {
         return Result.ok(state);
     }
 
-    /** Cowboy's {@code terminate/3}. The close frame, if any, was already sent. */
+    /**
+     * Cowboy's {@code terminate/3}. The close frame, if any, was already sent.
+     *
+     * @param reason why the session ended
+     * @param request what is kept of the request
+     * @param state the last state (for a connection that was not upgraded, what {@code init} returned)
+     * @throws Exception logged; the connection is closed either way
+     */
     default void terminate(TerminateReason reason, PartialRequest request, S state) throws Exception {}
 }
