@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The socket echo benchmark: for each scenario and round, every target in turn (plain Netty, Corral with the Java
@@ -83,10 +84,18 @@ public final class EchoBenchmark {
         rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
         warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
         duration = Double.parseDouble(o.getOrDefault("duration", "10"));
-        targets = List.of(o.getOrDefault("targets", String.join(",", ALL_TARGETS)).split(","));
-        for (String t : targets) {
+        List<String> named = List.of(o.getOrDefault("targets", String.join(",", ALL_TARGETS)).split(","));
+        for (String t : named) {
             if (!ALL_TARGETS.contains(t)) throw new IllegalArgumentException("unknown target " + t + "; known: " + ALL_TARGETS);
         }
+        // --tls false (default): ws:// only; true: every target over wss:// (its rows compare with Netty over TLS);
+        // both: each target twice per round, plain and as TARGET+tls, so TLS's own cost is measured in the same run.
+        tlsMode = o.getOrDefault("tls", "false");
+        if (!List.of("false", "true", "both").contains(tlsMode)) {
+            throw new IllegalArgumentException("--tls is false, true or both, not " + tlsMode);
+        }
+        targets = tlsMode.equals("both")
+                ? named.stream().<String>flatMap(t -> Stream.of(t, t + TLS_SUFFIX)).toList() : named;
         int bWindow = Integer.parseInt(o.getOrDefault("b-window", "1"));
         Map<String, Scenario> known = Map.of(
                 "A", new Scenario("A", 100, 8, 32, "text"),
@@ -104,13 +113,25 @@ public final class EchoBenchmark {
         out = root.resolve(o.getOrDefault("out", "bench/results/latest.json"));
         // --tls true: every target serves wss:// with the same throw-away certificate and the same TLS engine
         // (Corral's Tls), and the load tool connects over TLS 1.3: the ratio is Corral+TLS against Netty+TLS.
-        certs = Boolean.parseBoolean(o.getOrDefault("tls", "false")) ? io.corral.tls.TestCertificates.create() : null;
+        certs = tlsMode.equals("false") ? null : io.corral.tls.TestCertificates.create();
     }
 
+    static final String TLS_SUFFIX = "+tls";
+    private final String tlsMode;
     private final io.corral.tls.TestCertificates certs;
 
-    private List<String> tlsFlags() {
-        return certs == null ? List.of() : List.of("--tls-cert", certs.server.certFile().toString(),
+    /** Whether this run of {@code target} is over TLS: every target with --tls true, the +tls ones with both. */
+    private boolean overTls(String target) {
+        return tlsMode.equals("true") || target.endsWith(TLS_SUFFIX);
+    }
+
+    /** The row a target's ratios are taken against: plain Netty, or Netty over TLS for a TLS row. */
+    private String baselineOf(String target) {
+        return target.endsWith(TLS_SUFFIX) ? "netty" + TLS_SUFFIX : "netty";
+    }
+
+    private List<String> tlsFlags(String target) {
+        return !overTls(target) ? List.of() : List.of("--tls-cert", certs.server.certFile().toString(),
                 "--tls-key", certs.server.keyFile().toString());
     }
 
@@ -151,11 +172,11 @@ public final class EchoBenchmark {
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", serverCpu, java));
         cmd.addAll(serverJvm);
         String path = "/echo";
-        switch (target) {
+        switch (target.endsWith(TLS_SUFFIX) ? target.substring(0, target.length() - TLS_SUFFIX.length()) : target) {
             case "netty" -> cmd.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.NettyEchoServer",
                     String.valueOf(port), "--threads", "1"));
             case "corral-java", "corral-erlang" -> {
-                boolean erlang = target.equals("corral-erlang");
+                boolean erlang = target.startsWith("corral-erlang");
                 routes = Files.createTempFile("corral-bench-routes", ".conf");
                 Files.writeString(routes, erlang
                         ? "[{'_', [{\"/echo\", corral_bench_echo, []}]}].\n"
@@ -165,7 +186,7 @@ public final class EchoBenchmark {
                 if (erlang) cmd.addAll(List.of("--pa", root.resolve("bench/erlang/ebin").toString()));
             }
             case "cowboy" -> {
-                if (certs != null) {
+                if (overTls(target)) {
                     unavailable.put(target, "TLS is not set up for native Cowboy here");
                     return null;
                 }
@@ -186,7 +207,7 @@ public final class EchoBenchmark {
             }
             default -> throw new IllegalStateException(target);
         }
-        if (!target.equals("cowboy")) cmd.addAll(tlsFlags());
+        if (!target.startsWith("cowboy")) cmd.addAll(tlsFlags(target));
         ChildProcess server = ChildProcess.start(cmd, root);
         try {
             String why = server.awaitLine(l -> l.contains("listening on"), 60);
@@ -199,7 +220,7 @@ public final class EchoBenchmark {
             List<String> client = new ArrayList<>(List.of("taskset", "-c", clientCpu, java));
             client.addAll(clientJvm);
             client.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.LoadTool",
-                    "--url", (certs == null ? "ws" : "wss") + "://127.0.0.1:" + port + path,
+                    "--url", (overTls(target) ? "wss" : "ws") + "://127.0.0.1:" + port + path,
                     "--connections", String.valueOf(sc.connections()), "--window", String.valueOf(sc.window()),
                     "--size", String.valueOf(sc.size()), "--type", sc.type(),
                     "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration)));
@@ -342,24 +363,24 @@ public final class EchoBenchmark {
 
     private String table(Map<String, Map<String, List<Sample>>> results) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-3s %-14s %10s %8s %8s %9s %11s %9s %11s %11s %7s %7s %8s %8s%n", "sc", "target",
+        b.append(String.format(Locale.ROOT, "%-3s %-18s %10s %8s %8s %9s %11s %9s %11s %11s %7s %7s %8s %8s%n", "sc", "target",
                 "msg/s", "p50 us", "p99 us", "p99.9 us", "msg/s/Netty", "p99/Netty", "msg/CPU-s", "/Netty",
                 "srv CPU", "cli CPU", "srv core", "cli core"));
         for (Scenario sc : scenarios) {
             Map<String, List<Sample>> byTarget = results.get(sc.name());
-            List<Sample> base = byTarget.getOrDefault("netty", List.of());
-            double baseRate = median(field(base, Sample::msgPerSec));
-            double baseP99 = median(field(base, Sample::p99us));
-            double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
             for (var e : byTarget.entrySet()) {
+                List<Sample> base = byTarget.getOrDefault(baselineOf(e.getKey()), List.of());
+                double baseRate = median(field(base, Sample::msgPerSec));
+                double baseP99 = median(field(base, Sample::p99us));
+                double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
                 List<Sample> s = e.getValue();
                 if (s.isEmpty()) {
-                    b.append(String.format(Locale.ROOT, "%-3s %-14s %12s%n", sc.name(), e.getKey(), "skipped"));
+                    b.append(String.format(Locale.ROOT, "%-3s %-18s %12s%n", sc.name(), e.getKey(), "skipped"));
                     continue;
                 }
                 double rate = median(field(s, Sample::msgPerSec));
                 double p99 = median(field(s, Sample::p99us));
-                b.append(String.format(Locale.ROOT, "%-3s %-14s %10.0f %8.0f %8.0f %9.0f %11.2f %9.2f %11.0f %11.2f %7.2f %7.2f %8.2f %8.2f%n",
+                b.append(String.format(Locale.ROOT, "%-3s %-18s %10.0f %8.0f %8.0f %9.0f %11.2f %9.2f %11.0f %11.2f %7.2f %7.2f %8.2f %8.2f%n",
                         sc.name(), e.getKey(), rate, median(field(s, Sample::p50us)), p99,
                         median(field(s, Sample::p999us)), rate / baseRate, p99 / baseP99,
                         median(field(s, Sample::msgPerServerCpuSecond)),
@@ -376,6 +397,25 @@ public final class EchoBenchmark {
                     sc.name(), median(field(corral, Sample::msgPerSec)) / median(field(cowboy, Sample::msgPerSec)),
                     median(field(corral, Sample::msgPerServerCpuSecond)) / median(field(cowboy, Sample::msgPerServerCpuSecond)),
                     median(field(corral, Sample::p99us)) / median(field(cowboy, Sample::p99us))));
+        }
+        if (tlsMode.equals("both")) {
+            // TLS's own cost per target: its TLS row against its plain row, measured in the same rounds.
+            b.append(String.format(Locale.ROOT, "%nTLS cost (TARGET+tls / TARGET, same run)%n%-3s %-14s %11s %9s %11s%n",
+                    "sc", "target", "msg/s", "p99", "msg/CPU-s"));
+            for (Scenario sc : scenarios) {
+                Map<String, List<Sample>> byTarget = results.get(sc.name());
+                for (var e : byTarget.entrySet()) {
+                    if (!e.getKey().endsWith(TLS_SUFFIX)) continue;
+                    String plainName = e.getKey().substring(0, e.getKey().length() - TLS_SUFFIX.length());
+                    List<Sample> tls = e.getValue(), plain = byTarget.getOrDefault(plainName, List.of());
+                    if (tls.isEmpty() || plain.isEmpty()) continue;
+                    b.append(String.format(Locale.ROOT, "%-3s %-14s %11.2f %9.2f %11.2f%n", sc.name(), plainName,
+                            median(field(tls, Sample::msgPerSec)) / median(field(plain, Sample::msgPerSec)),
+                            median(field(tls, Sample::p99us)) / median(field(plain, Sample::p99us)),
+                            median(field(tls, Sample::msgPerServerCpuSecond))
+                                    / median(field(plain, Sample::msgPerServerCpuSecond))));
+                }
+            }
         }
         b.append("msg/CPU-s: msg/s divided by the server's CPU use, the noise-robust figure when others share the core\n");
         b.append("srv/cli CPU: cores used by the server / load tool process; srv/cli core: how busy their pinned CPU was"
@@ -399,10 +439,6 @@ public final class EchoBenchmark {
         List<String> scs = new ArrayList<>();
         for (Scenario sc : scenarios) {
             Map<String, List<Sample>> byTarget = results.get(sc.name());
-            List<Sample> base = byTarget.getOrDefault("netty", List.of());
-            double baseRate = median(field(base, Sample::msgPerSec));
-            double baseP99 = median(field(base, Sample::p99us));
-            double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"connections\": %d, \"window\": %d, \"size\": %d,"
                     + " \"type\": \"%s\", \"targets\": {%n", sc.name(), sc.connections(), sc.window(), sc.size(), sc.type()));
@@ -413,6 +449,10 @@ public final class EchoBenchmark {
                     ts.add("      \"" + e.getKey() + "\": null");
                     continue;
                 }
+                List<Sample> base = byTarget.getOrDefault(baselineOf(e.getKey()), List.of());
+                double baseRate = median(field(base, Sample::msgPerSec));
+                double baseP99 = median(field(base, Sample::p99us));
+                double basePerCpu = median(field(base, Sample::msgPerServerCpuSecond));
                 double rate = median(field(x, Sample::msgPerSec));
                 double p99 = median(field(x, Sample::p99us));
                 ts.add(String.format(Locale.ROOT, "      \"%s\": {\"msgPerSec\": %.1f, \"p50us\": %.1f, \"p99us\": %.1f,"
@@ -466,6 +506,6 @@ public final class EchoBenchmark {
     public static void main(String[] args) throws Exception {
         new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
                 + " [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B] [--b-window W]"
-                + " [--server-cpu N] [--client-cpu N] [--tls true] [--cowboy-src DIR] [--out FILE]")).run();
+                + " [--server-cpu N] [--client-cpu N] [--tls false|true|both] [--cowboy-src DIR] [--out FILE]")).run();
     }
 }
