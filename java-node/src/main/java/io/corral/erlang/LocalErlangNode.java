@@ -124,9 +124,11 @@ public final class LocalErlangNode implements AutoCloseable {
         String full = name + "@localhost";
         // erl takes net_ticktime in whole seconds; the Java node's tick rule and this node's ticks must agree.
         long tick = Math.max(1, (tickTime.toMillis() + 999) / 1000);
+        // start_pg: kernel's default pg scope, so Java connections' groups (Connection.join) are pg groups here as
+        // on a cluster's bridge nodes, and a handler's pg:join/2 works as on a node started with it.
         List<String> cmd = new ArrayList<>(List.of("erl", "-noshell", "-noinput", "-sname", full,
                 "-kernel", "inet_dist_use_interface", "{127,0,0,1}", "-kernel", "net_ticktime", Long.toString(tick),
-                "-pa", ebin.toString()));
+                "-kernel", "start_pg", "true", "-pa", ebin.toString()));
         cmd.addAll(SCHEDULER_FLAGS);
         for (Path p : codePaths) {
             cmd.add("-pa");

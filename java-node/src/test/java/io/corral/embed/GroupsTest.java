@@ -98,4 +98,31 @@ class GroupsTest {
             assertEquals("from the app", next(a));
         }
     }
+
+    @Test
+    void withTheLocalErlangNodeAJavaGroupIsAPgGroupThere() throws Exception {
+        // An Erlang route makes Corral start its local node; the Java handler's join then stands in pg there
+        // (its stage fails, and the handler says "join failed", when no bridge node runs the scope).
+        java.nio.file.Path examples = io.corral.erlang.LocalErlangNode.bridgeHome().resolve("examples-ebin");
+        try (Corral withNode = Corral.builder().port(0).route("/java", new io.corral.erlang.ClusterJavaHandler())
+                .erlangRoute("/erl/echo", "demo_echo").codePath(examples).start();
+             WireClient a = open(withNode, "/java"); WireClient b = open(withNode, "/java")) {
+            for (WireClient c : java.util.List.of(a, b)) {
+                c.sendText("join:lobby");
+                assertEquals("joined:lobby", next(c), "the pg join completes: the local node runs scope pg");
+            }
+            assertEquals(1, withNode.node().groups().groupCount(), "one group, with its relay, for both members");
+            a.sendText("local:lobby:local send");
+            assertEquals("local send", next(a), "sendLocal reaches this JVM's members from the index");
+            assertEquals("local send", next(b), "sendLocal reaches this JVM's members from the index");
+        }
+    }
+
+    private static WireClient open(Corral c, String path) throws IOException {
+        WireClient w = WireClient.connect("127.0.0.1", c.port(), path);
+        assertEquals(101, w.handshake().status());
+        w.setReadTimeout(Duration.ofSeconds(20));
+        if (path.equals("/java")) next(w); // its greeting names the JVM
+        return w;
+    }
 }
