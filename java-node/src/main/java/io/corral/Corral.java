@@ -143,12 +143,18 @@ public final class Corral implements AutoCloseable {
         }
     }
 
-    /** How long Corral waits for an Erlang node to answer before the start fails naming it. */
-    public static final int NODE_ANSWER_SECONDS = 10;
+    /**
+     * How long Corral waits for an Erlang node to answer before the start fails naming it: two handshakes' setup time
+     * (net_setuptime) and a second. The node is dialled as soon as the hidden node starts, and the start's own dial
+     * waits behind that one; a node still booting (registered in epmd, its distribution not yet answering, seen on
+     * a loaded machine) can let the first handshake time out, and the one after it must get its whole setup time.
+     */
+    public static final int NODE_ANSWER_SECONDS = (int) (2 * NodeSettings.DEFAULT_HANDSHAKE_TIMEOUT.toSeconds() + 1);
 
     private static void awaitConnected(ErlangNode node, String other) throws java.io.IOException {
         try {
             if (!Boolean.TRUE.equals(node.connect(other).get(NODE_ANSWER_SECONDS, java.util.concurrent.TimeUnit.SECONDS))) {
+                if (node.unanswered(other)) throw didNotAnswer(node, other, null);
                 throw new java.io.IOException("cannot connect to Erlang node " + other + ": " + tried(node, other)
                         + node.connectFailure(other).map(f -> " (" + f + ")").orElse(""));
             }
@@ -156,12 +162,16 @@ public final class Corral implements AutoCloseable {
             throw new java.io.IOException("cannot connect to Erlang node " + other + ": " + tried(node, other) + " ("
                     + e.getCause() + ")", e);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new java.io.IOException("Erlang node " + other + " did not answer within " + NODE_ANSWER_SECONDS
-                    + " s: " + tried(node, other) + "; is it stopped, overloaded or behind a firewall?", e);
+            throw didNotAnswer(node, other, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.IOException("interrupted while connecting to " + other, e);
         }
+    }
+
+    private static java.io.IOException didNotAnswer(ErlangNode node, String other, Exception cause) {
+        return new java.io.IOException("Erlang node " + other + " did not answer within " + NODE_ANSWER_SECONDS
+                + " s: " + tried(node, other) + "; is it stopped, overloaded or behind a firewall?", cause);
     }
 
     /**

@@ -205,12 +205,33 @@ final class CorralTransportFactory implements OtpTransportFactory {
         };
     }
 
-    /** Buffered; while corked, JInterface's per-message flush is held back until the writer uncorks. */
+    /**
+     * Buffered; while corked, JInterface's per-message flush is held back until the writer uncorks. Counts the bytes
+     * it is given, so the ticker knows whether anything went out in the last tick interval.
+     */
     static final class CorkableOutput extends BufferedOutputStream implements CorralOtpNode.Corkable {
         private boolean corked;
+        private volatile long written;
 
         CorkableOutput(OutputStream out) {
             super(out, BUFFER);
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            super.write(b);
+            written++;
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            super.write(b, off, len);
+            written += len;
+        }
+
+        @Override
+        public long written() {
+            return written;
         }
 
         @Override
@@ -378,7 +399,7 @@ final class CorralTransportFactory implements OtpTransportFactory {
         private IOException silent() {
             String who = peerName == null ? "the peer" : peerName;
             if (handshake) {
-                return new HandshakeTimeout(who + " did not finish the distribution handshake within "
+                return new HandshakeTimeout(who + HANDSHAKE_TIMED_OUT
                         + handshakeMillis + " ms");
             }
             // JInterface reports any read failure as "Remote has closed connection": say here why it was closed.
@@ -429,6 +450,9 @@ final class CorralTransportFactory implements OtpTransportFactory {
             super("the peer" + (peer == null ? "" : " " + peer) + " closed the handshake after our challenge reply");
         }
     }
+
+    /** What a {@link HandshakeTimeout}'s message says after the peer's name. */
+    static final String HANDSHAKE_TIMED_OUT = " did not finish the distribution handshake within ";
 
     /** The handshake did not finish in time (net_setuptime). */
     static final class HandshakeTimeout extends IOException {

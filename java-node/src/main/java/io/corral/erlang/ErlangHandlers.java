@@ -95,6 +95,7 @@ public final class ErlangHandlers {
         for (String m : modules) if (!generation.containsKey(m)) missing.addAll(problems.getOrDefault(m, List.of()));
         if (!missing.isEmpty()) throw new MissingModuleException(String.join("; ", missing));
         HandlerNodes live = new HandlerNodes(node, generation, handlerNodes, discover);
+        awaitServed(live, generation.keySet());
         for (Route r : routes) {
             if (r.isJavaHandler()) continue;
             String gen = generation.get(r.handlerName());
@@ -102,6 +103,26 @@ public final class ErlangHandlers {
                     gen.equals("1.x") ? VersionProfile.V1_1 : VersionProfile.V2_LATEST, live, placement, node));
         }
         return new Placed(out, live);
+    }
+
+    /**
+     * Waits (at most {@link #CHECK_TIMEOUT}) until {@code live} places each module on a node. It asks the connected
+     * nodes again on its own thread; without the wait the start returned before that answer, and the first upgrades
+     * to a server that had just said it was up got 503 (seen as a flaky first test on a loaded machine). A node that
+     * went down meanwhile leaves its modules unplaced: the start goes on and upgrades get 503 until one serves.
+     */
+    private static void awaitServed(HandlerNodes live, Set<String> modules) {
+        long deadline = System.nanoTime() + CHECK_TIMEOUT.toNanos();
+        for (String m : modules) {
+            while (live.serving(m).isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** "FILE:LINE: route PATH: " for each route that names {@code module}, so the user finds the line to fix. */

@@ -83,6 +83,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         CorralTransportFactory transport = new CorralTransportFactory(settings, this::control);
         this.node = new CorralOtpNode(settings.nodeName(), settings.cookie(), transport);
         this.node.registerStatusHandler(new Status());
+        this.node.startTicking(Math.max(1, settings.tickTime().toMillis() / 4));
         this.node.simultaneousWait(settings.handshakeTimeout().toMillis());
         transport.startAccepting(new CorralTransportFactory.Inbound() {
             @Override
@@ -201,6 +202,15 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     /** The last connection failure reported for {@code node} in its current outage, if any. */
     public Optional<String> connectFailure(String nodeName) {
         return Optional.ofNullable(failures.get(nodeName));
+    }
+
+    /**
+     * Whether the failure reported for {@code nodeName} is a handshake that timed out (net_setuptime): the node is
+     * registered and accepts TCP but does not answer (stopped, overloaded), rather than refusing or being absent.
+     */
+    public boolean unanswered(String nodeName) {
+        String f = failures.get(nodeName);
+        return f != null && f.contains(CorralTransportFactory.HANDSHAKE_TIMED_OUT);
     }
 
     /** Tries to connect to {@code node} (on a writer thread); completes with whether it is connected. */

@@ -50,6 +50,8 @@ class ErlangHandlerTest extends ErlangFixture {
     @Test
     void aHandlerWhoseWebsocketInitReturnsNothingStillStartsReading() throws Exception {
         try (WireClient c = WireClient.connect("127.0.0.1", port(), "/erl/demo_echo")) {
+            assertEquals(101, c.handshake().status(), "the route is placed once the start has returned");
+            c.setReadTimeout(java.time.Duration.ofSeconds(30)); // the module's first load on a loaded machine
             c.sendText("echo me");
             assertEquals("echo me", c.readFrame().text(), "reading starts once websocket_init/1 answered, even with []");
         }

@@ -25,6 +25,9 @@ class HandlerNodeFaultsTest {
     /** Far below RemoteEndpoint's 15 s init timeout: an answer this quick did not wait for a dead node. */
     private static final long PROMPT_MS = 5_000;
 
+    /** The JVM's net_ticktime in the tick test: twice the erl node's. */
+    private static final Duration JVM_TICK = Duration.ofSeconds(8);
+
     private Corral corral;
     private Process erl;
 
@@ -93,24 +96,28 @@ class HandlerNodeFaultsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent: the tick rule has taken a live, idle node as down (503 where 101 is"
-            + " due) in 1 of 4 fresh-clone runs; the tick check needs fixing before this test runs again")
+    @org.junit.jupiter.api.Disabled("intermittent under load: with erl at net_ticktime 4 s and the JVM at 8 s, the JVM"
+            + " has logged 8 s with nothing at all from the live idle erl node (its read timed out; erl logged no"
+            + " 'not responding'), once in three full runs on a loaded machine; erl's silence is not understood yet."
+            + " The tick rule itself is tested by NodeFailureTest (a stopped node is down; idle JVMs tick)")
     void aHandlerNodeSilentForNetTicktimeIsDownItsConnectionsClose1011AndUpgradesGet503AtOnce() throws Exception {
         String suffix = ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
         String handlers = "tick_handlers_" + suffix + "@localhost";
         String cookie = "tick_test_cookie";
         Path bridge = LocalErlangNode.bridgeHome();
-        // The erl node at net_ticktime 2 s ticks every 0.5 s while idle; the JVM takes it as down after 4 s of
-        // silence (twice erl's own limit, so a tick delayed on a loaded machine is no false alarm).
+        // The erl node at net_ticktime 4 s ticks every 1-2 s while idle (at 2 s, gaps of up to 1 s were measured
+        // between its ticks); the JVM takes it as down after 8 s of silence. At 2 s against 4 s, a loaded machine
+        // once kept erl silent for 4 s (the JVM's log said so; erl's own check, stalled too, said nothing): these
+        // settings need eight seconds of that before a live node is a false down.
         erl = new ProcessBuilder("erl", "-noshell", "-sname", handlers, "-setcookie", cookie,
-                "-kernel", "net_ticktime", "2", "-pa", bridge.resolve("ebin").toString(),
+                "-kernel", "net_ticktime", "4", "-pa", bridge.resolve("ebin").toString(),
                 "-pa", bridge.resolve("compat-ebin").toString(), "-pa", bridge.resolve("examples-ebin").toString(),
                 "-eval", "{ok, _} = application:ensure_all_started(corral_bridge).").inheritIO().start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (corral == null) {
             try {
                 corral = Corral.start(Settings.builder().port(0).nodeName("tick_java_" + suffix + "@localhost")
-                        .cookie(cookie).erlangNode(handlers).netTickTime(Duration.ofSeconds(4))
+                        .cookie(cookie).erlangNode(handlers).netTickTime(JVM_TICK)
                         .routesText("tick routes", "[{'_', [{\"/erl/echo\", demo_echo, []}]}].").build());
             } catch (Corral.StartException e) {
                 if (System.nanoTime() > deadline) throw e;
@@ -126,14 +133,12 @@ class HandlerNodeFaultsTest {
         try (WireClient open = WireClient.connect("127.0.0.1", corral.port(), "/erl/echo")) {
             assertEquals(101, open.handshake().status());
             // Idle for longer than net_ticktime: ticks keep a live node connected.
-            Thread.sleep(5_000);
+            Thread.sleep(JVM_TICK.toMillis() + 1_000);
             assertEquals(101, upgrade("/erl/echo").status(), "a quiet but live node is not taken as down");
             new ProcessBuilder("kill", "-STOP", Long.toString(erl.pid())).start().waitFor();
-            open.setReadTimeout(Duration.ofSeconds(20));
-            long t0 = System.nanoTime();
+            // Closed once net_ticktime has passed in silence; the read timeout is the "not never" bound.
+            open.setReadTimeout(JVM_TICK.multipliedBy(4));
             assertEquals(1011, open.readUntilClose().closeCode(), "the hung node's connection closes 1011");
-            long closedAfter = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(closedAfter < 15_000, "closed after net_ticktime, not never: " + closedAfter + " ms");
         }
         Attempt a = upgrade("/erl/echo");
         assertEquals(503, a.status(), "the node is down: service unavailable");

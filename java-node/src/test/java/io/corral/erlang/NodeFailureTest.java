@@ -120,6 +120,34 @@ class NodeFailureTest {
         }
     }
 
+    @Test
+    void twoJavaNodesIdleForLongerThanNetTicktimeTickAndStayConnected() throws Exception {
+        // JInterface only answers ticks; two of them connected to each other heard nothing from an idle peer and
+        // each took the other as down after net_ticktime (a Java pid handed to another JVM lost its links then).
+        // Each node now ticks, as erts does, when it has written nothing for a quarter of net_ticktime.
+        List<String> downs = new CopyOnWriteArrayList<>();
+        NodeListener recordDowns = new NodeListener() {
+            @Override
+            public void nodeDown(String node, String reason) {
+                downs.add(node + ": " + reason);
+            }
+        };
+        Duration tick = Duration.ofSeconds(2);
+        try (ErlangNode a = ErlangNode.start(NodeSettings.builder(ErlangPeer.uniqueName("java_a"))
+                     .cookie(ErlangPeer.COOKIE).tickTime(tick).build());
+             ErlangNode b = ErlangNode.start(NodeSettings.builder(ErlangPeer.uniqueName("java_b"))
+                     .cookie(ErlangPeer.COOKIE).tickTime(tick).build())) {
+            a.addNodeListener(recordDowns);
+            b.addNodeListener(recordDowns);
+            assertTrue(a.connect(b.name()).get(20, TimeUnit.SECONDS), "A connects to B");
+            awaitTrue(() -> b.connectedNodes().contains(a.name()), "B sees A");
+            Thread.sleep(tick.multipliedBy(5).toMillis() / 2); // idle for two and a half net_ticktimes
+            assertEquals(List.of(), downs, "neither took the other, idle but alive, as down");
+            assertTrue(a.connectedNodes().contains(b.name()) && b.connectedNodes().contains(a.name()),
+                    "both still connected");
+        }
+    }
+
     private static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!c.getAsBoolean()) {

@@ -1,6 +1,7 @@
 package com.ericsson.otp.erlang;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -369,9 +370,97 @@ public class CorralOtpNode extends OtpNode {
         c.do_send(header);
     }
 
-    /** An output stream that can hold back flushes while a writer sends a burst. */
+    /** An output stream that can hold back flushes while a writer sends a burst, and counts what it was given. */
     public interface Corkable {
         void cork(boolean on) throws IOException;
+
+        /** Bytes written to the stream so far (ticks included). */
+        long written();
+    }
+
+    // ---- ticks (kernel dist_util.erl, send_tick/2 and need_to_tick/4) ----
+
+    /** The tick: a distribution packet of length 0 (ERTS distribution protocol, "Distribution Header"). */
+    private static final byte[] TICK = {0, 0, 0, 0};
+
+    /** Per connection: what its output had written at the last check, and whether a tick write is under way. */
+    private final Map<OtpCookedConnection, long[]> tickState = new java.util.WeakHashMap<>();
+
+    /**
+     * Sends a tick on every connection that has written nothing for {@code intervalMillis} (net_ticktime / 4), as
+     * erts does: JInterface itself only answers the peer's ticks, so a peer that ticks only when it has written
+     * nothing, another Corral JVM among them, heard nothing from an idle JVM and took it as down after its
+     * net_ticktime. The receiving half of the rule (a node silent for net_ticktime is down) is the transport's read
+     * timeout. One platform thread checks every connection; the write itself runs on a virtual thread, because it
+     * takes the connection's lock, which a writer blocked on a full socket buffer may hold.
+     */
+    public void startTicking(long intervalMillis) {
+        if (ticker != null) throw new IllegalStateException("already ticking");
+        ticker = Thread.ofPlatform().daemon().name("corral-dist-ticker").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(intervalMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                final OtpCookedConnection[] all;
+                synchronized (connections) {
+                    all = connections.values().toArray(new OtpCookedConnection[0]);
+                }
+                for (OtpCookedConnection c : all) tickIfQuiet(c);
+            }
+        });
+    }
+
+    private volatile Thread ticker;
+
+    /** As JInterface's, and the ticker stops. */
+    @Override
+    public void close() {
+        final Thread t = ticker;
+        if (t != null) t.interrupt();
+        super.close();
+    }
+
+    private void tickIfQuiet(final OtpCookedConnection c) {
+        final OtpTransport s = c.socket;
+        if (s == null || !c.isConnected()) return;
+        final Corkable out;
+        try {
+            if (!(s.getOutputStream() instanceof Corkable k)) return;
+            out = k;
+        } catch (IOException e) {
+            return;
+        }
+        final long written = out.written();
+        final long[] state;
+        synchronized (tickState) {
+            state = tickState.computeIfAbsent(c, k -> new long[] {-1, 0});
+            if (state[1] != 0 || state[0] != written) { // a tick still being written, or something went out
+                state[0] = written;
+                return;
+            }
+            state[1] = 1;
+        }
+        Thread.ofVirtual().name("corral-dist-tick").start(() -> {
+            try {
+                synchronized (c) { // JInterface's lock for a whole packet (do_send), so a tick never splits one
+                    final OtpTransport t = c.socket;
+                    if (t != null) {
+                        OutputStream o = t.getOutputStream();
+                        o.write(TICK);
+                        o.flush();
+                    }
+                }
+            } catch (IOException e) {
+                // the connection is failing; its reader reports it
+            } finally {
+                synchronized (tickState) {
+                    state[0] = out.written();
+                    state[1] = 0;
+                }
+            }
+        });
     }
 
     /** Holds back (on) or releases and flushes (off) the connection's writes, when its transport supports it. */
