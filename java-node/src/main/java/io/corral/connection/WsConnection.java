@@ -347,7 +347,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             case DecompressionException e -> TerminateReason.BADFRAME;
             case IOException e -> new TerminateReason.Error(e.getMessage() == null ? "closed" : socketErrorName(e));
             default -> {
-                log.warn("unexpected error on {}, closing it", channel, cause);
+                // counted, so the frame fuzzer can tell that nothing it sent reached this branch
+                io.corral.handshake.Unexpected.report(log, "unexpected error on " + channel + ", closing it", cause);
                 yield TerminateReason.BADFRAME;
             }
         };

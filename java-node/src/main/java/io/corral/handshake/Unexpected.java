@@ -12,7 +12,7 @@ public final class Unexpected {
 
     private Unexpected() {}
 
-    static void report(Logger log, String what, Throwable cause) {
+    public static void report(Logger log, String what, Throwable cause) {
         COUNT.increment();
         log.warn("{}", what, cause);
     }
