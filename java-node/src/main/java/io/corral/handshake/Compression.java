@@ -94,8 +94,15 @@ final class Compression {
      * ignores the rest once one is accepted); null when none.
      */
     static Negotiated negotiate(List<ExtensionOffers.Offer> offers, HandlerOptions options, Offerable offerable) {
+        // The inflater's buffer may grow to twice max_frame_size. Netty's zlib decoder (JdkZlibDecoder, through
+        // ZlibDecoder.prepareDecompressBuffer) fails once the buffer is at its cap and has less room than it asks
+        // for next (twice the input left, at least a few hundred bytes), not when the output passes the cap: with
+        // the cap at the limit, messages inflating to 999,489-1,000,000 bytes were refused under a 1,000,000
+        // limit. Twice the limit leaves that room for any frame the decoder let in (at most max_frame_size bytes
+        // of input); the cap stays a bound against bombs, and the connection checks the inflated size against
+        // max_frame_size exactly (WsConnection: 1009 above it).
         int maxAllocation = options.maxFrameSize() == HandlerOptions.INFINITY ? 0
-                : (int) Math.min(options.maxFrameSize(), Integer.MAX_VALUE);
+                : (int) Math.min(options.maxFrameSize(), Integer.MAX_VALUE / 2) * 2;
         DeflateOptions o = options.deflate();
         for (ExtensionOffers.Offer offer : offers) {
             String name = offer.name(); // Cowboy matches the names and parameters exactly as written

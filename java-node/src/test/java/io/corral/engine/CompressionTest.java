@@ -177,6 +177,34 @@ class CompressionTest extends EngineFixture {
         assertEquals("handle text " + msg, Recorder.await(id, "handle"), "then the whole message");
     }
 
+    /** {@code n} bytes of text that compress well but not to nothing (line numbers vary). */
+    private static byte[] edgeText(int n) {
+        StringBuilder sb = new StringBuilder(n + 64);
+        for (int i = 0; sb.length() < n; i++) sb.append("line ").append(i).append(" of a message at the edge\n");
+        sb.setLength(n);
+        return utf8(sb.toString());
+    }
+
+    @Test
+    void aCompressedMessageInflatingToExactlyTheDefaultMaxFrameSizeIsEchoedAndOneByteMoreIs1009() throws Exception {
+        // The inflate limit once refused messages inflating to 999,489-1,000,000 bytes under the 1,000,000 default:
+        // the limit is the inflated size itself, not the size of the buffers it was inflated into.
+        byte[] exactly = edgeText(1_000_000);
+        try (WireClient c = open(newId(), "compress", OFFER)) {
+            c.setReadTimeout(java.time.Duration.ofSeconds(30));
+            c.sendFrame(true, RSV1, Frame.TEXT, compress(exactly));
+            Frame f = c.readFrame();
+            assertEquals(Frame.TEXT, f.opcode(), "1,000,000 inflated bytes are within max_frame_size: echoed, not closed");
+            assertTrue(Arrays.equals(exactly, decompress(new Inflater(true), f.payload())), "echoed whole");
+        }
+        String id = newId();
+        try (WireClient c = open(id, "compress", OFFER)) {
+            c.sendFrame(true, RSV1, Frame.TEXT, compress(edgeText(1_000_001)));
+            assertClosedWith(c, 1009, "", "1,000,001 inflated bytes are one over max_frame_size");
+        }
+        assertEquals(BADSIZE, terminateOf(id), "terminate {error, badsize}");
+    }
+
     @Test
     void aCompressedFrameInflatingOverMaxFrameSizeClosesWith1009() throws Exception {
         String id = newId();
