@@ -49,6 +49,10 @@ handle_call({corral_call, JavaNode, Request}, From, S) ->
     %% What any Erlang code in the cluster does to list a Java node's connections.
     spawn(fun() -> gen_server:reply(From, gen_server:call({corral, JavaNode}, Request, 10000)) end),
     {noreply, S};
+handle_call(memory, _From, S) ->
+    %% The node's memory after a collection of every process, as a flood test compares it over time.
+    [erlang:garbage_collect(P) || P <- processes()],
+    {reply, erlang:memory(total), S};
 handle_call(_, _From, S) ->
     {reply, {error, unknown}, S}.
 
