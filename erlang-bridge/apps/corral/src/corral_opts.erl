@@ -28,8 +28,12 @@
 
 -define(CLUSTER_OPTS, [erlang_nodes, discovery, placement]).
 
+%% After the upgrade, per connection (java-node's FlowLimits): bytes handed to an Erlang handler and not yet
+%% answered before reading stops (max_in_flight), bytes queued towards the client (send_buffer), and how long a
+%% client may take nothing (send_timeout, ranch's and gen_tcp's name, also taken from the socket options).
+-define(FLOW_LIMITS, [max_in_flight, send_buffer, send_timeout]).
 -define(PROTOCOL_LIMITS, [request_timeout, max_headers, max_header_name_length, max_header_value_length,
-                          max_request_line_length, allowed_origins]).
+                          max_request_line_length, allowed_origins | ?FLOW_LIMITS]).
 
 %% How long a stopping listener waits for its clients' close replies after the 1001, unless ranch's `shutdown`
 %% transport option says otherwise: java-node's Settings.DEFAULT_DRAIN_TIMEOUT, 10 s.
@@ -175,8 +179,11 @@ socket(TransOpts, Config = #{listener := Limits}) when is_map(TransOpts) ->
                  Config#{listener := maps:merge(Limits, maps:with([max_connections], TransOpts))}));
 socket(SocketOpts, Config = #{listener := Limits}) when is_list(SocketOpts) ->
     MaxConns = [{max_connections, N} || {max_connections, N} <- SocketOpts],
+    %% gen_tcp's send_timeout in the socket options counts unless the protocol options give one.
+    SendTimeout = [{send_timeout, T} || {send_timeout, T} <- SocketOpts],
+    Listener = maps:merge(maps:from_list(SendTimeout), maps:merge(Limits, maps:from_list(MaxConns))),
     socket_address(SocketOpts, drain(lists:keymember(shutdown, 1, SocketOpts), SocketOpts,
-                                     Config#{listener := maps:merge(Limits, maps:from_list(MaxConns))}));
+                                     Config#{listener := Listener}));
 socket(TransOpts, _Config) ->
     {error, {bad_transport_options, TransOpts}}.
 

@@ -72,3 +72,15 @@ bad_cluster_options_are_named_test() ->
                  corral_opts:clear([], D#{placement => {hash, header, <<>>}})),
     ?assertEqual({error, {bad_option, {placement, random}}},
                  corral_opts:http(1, [], [{env, [{dispatch, ?D}]}, {placement, random}])).
+
+flow_limits_after_the_upgrade_travel_under_their_names_test() ->
+    ?assertMatch({ok, #{listener := #{max_in_flight := 65536, send_buffer := 131072, send_timeout := 5000}}},
+                 corral_opts:clear([], #{env => #{dispatch => ?D}, max_in_flight => 65536, send_buffer => 131072,
+                                        send_timeout => 5000})),
+    %% gen_tcp's send_timeout among the socket options (ranch passes them on), as Cowboy users set it.
+    ?assertMatch({ok, #{listener := #{send_timeout := 2000}}},
+                 corral_opts:clear(#{socket_opts => [{send_timeout, 2000}]}, #{env => #{dispatch => ?D}})),
+    ?assertMatch({ok, #{listener := #{send_timeout := 3000}}},
+                 corral_opts:clear([{send_timeout, 2000}], #{env => #{dispatch => ?D}, send_timeout => 3000})),
+    ?assertMatch({ok, #{listener := #{max_in_flight := 1000}}},
+                 corral_opts:http(1, [], [{env, [{dispatch, ?D}]}, {max_in_flight, 1000}])).

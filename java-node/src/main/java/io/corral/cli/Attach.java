@@ -207,7 +207,14 @@ public final class Attach {
         } catch (IllegalArgumentException e) {
             return error(Term.tuple(Term.atom("bad_option"), Term.binary(e.getMessage())));
         }
+        io.corral.config.FlowLimits flow;
+        try {
+            flow = flowLimits(config);
+        } catch (IllegalArgumentException e) {
+            return error(Term.tuple(Term.atom("bad_option"), Term.binary(e.getMessage())));
+        }
         ServerContext ctx = new ServerContext(name, router, endpoints, profile, node);
+        ctx.flowLimits(flow);
         Term drain = config.get("drain_timeout");
         if (drain != null && drain.isInteger()) drainTimeout = java.time.Duration.ofMillis(drain.longValue());
         io.netty.handler.ssl.SslContext ssl = null;
@@ -251,6 +258,25 @@ public final class Attach {
             b.allowedOrigins(origins.listValue().stream().map(Attach::text).toList());
         }
         return b.build();
+    }
+
+    /**
+     * The limits after the upgrade from the start request ({@code max_in_flight}, {@code send_buffer},
+     * {@code send_timeout}, the names a route's settings map takes), each optional; {@code send_timeout} may be
+     * {@code infinity}, as gen_tcp's is.
+     */
+    static io.corral.config.FlowLimits flowLimits(Term config) {
+        io.corral.config.FlowLimits d = io.corral.config.FlowLimits.DEFAULTS;
+        long[] v = {d.maxInFlightBytes(), d.sendBufferBytes(), d.sendTimeoutMillis()};
+        List<String> keys = io.corral.config.FlowLimits.ROUTE_KEYS;
+        for (int i = 0; i < keys.size(); i++) {
+            Term t = config.get(keys.get(i));
+            if (t == null) continue;
+            if (t.isInteger()) v[i] = t.longValue();
+            else if (keys.get(i).equals("send_timeout") && t.isAtom("infinity")) v[i] = Long.MAX_VALUE;
+            else throw new IllegalArgumentException(keys.get(i) + " must be an integer: " + t);
+        }
+        return new io.corral.config.FlowLimits(v[0], v[1], v[2]);
     }
 
     private synchronized Term setDispatch(Term routes) {

@@ -53,8 +53,8 @@ public final class Main {
               --threads N            event loop threads (default: 2 x cores)
               --node NAME[@HOST]     join the Erlang cluster as this hidden node; every connection
                                      gets a pid that any Erlang process can send to
-              --cookie C             the distribution cookie (every local user can read a command
-                                     line: prefer --cookie-file)
+              --cookie C             deprecated, warns: every local user can read a command line; use
+                                     --cookie-file or the CORRAL_COOKIE environment variable
               --cookie-file F        read the cookie from F (default ~/.erlang.cookie, as erl does);
                                      refused unless only its owner can read it
               --erlang-node N@H      where Erlang handler modules run (erlang-bridge must be started
@@ -192,6 +192,9 @@ public final class Main {
             out.print(HELP);
             return 0;
         }
+        if (List.of(args).stream().anyMatch(a -> a.equals("--cookie") || a.startsWith("--cookie="))) {
+            err.println("corral: " + COOKIE_ON_COMMAND_LINE);
+        }
         Corral started;
         try {
             started = Corral.start(settings, pagesFor(command));
@@ -305,14 +308,25 @@ public final class Main {
 
     /** Parses a command's options; returns null when {@code --help} was asked. */
     static Settings parse(String command, List<String> args) {
-        return parse(command, args, System.getenv("CORRAL_CLASSPATH"));
+        return parse(command, args, System.getenv("CORRAL_CLASSPATH"), System.getenv("CORRAL_COOKIE"));
     }
+
+    static Settings parse(String command, List<String> given, String classPathEnv) {
+        return parse(command, given, classPathEnv, null);
+    }
+
+    /** Printed when {@code --cookie} is given: a command line is readable by every local user. */
+    static final String COOKIE_ON_COMMAND_LINE = "warning: --cookie puts the cookie on the command line, where every"
+            + " local user can read it (/proc/PID/cmdline); use --cookie-file F (readable by its owner only) or the"
+            + " CORRAL_COOKIE environment variable instead (--cookie will be removed)";
 
     /**
      * Parses a command's options, {@code --opt value} or {@code --opt=value}; {@code classPathEnv} is
-     * {@code CORRAL_CLASSPATH} (null when unset). Returns null when {@code --help} was asked.
+     * {@code CORRAL_CLASSPATH} and {@code cookieEnv} is {@code CORRAL_COOKIE} (null when unset; the cookie when neither
+     * {@code --cookie} nor {@code --cookie-file} is given: a process's environment is readable by its owner only).
+     * Returns null when {@code --help} was asked.
      */
-    static Settings parse(String command, List<String> given, String classPathEnv) {
+    static Settings parse(String command, List<String> given, String classPathEnv, String cookieEnv) {
         List<String> args = new ArrayList<>();
         for (String a : given) {
             int eq = a.indexOf('=');
@@ -340,6 +354,7 @@ public final class Main {
             default -> throw new IllegalArgumentException("unknown command '" + command + "'");
         }
         ListenerSettings.Builder listener = ListenerSettings.builder();
+        boolean cookieGiven = false;
         List<String> origins = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -370,8 +385,14 @@ public final class Main {
                 case "--cowboy-version" -> b.cowboyVersion(VersionProfile.parse(need(a, v)));
                 case "--threads" -> b.threads(intArg(a, v));
                 case "--node" -> b.nodeName(need(a, v));
-                case "--cookie" -> b.cookie(need(a, v));
-                case "--cookie-file" -> b.cookieFile(Path.of(need(a, v)));
+                case "--cookie" -> {
+                    b.cookie(need(a, v));
+                    cookieGiven = true;
+                }
+                case "--cookie-file" -> {
+                    b.cookieFile(Path.of(need(a, v)));
+                    cookieGiven = true;
+                }
                 case "--erlang-node" -> b.erlangNode(need(a, v));
                 case "--placement" -> b.placement(io.corral.erlang.Placement.parse(need(a, v)));
                 case "--dist-bind" -> b.distBind(need(a, v));
@@ -418,6 +439,7 @@ public final class Main {
         if (tlsCert != null) {
             b.tls(io.corral.config.TlsSettings.builder(tlsCert, tlsKey).caFile(tlsCa).keyPassword(tlsKeyPassword).build());
         }
+        if (!cookieGiven && cookieEnv != null && !cookieEnv.isEmpty()) b.cookie(cookieEnv);
         b.codePaths(pa);
         b.listener(listener.allowedOrigins(origins).build());
         b.flow(flow);

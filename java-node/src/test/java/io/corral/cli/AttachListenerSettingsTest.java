@@ -21,4 +21,16 @@ class AttachListenerSettingsTest {
         assertEquals(ListenerSettings.DEFAULTS, Attach.listenerSettings(Term.atomMap(Map.of("name", Term.binary("x")))),
                 "nothing given: the defaults");
     }
+
+    @Test
+    void theFlowLimitsComeByTheNamesARoutesSettingsMapTakesAndAbsentOnesKeepTheirDefaults() {
+        io.corral.config.FlowLimits f = Attach.flowLimits(Term.atomMap(Map.of("max_in_flight", Term.integer(65536),
+                "send_timeout", Term.integer(5000))));
+        assertEquals(new io.corral.config.FlowLimits(65536, io.corral.config.FlowLimits.DEFAULTS.sendBufferBytes(), 5000),
+                f, "max_in_flight and send_timeout given, send_buffer at its default");
+        assertEquals(Long.MAX_VALUE, Attach.flowLimits(Term.atomMap(Map.of("send_timeout", Term.atom("infinity"))))
+                .sendTimeoutMillis(), "gen_tcp's infinity");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Attach.flowLimits(Term.atomMap(Map.of("send_buffer", Term.atom("big")))), "a bad value is refused");
+    }
 }

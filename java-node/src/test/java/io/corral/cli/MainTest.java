@@ -85,4 +85,28 @@ class MainTest {
                 () -> Main.parse("serve", List.of("--no-such-option", "x"), null));
         assertTrue(e.getMessage().contains("--no-such-option"), e.getMessage());
     }
+
+    @Test
+    void theCookieComesFromCorralCookieWhenNoOptionNamesOneSoItIsNeverOnTheCommandLine() throws Exception {
+        Settings fromEnv = Main.parse("serve", List.of("--routes", routes().toString()), null, "from_env");
+        assertEquals("from_env", fromEnv.cookie(), "CORRAL_COOKIE: only the process's owner can read its environment");
+        Path file = dir.resolve("cookie");
+        Settings fileWins = Main.parse("serve", List.of("--routes", routes().toString(), "--cookie-file",
+                file.toString()), null, "from_env");
+        assertEquals(null, fileWins.cookie(), "--cookie-file, when given, is where the cookie comes from");
+        assertEquals(file, fileWins.cookieFile());
+    }
+
+    @Test
+    void aCookieOnTheCommandLineIsWarnedAboutBecauseEveryLocalUserCanReadIt() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.routes"), "[{'_', [{\"/e\", 'no.such.Handler', []}]}].\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"serve", "--port", "0", "--routes", bad.toString(), "--cookie", "c"},
+                System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, "the start fails on the missing class: " + said);
+        assertTrue(said.contains(Main.COOKIE_ON_COMMAND_LINE), "the warning is printed first: " + said);
+        assertTrue(said.contains("/proc/PID/cmdline") && said.contains("--cookie-file") && said.contains("CORRAL_COOKIE"),
+                "it says why and what to use instead: " + said);
+    }
 }
