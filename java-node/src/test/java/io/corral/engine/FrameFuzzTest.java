@@ -248,6 +248,9 @@ class FrameFuzzTest {
     static List<byte[]> regressions() {
         Random r = new Random(1);
         List<byte[]> out = new ArrayList<>();
+        // an empty binary frame: the zero-copy echo took its shared empty buffer for an unretained echo (1011)
+        out.add(frame(r, true, 0, BIN, new byte[0]));
+        out.add(frame(r, true, 0, TEXT, new byte[0]));
         // 2^63 - 1 and 2^63 as 64-bit lengths: 1009 or 1002, never an attempt to allocate
         out.add(frame(r, true, 0, BIN, new byte[0], true, 8, Long.MAX_VALUE));
         out.add(frame(r, true, 0, BIN, new byte[0], true, 8, Long.MIN_VALUE));
