@@ -8,29 +8,13 @@
 #   bench/cluster-broadcast.sh --targets corral                       (options: see bench/README.md section 4)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../bin/env.sh
-source "$ROOT/bin/env.sh"
-corral_setup
+# shellcheck source=common.sh
+source "$ROOT/bench/common.sh"
 
-corral_ensure_built
-stamp="$ROOT/bench/target/classpath.txt"
+bench_erlc corral_bcast_driver.erl corral_bench_group_h.erl
 
-mkdir -p "$ROOT/bench/erlang/ebin"
-erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_bcast_driver.erl" "$ROOT/bench/erlang/corral_bench_group_h.erl"
+bench_fd_limit "${CONNECTIONS:-10000}"
+bench_no_node bcast_bridge bcast_cowboy bcast_jvm_a bcast_jvm_b
 
-need=$(( ${CONNECTIONS:-10000} + 500 ))
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-  ulimit -n "$need" 2>/dev/null || echo "bench: ulimit -n is $(ulimit -n); raise it for many connections" >&2
-fi
-for n in bcast_bridge bcast_cowboy bcast_jvm_a bcast_jvm_b; do
-  if epmd -names 2>/dev/null | grep -q "^name $n "; then
-    echo "bench: an Erlang node named $n is already running (epmd -names)" >&2; exit 1
-  fi
-done
-if ! command -v taskset >/dev/null 2>&1; then
-  echo "bench: taskset not found: running unpinned" >&2
-  set -- --server-cpu '' --client-cpu '' "$@"
-fi
-
-exec "$JAVA_HOME/bin/java" -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
-  io.corral.bench.ClusterBroadcastBenchmark --root "$ROOT" "$@"
+exec "$JAVA_HOME/bin/java" -cp "$BENCH_CP" \
+  io.corral.bench.ClusterBroadcastBenchmark --root "$ROOT" "${BENCH_PIN[@]}" "$@"

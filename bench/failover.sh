@@ -5,16 +5,11 @@
 #   bench/failover.sh --rounds 10
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../bin/env.sh
-source "$ROOT/bin/env.sh"
-corral_setup
+# shellcheck source=common.sh
+source "$ROOT/bench/common.sh"
 
-corral_ensure_built
-stamp="$ROOT/bench/target/classpath.txt"
-
-mkdir -p "$ROOT/bench/erlang/ebin"
-erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_bench_node_h.erl"
+bench_erlc corral_bench_node_h.erl
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dcorral.home="$ROOT" \
-  -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
+  -cp "$BENCH_CP" \
   io.corral.bench.FailoverTime --root "$ROOT" "$@"

@@ -7,22 +7,11 @@
 # The table goes to stdout, JSON to bench/results/idle.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../bin/env.sh
-source "$ROOT/bin/env.sh"
-corral_setup
-
-corral_ensure_built
-stamp="$ROOT/bench/target/classpath.txt"
+# shellcheck source=common.sh
+source "$ROOT/bench/common.sh"
 
 # The server and the client each hold one fd per connection (plus their own).
-need=$(( ${CONNECTIONS:-10000} + 500 ))
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
-  ulimit -n "$need" 2>/dev/null || echo "bench: ulimit -n is $(ulimit -n); raise it for many connections" >&2
-fi
-if ! command -v taskset >/dev/null 2>&1; then
-  echo "bench: taskset not found: running unpinned" >&2
-  set -- --server-cpu '' --client-cpu '' "$@"
-fi
+bench_fd_limit "${CONNECTIONS:-10000}"
 
-exec "$JAVA_HOME/bin/java" -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
-  io.corral.bench.IdleMemoryBenchmark --root "$ROOT" "$@"
+exec "$JAVA_HOME/bin/java" -cp "$BENCH_CP" \
+  io.corral.bench.IdleMemoryBenchmark --root "$ROOT" "${BENCH_PIN[@]}" "$@"

@@ -5,14 +5,10 @@
 # Results: bench/results/jmh.csv (JMH's own) and the ratio table on stdout.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../bin/env.sh
-source "$ROOT/bin/env.sh"
-corral_setup
+# shellcheck source=common.sh
+source "$ROOT/bench/common.sh"
 
-corral_ensure_built
-stamp="$ROOT/bench/target/classpath.txt"
-
-CP="$ROOT/bench/target/classes:$(cat "$stamp")"
+CP="$BENCH_CP"
 mkdir -p "$ROOT/bench/results"
 # The forks inherit the class path through JMH's -jvmArgs default (java.class.path of this JVM).
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" org.openjdk.jmh.Main FrameCostBenchmark \

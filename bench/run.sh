@@ -7,20 +7,13 @@
 # Options are EchoBenchmark's (see bench/README.md). The table goes to stdout, JSON to bench/results/latest.json.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=../bin/env.sh
-source "$ROOT/bin/env.sh"
-corral_setup
+# shellcheck source=common.sh
+source "$ROOT/bench/common.sh"
 
-corral_ensure_built
-stamp="$ROOT/bench/target/classpath.txt"
-
-if command -v erlc >/dev/null 2>&1; then
-  mkdir -p "$ROOT/bench/erlang/ebin"
-  erlc -o "$ROOT/bench/erlang/ebin" "$ROOT/bench/erlang/corral_bench_echo.erl" "$ROOT/bench/erlang/corral_bench_cowboy.erl"
-fi
+if command -v erlc >/dev/null 2>&1; then bench_erlc corral_bench_echo.erl corral_bench_cowboy.erl; fi
 
 if ! command -v taskset >/dev/null 2>&1; then echo "bench: taskset (util-linux) is needed to pin processes" >&2; exit 1; fi
 
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-  -cp "$ROOT/bench/target/classes:$(cat "$stamp")" \
+  -cp "$BENCH_CP" \
   io.corral.bench.EchoBenchmark --root "$ROOT" "$@"
