@@ -225,44 +225,27 @@ class ClusterTest {
 
     @Test
     void aPartitionFromTheHandlerNodesSideBehavesLikeANodeDown() throws Exception {
-        List<String> nodes = cluster.handlerNames();
-        String cut = nodes.get(2);
-        List<Cluster.Upgraded> clients = new ArrayList<>();
-        try {
-            for (int i = 0; i < 30; i++) clients.add(Cluster.open(cluster.portA(), "/erl"));
-            long onCut = clients.stream().filter(u -> u.node().equals(cut)).count();
-            assertEquals(10, onCut, "least connections put a third of them on the node about to be cut off");
-
+        partitionBehavesLikeANodeDown(() -> {
             // Disconnect a moment after answering: the answer travels on the connection being cut.
             cluster.eval(2, "N = hd(Args), spawn(fun() -> timer:sleep(200), erlang:disconnect_node(N) end), ok.",
                     Term.atom(cluster.javaA().name()));
-
-            for (Cluster.Upgraded u : clients) {
-                WireClient c = u.client();
-                if (u.node().equals(cut)) {
-                    WireClient.Frame f = c.readFrame();
-                    assertEquals(1011, f.closeCode(), "a connection served by the cut-off node closes with 1011");
-                } else {
-                    c.sendText("still here");
-                    assertEquals("still here", c.readFrame().text(), "a connection served elsewhere is untouched");
-                }
-            }
-            for (int i = 0; i < 6; i++) {
-                Cluster.Upgraded u = Cluster.open(cluster.portA(), "/erl");
-                assertEquals(101, u.status(), "new upgrades are served by the nodes still connected");
-                u.client().close();
-            }
-            Cluster.awaitServing(cluster.portA(), List.of(cut), Duration.ofSeconds(30));
-        } finally {
-            for (Cluster.Upgraded u : clients) if (u.client() != null) u.client().close();
-        }
-        awaitEquals(0, () -> connections(cluster.javaA().name()), "JVM A holds no connection");
+        });
     }
 
     @Test
     void aPartitionFromTheJvmsSideBehavesLikeANodeDown() throws Exception {
-        List<String> nodes = cluster.handlerNames();
-        String cut = nodes.get(2);
+        String cut = cluster.handlerNames().get(2);
+        partitionBehavesLikeANodeDown(
+                () -> assertTrue(cluster.javaA().disconnect(cut), "JVM A was connected to " + cut));
+    }
+
+    /**
+     * 30 connections on JVM A, a third of them on handler node 2; {@code cutOff} ends the distribution connection
+     * between them: the cut connections close 1011, the others are untouched, new upgrades are served meanwhile, the
+     * node serves again once reconnected, and JVM A is left holding nothing.
+     */
+    private static void partitionBehavesLikeANodeDown(ThrowingRunnable cutOff) throws Exception {
+        String cut = cluster.handlerNames().get(2);
         List<Cluster.Upgraded> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 30; i++) clients.add(Cluster.open(cluster.portA(), "/erl"));
@@ -271,7 +254,7 @@ class ClusterTest {
             int proxiesBefore = proxies(2);
             assertTrue(proxiesBefore >= 10, "the node to be cut runs a proxy per connection: " + proxiesBefore);
 
-            assertTrue(cluster.javaA().disconnect(cut), "JVM A was connected to " + cut);
+            cutOff.run();
 
             for (Cluster.Upgraded u : clients) {
                 WireClient c = u.client();
@@ -294,6 +277,11 @@ class ClusterTest {
             for (Cluster.Upgraded u : clients) if (u.client() != null) u.client().close();
         }
         awaitEquals(0, () -> connections(cluster.javaA().name()), "JVM A holds no connection");
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     @Test
