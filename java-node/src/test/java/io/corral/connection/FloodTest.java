@@ -8,11 +8,11 @@ import io.corral.api.Term;
 import io.corral.bridge.ErlangFixture;
 import io.corral.config.Settings;
 import io.corral.erlang.LocalErlangNode;
+import io.corral.testsupport.HeapAfterGc;
 import io.corral.wire.WireClient;
 import io.corral.wire.WireClient.Frame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,24 +36,6 @@ import org.junit.jupiter.api.Test;
 class FloodTest extends ErlangFixture {
 
     static final Duration WINDOW = Duration.ofSeconds(30);
-
-    private static long heapAfterGc() throws InterruptedException {
-        // What the heap pools held right after the collection (the pools' collection usage), not a reading taken
-        // after it, which counts whatever the floods allocated meanwhile; the smallest of three collections.
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            long used = 0;
-            for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() != java.lang.management.MemoryType.HEAP) continue;
-                java.lang.management.MemoryUsage u = pool.getCollectionUsage();
-                if (u != null) used += u.getUsed();
-            }
-            min = Math.min(min, used);
-            Thread.sleep(200);
-        }
-        return min;
-    }
 
     private static long beamAfterGc() throws Exception {
         return recorder(Term.atom("memory")).longValue();
@@ -208,11 +190,11 @@ class FloodTest extends ErlangFixture {
             });
 
             Thread.sleep(5_000); // the floods are under way: buffers at their limits, pools warm
-            long heapBefore = heapAfterGc();
+            long heapBefore = HeapAfterGc.bytes();
             long beamBefore = beamAfterGc();
             long sentToStopped = stoppedBytes.get();
             Thread.sleep(WINDOW.toMillis());
-            long heapAfter = heapAfterGc();
+            long heapAfter = HeapAfterGc.bytes();
             long beamAfter = beamAfterGc();
             stop.set(true);
             for (WireClient c : open) c.close(); // unblocks writers blocked on TCP backpressure

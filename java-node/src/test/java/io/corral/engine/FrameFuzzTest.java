@@ -7,13 +7,13 @@ import io.corral.Corral;
 import io.corral.config.Settings;
 import io.corral.erlang.LocalErlangNode;
 import io.corral.handshake.Unexpected;
+import io.corral.testsupport.HeapAfterGc;
 import io.corral.wire.WireClient;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -309,24 +309,6 @@ class FrameFuzzTest {
         return sb + (b.length > 200 ? "... (" + b.length + " bytes)" : "");
     }
 
-    static long heapAfterGc() throws InterruptedException {
-        // What the heap pools held right after the collection (the pools' collection usage), not a reading taken
-        // after it, which counts whatever the floods allocated meanwhile; the smallest of three collections.
-        long min = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            long used = 0;
-            for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() != java.lang.management.MemoryType.HEAP) continue;
-                java.lang.management.MemoryUsage u = pool.getCollectionUsage();
-                if (u != null) used += u.getUsed();
-            }
-            min = Math.min(min, used);
-            Thread.sleep(200);
-        }
-        return min;
-    }
-
     /** Runs the fuzzer for {@code seconds} on {@link #THREADS} threads; returns how many connections ended how. */
     static Map<String, AtomicLong> fuzz(int port, long seed, long seconds) throws Exception {
         Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
@@ -391,10 +373,10 @@ class FrameFuzzTest {
             }
             fuzz(port, SEED - 1, Math.min(3, SECONDS)); // warm-up: pools, JIT, the Erlang modules loaded
             awaitNoConnections(corral);
-            long heapBefore = heapAfterGc();
+            long heapBefore = HeapAfterGc.bytes();
             Map<String, AtomicLong> outcomes = fuzz(port, SEED, SECONDS);
             awaitNoConnections(corral);
-            long heapAfter = heapAfterGc();
+            long heapAfter = HeapAfterGc.bytes();
             long total = outcomes.values().stream().mapToLong(AtomicLong::get).sum();
             System.out.printf("frame fuzz: seed %d, %d s, %d connections, heap after GC %d -> %d KiB: %s; regressions %s%n",
                     SEED, SECONDS, total, heapBefore >> 10, heapAfter >> 10, new TreeMap<>(outcomes), regressions);
