@@ -22,6 +22,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -89,6 +91,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private Term shutdownReason;
     /** Drain: the 1001 is out and the socket waits for the client's close reply. */
     private boolean awaitingCloseReply;
+    /** The client half-closed TCP (its FIN came in): nothing more is read, what is owed is still written. */
+    private boolean inputShut;
 
     private long lastClientDataNanos;
     private ScheduledFuture<?> idleTimer;
@@ -156,6 +160,15 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             }
         }
         updateReading();
+    }
+
+    /**
+     * The client's FIN came in before the upgrade was done (the request, its frames and the half-close in one go):
+     * the session starts, its early frames are handled, then the input shutdown is handled as if it came now.
+     */
+    public void start(ByteBuf dataSentWithUpgrade, boolean inputAlreadyShut) {
+        start(dataSentWithUpgrade);
+        if (inputAlreadyShut) onInputShutdown();
     }
 
     /** The last water mark made: connections of the same send buffer share it (it is immutable). */
@@ -361,6 +374,56 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         if (m.contains("broken pipe")) return "epipe";
         if (m.contains("timed out")) return "etimedout";
         return "closed";
+    }
+
+    /**
+     * The client half-closed TCP (shutdown(SHUT_WR); the listener allows half-closure). Its side is done sending, but
+     * the socket can still carry what the server owes it: RFC 6455 section 5.5.1, the endpoint answers a close frame
+     * with a close frame, and Cowboy, which reads the FIN as {@code tcp_closed} only after the frames before it, writes
+     * the handler's answers to those frames and the close reply first. So: with a close frame received the session is
+     * already ending (the close reply waits in the output sequence, bounded by {@link #ANSWER_WAIT}) and closes the
+     * socket once it is written; without one, the session ends as for a socket closed by the peer ({@code {error,
+     * closed}}, no close frame: {@code cowboy_websocket:loop/3} on {@code tcp_closed}), behind what is owed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            onInputShutdown();
+            return;
+        }
+        if (evt instanceof ChannelInputShutdownReadComplete) return; // nothing more is read: handled at the event above
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void onInputShutdown() {
+        if (inputShut) return;
+        inputShut = true;
+        switch (phase) {
+            case STARTING, OPEN -> {
+                endSession(TerminateReason.CLOSED);
+                channel.flush();
+            }
+            case CLOSING -> { } // the close waits behind the answers; endNow closes the socket after it
+            case CLOSED -> {
+                // The close frame (or the drain's 1001, whose reply will not come) is queued or out: close once it is.
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                boundClose();
+            }
+        }
+    }
+
+    /**
+     * A client that half-closed and does not take what is still queued for it would hold the socket open for as long
+     * as it does not read: it is closed at the send timeout at the latest, queued output or not.
+     */
+    private void boundClose() {
+        if (!channel.isOpen()) return;
+        channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                log.debug("closing {}: half-closed, and the client took nothing for {} ms", channel, flow.sendTimeoutMillis());
+                channel.close();
+            }
+        }, flow.sendTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -610,7 +673,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                     : new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("shutdown"), shutdownReason.raw()});
         };
         process.exit(exit);
-        if (awaitingCloseReply) {
+        if (awaitingCloseReply && !inputShut) {
             // Draining: the close frame goes out now; the client's reply (or the drain timeout) closes the socket.
             channel.flush();
             channel.config().setAutoRead(true);
@@ -619,6 +682,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         // The socket closes last, once the close frame is out: the process ended first, so nothing that closing
         // sets off can overtake the terminate sent to a remote handler.
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        if (inputShut) boundClose();
     }
 
     private void runTerminate(TerminateReason reason) {

@@ -59,6 +59,8 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
     private CompositeByteBuf leftover;
     private boolean decided;
+    /** The client's FIN came in (the listener allows half-closure). */
+    private boolean inputShut;
     /** Set once the connection state machine owns the process: from then on it ends it. */
     private boolean upgraded;
 
@@ -263,7 +265,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
             early.release();
             early = null;
         }
-        conn.start(early);
+        conn.start(early, inputShut);
     }
 
     /** IMF-fixdate (RFC 9110 section 5.6.7), zero-padded day, as Cowboy writes it ({@code cowboy_clock}). */
@@ -301,6 +303,18 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            // The client half-closed. Before its request is complete it is gone, as a closed socket was before the
+            // listener allowed half-closure; once the request is in, the answer (a refusal, or the 101 and the
+            // session, which handles the shutdown after the frames sent with the request) is still written.
+            inputShut = true;
+            if (!decided) {
+                releaseLeftover();
+                ctx.close();
+            }
+            return;
+        }
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) return;
         if (evt == RequestTimeout.EXPIRED) {
             if (!decided) {
                 decided = true;

@@ -70,6 +70,10 @@ public final class CorralServer implements AutoCloseable {
                     .channel(serverChannel)
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    // A client's shutdown(SHUT_WR) is not the end of the connection: what the server owes it (the
+                    // handler's answers, the close reply of RFC 6455 section 5.5.1) is still written, as Cowboy does;
+                    // the handlers of each phase decide when to close (HttpUpgradeHandler, WsConnection).
+                    .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

@@ -334,6 +334,11 @@ public final class WireClient implements Closeable {
         }
     }
 
+    /** Half-closes TCP (shutdown(SHUT_WR)): the server sees the end of the input and may still write. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** True when the server closed the TCP connection (EOF or reset) within the read timeout. */
     public boolean isClosedByServer() throws IOException {
         try {

@@ -399,6 +399,32 @@ public final class Catalogue {
                             p.text(c, "x");
                         }
                     }),
+            // A TCP half-close ends the client's sending only (RFC 6455 section 5.5.1: the server still answers the
+            // close frame): Cowboy reads the FIN as tcp_closed after the frames before it, so what it owes is written.
+            scenario("text_close_and_half_close_in_one_write_are_answered", "terminate",
+                    "sends text 'x' and a close 1000 in one write, then half-closes TCP (shutdown(SHUT_WR))")
+                    .both("text 'x', then close 1000, then the TCP close", "{remote,1000,<<>>}", "{remote,1000,<<>>}")
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("")) {
+                            c.sendFrames(WireClient.encode(true, 0, Frame.TEXT, bytes("x"), true),
+                                    WireClient.encode(true, 0, Frame.CLOSE, WireClient.closePayload(1000, ""), true));
+                            c.shutdownOutput();
+                            p.text(c, "x");
+                            p.closed(c, 1000, "");
+                        }
+                        handledBeforeTerminate(p, "handle {text,<<\"x\">>}");
+                    }),
+            scenario("half_close_without_close_frame_is_a_closed_socket", "terminate",
+                    "sends text 'x', reads its echo, then half-closes TCP without a close frame")
+                    .both("the server closes TCP without a close frame", "{error,closed}", "{error,closed}")
+                    .run(p -> {
+                        try (WireClient c = p.upgraded("")) {
+                            c.sendText("x");
+                            p.text(c, "x");
+                            c.shutdownOutput();
+                            p.droppedWithoutClose(c);
+                        }
+                    }),
 
             // ---------------------------------------------------------------- order within one read
             // Cowboy is sequential (cowboy_websocket: parse_header, then handler_call, then commands, then the next
