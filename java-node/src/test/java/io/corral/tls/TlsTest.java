@@ -110,6 +110,44 @@ class TlsTest {
         }
     }
 
+    /**
+     * The listener allows TCP half-closure; over TLS the client's half-close comes as close_notify and its FIN
+     * (SSLSocket.shutdownOutput). The echo and the close reply still come back where the TLS engine lets the server
+     * write after the client's close_notify (the JDK's over 1.3: RFC 8446 section 6.1 allows it; OpenSSL's engine
+     * closes both directions on a close_notify, and 1.2 is a duplex close), and in every case the server closes the
+     * socket rather than leaving it half-open.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TlsSettings.Provider.class, names = {"OPENSSL", "JDK"})
+    void aHalfCloseAfterTextAndCloseIsAnsweredAndTheSocketClosed(TlsSettings.Provider engine) throws Exception {
+        assumeEngine(engine);
+        Corral corral = start(serverTls(engine).build());
+        for (String[] version : List.of(TLS13, TLS12)) {
+            SSLSocket s = tlsSocket(certs.clientContext(null), corral.port(), version);
+            try (WireClient c = WireClient.connect(s, "localhost:" + corral.port(), "/echo")) {
+                assertEquals(101, c.handshake().status(), "the upgrade works over " + version[0]);
+                c.sendFrames(WireClient.encode(true, 0, Frame.TEXT, "x".getBytes(), true),
+                        WireClient.encode(true, 0, Frame.CLOSE, WireClient.closePayload(1000, ""), true));
+                s.shutdownOutput();
+                if (version == TLS13 && engine == TlsSettings.Provider.JDK) {
+                    assertEquals("x", c.readFrame().text(), "the echo is written after the client's half-close over TLS 1.3");
+                    Frame close = c.readFrame();
+                    assertEquals(1000, close.closeCode(), "then the close reply (RFC 6455 section 5.5.1), got " + close);
+                }
+                c.setReadTimeout(java.time.Duration.ofSeconds(10));
+                boolean closed = false;
+                try {
+                    while (c.readFrame() != null) { /* what 1.2 lets through before the server's close */ }
+                } catch (java.net.SocketTimeoutException e) {
+                    closed = false;
+                } catch (IOException e) {
+                    closed = true;
+                }
+                assertTrue(closed, "the server closes the half-closed " + version[0] + " connection");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = TlsSettings.Provider.class, names = {"OPENSSL", "JDK"})
     void handlersSeeTheHttpsScheme(TlsSettings.Provider engine) throws Exception {
