@@ -25,11 +25,26 @@ class HandlerNodeFaultsTest {
     /** Far below RemoteEndpoint's 15 s init timeout: an answer this quick did not wait for a dead node. */
     private static final long PROMPT_MS = 5_000;
 
-    /** The JVM's net_ticktime in the tick test: twice the erl node's. */
-    private static final Duration JVM_TICK = Duration.ofSeconds(8);
+    /**
+     * net_ticktime in the tick test, the same on both sides as distribution requires (kernel's net_ticktime: "all
+     * communicating nodes should have the same value"): erl ticks every TICK / 4 that it has written nothing, so a
+     * live idle erl is at most about TICK / 2 silent, and the JVM takes a node as down after TICK of silence.
+     */
+    private static final Duration TICK = Duration.ofSeconds(8);
 
     private Corral corral;
     private Process erl;
+    private Path erlLog;
+
+    /** What the erl node logged, for a failure's message. */
+    private String erlLog() {
+        try {
+            return erlLog == null ? "" : "\nerl's log (ms, [{node, packets in, packets out}]):\n"
+                    + java.nio.file.Files.readString(erlLog);
+        } catch (IOException e) {
+            return "\n(erl's log unreadable: " + e + ")";
+        }
+    }
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -96,28 +111,30 @@ class HandlerNodeFaultsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent under load: with erl at net_ticktime 4 s and the JVM at 8 s, the JVM"
-            + " has logged 8 s with nothing at all from the live idle erl node (its read timed out; erl logged no"
-            + " 'not responding'), once in three full runs on a loaded machine; erl's silence is not understood yet."
-            + " The tick rule itself is tested by NodeFailureTest (a stopped node is down; idle JVMs tick)")
     void aHandlerNodeSilentForNetTicktimeIsDownItsConnectionsClose1011AndUpgradesGet503AtOnce() throws Exception {
         String suffix = ProcessHandle.current().pid() + "_" + System.nanoTime() % 100_000;
         String handlers = "tick_handlers_" + suffix + "@localhost";
         String cookie = "tick_test_cookie";
         Path bridge = LocalErlangNode.bridgeHome();
-        // The erl node at net_ticktime 4 s ticks every 1-2 s while idle (at 2 s, gaps of up to 1 s were measured
-        // between its ticks); the JVM takes it as down after 8 s of silence. At 2 s against 4 s, a loaded machine
-        // once kept erl silent for 4 s (the JVM's log said so; erl's own check, stalled too, said nothing): these
-        // settings need eight seconds of that before a live node is a false down.
-        erl = new ProcessBuilder("erl", "-noshell", "-sname", handlers, "-setcookie", cookie,
-                "-kernel", "net_ticktime", "4", "-pa", bridge.resolve("ebin").toString(),
+        // erl's own record, every 500 ms, of the packets it has read from and written to each hidden node
+        // (net_kernel:node_info/1's in and out): on a false down it says whether erl ran and what it sent. Its
+        // output goes to a file of its own, never to this JVM's stdout (surefire's channel), and -noinput keeps it
+        // off this JVM's stdin.
+        erlLog = Path.of("target", "tick-erl-" + suffix + ".log");
+        String watch = "spawn(fun W() -> io:format(\"~p ~p~n\", [erlang:system_time(millisecond),"
+                + " [{N, proplists:get_value(in, I), proplists:get_value(out, I)}"
+                + " || N <- nodes(hidden), {ok, I} <- [net_kernel:node_info(N)]]]), timer:sleep(500), W() end)";
+        erl = new ProcessBuilder("erl", "-noinput", "-sname", handlers, "-setcookie", cookie,
+                "-kernel", "net_ticktime", Long.toString(TICK.toSeconds()),
+                "-pa", bridge.resolve("ebin").toString(),
                 "-pa", bridge.resolve("compat-ebin").toString(), "-pa", bridge.resolve("examples-ebin").toString(),
-                "-eval", "{ok, _} = application:ensure_all_started(corral_bridge).").inheritIO().start();
+                "-eval", "{ok, _} = application:ensure_all_started(corral_bridge), " + watch + ".")
+                .redirectErrorStream(true).redirectOutput(erlLog.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (corral == null) {
             try {
                 corral = Corral.start(Settings.builder().port(0).nodeName("tick_java_" + suffix + "@localhost")
-                        .cookie(cookie).erlangNode(handlers).netTickTime(JVM_TICK)
+                        .cookie(cookie).erlangNode(handlers).netTickTime(TICK)
                         .routesText("tick routes", "[{'_', [{\"/erl/echo\", demo_echo, []}]}].").build());
             } catch (Corral.StartException e) {
                 if (System.nanoTime() > deadline) throw e;
@@ -132,16 +149,27 @@ class HandlerNodeFaultsTest {
         }
         try (WireClient open = WireClient.connect("127.0.0.1", corral.port(), "/erl/echo")) {
             assertEquals(101, open.handshake().status());
-            // Idle for longer than net_ticktime: ticks keep a live node connected.
-            Thread.sleep(JVM_TICK.toMillis() + 1_000);
-            assertEquals(101, upgrade("/erl/echo").status(), "a quiet but live node is not taken as down");
+            // Idle for two tick times and more: ticks keep a live node connected.
+            long idleFrom = System.currentTimeMillis();
+            Thread.sleep(2 * TICK.toMillis() + 1_000);
+            int idle = upgrade("/erl/echo").status();
+            assertEquals(101, idle, () -> "a quiet but live node is not taken as down (idle from " + idleFrom
+                    + " to " + System.currentTimeMillis() + " ms)" + erlLog());
             new ProcessBuilder("kill", "-STOP", Long.toString(erl.pid())).start().waitFor();
             // Closed once net_ticktime has passed in silence; the read timeout is the "not never" bound.
-            open.setReadTimeout(JVM_TICK.multipliedBy(4));
-            assertEquals(1011, open.readUntilClose().closeCode(), "the hung node's connection closes 1011");
+            open.setReadTimeout(TICK.multipliedBy(4));
+            assertEquals(1011, open.readUntilClose().closeCode(),
+                    () -> "the hung node's connection closes 1011" + erlLog());
         }
         Attempt a = upgrade("/erl/echo");
         assertEquals(503, a.status(), "the node is down: service unavailable");
         assertTrue(a.millis() < PROMPT_MS, "at once, not after the init timeout: " + a);
+        // Resumed, the node is connected again and serves the route.
+        new ProcessBuilder("kill", "-CONT", Long.toString(erl.pid())).start().waitFor();
+        long back = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (upgrade("/erl/echo").status() != 101) {
+            assertTrue(System.nanoTime() < back, () -> "the resumed node serves the route again" + erlLog());
+            Thread.sleep(200);
+        }
     }
 }
