@@ -532,19 +532,21 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         if (output.startHead(slot)) {
             // In order, nothing before it: run at once (no closure per answer).
             try {
-                apply(commands, hibernate);
-                if (crash != null) crash(crash.cls(), crash.cause());
+                carryOutAnswer(commands, hibernate, crash);
             } finally {
                 output.endHead();
             }
         } else {
-            output.fill(slot, () -> {
-                apply(commands, hibernate);
-                if (crash != null) crash(crash.cls(), crash.cause());
-            });
+            output.fill(slot, () -> carryOutAnswer(commands, hibernate, crash));
         }
         if (phase == Phase.CLOSING || phase == Phase.CLOSED) return;
         if (!inRead) channel.flush();
+    }
+
+    /** A remote handler's answer to one event, at its turn in the output: its commands, then its crash if any. */
+    private void carryOutAnswer(List<Command> commands, boolean hibernate, TerminateReason.Crash crash) {
+        apply(commands, hibernate);
+        if (crash != null) crash(crash.cls(), crash.cause());
     }
 
     private void write(Frame frame) {
