@@ -2,7 +2,6 @@ package io.corral.bench;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,7 +116,7 @@ public final class ClusterBroadcastBenchmark {
         Map<String, ChildProcess> jvms = new LinkedHashMap<>();
         List<ChildProcess> clients = new ArrayList<>();
         for (String name : List.of("bcast_jvm_a", "bcast_jvm_b")) {
-            int port = freePort();
+            int port = EchoBenchmark.freePort();
             List<String> cmd = pinned(serverCpu);
             cmd.addAll(List.of(java(), "-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dcorral.home=" + root,
                     "-cp", serverClassPath(), "io.corral.cli.Main", "serve", "--port", String.valueOf(port),
@@ -145,7 +144,7 @@ public final class ClusterBroadcastBenchmark {
         Process build = new ProcessBuilder("bash", cowboySrc.resolve("build.sh").toString(), out.toString())
                 .inheritIO().start();
         if (build.waitFor() != 0) throw new IllegalStateException("Cowboy build failed");
-        int port = freePort();
+        int port = EchoBenchmark.freePort();
         List<String> erl = pinned(serverCpu);
         erl.addAll(List.of("erl", "-sname", "bcast_cowboy", "-setcookie", cookie, "-noshell", "-kernel", "start_pg",
                 "true", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none", "+Q", "65536", "-pa"));
@@ -259,11 +258,6 @@ public final class ClusterBroadcastBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = EchoBenchmark.options(args, "ClusterBroadcastBenchmark --root DIR [--targets corral,cowboy]"

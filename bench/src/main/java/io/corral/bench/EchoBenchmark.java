@@ -293,7 +293,8 @@ public final class EchoBenchmark {
                 + (jinterface.isEmpty() ? "" : ":" + jinterface);
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on this machine now (the kernel picks it; the server binds it right after). */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,7 +1,6 @@
 package io.corral.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +76,7 @@ public final class IdleMemoryBenchmark {
     }
 
     private Result measure(String target) throws Exception {
-        int port = freePort();
+        int port = EchoBenchmark.freePort();
         Path routes = null;
         List<String> cmd = pinned(serverCpu);
         cmd.add(Path.of(javaHome, "bin", "java").toString());
@@ -256,11 +255,6 @@ public final class IdleMemoryBenchmark {
         return c;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void log(String fmt, Object... args) {
         EchoBenchmark.log(fmt, args);

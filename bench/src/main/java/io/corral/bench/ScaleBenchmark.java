@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +114,7 @@ public final class ScaleBenchmark {
     }
 
     void run() throws Exception {
-        int port = freePort();
+        int port = EchoBenchmark.freePort();
         String host = shortHost();
         String javaNode = "corral_scale@" + host;
         Path routes = Files.createTempFile("corral-scale-routes", ".conf");
@@ -479,11 +478,6 @@ public final class ScaleBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private static void log(String fmt, Object... args) {
         EchoBenchmark.log(fmt, args);
