@@ -21,13 +21,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The socket echo benchmark: for each scenario and round, every target in turn (plain Netty, Corral with the Java
- * EchoHandler, Corral with an Erlang echo module) is started fresh pinned to one core, the {@link LoadTool} runs
- * pinned to the other, and the medians over the rounds are compared with plain Netty's from the same run.
+ * The socket echo benchmark (and, scenario H, the handshake-rate benchmark): for each scenario and round, every
+ * target in turn (plain Netty, Corral with the Java EchoHandler, Corral with an Erlang echo module, native Cowboy) is
+ * started fresh pinned to one core, the {@link LoadTool} (A, B) or the {@link HandshakeTool} (H) runs pinned to the
+ * other, and the medians over the rounds are compared with plain Netty's from the same run.
  *
  * <pre>
  * java io.corral.bench.EchoBenchmark --root DIR [--rounds 3] [--warmup 5] [--duration 10]
- *     [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B] [--b-window 4]
+ *     [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B,H] [--b-window 4]
  *     [--server-cpu 0] [--client-cpu 1] [--cowboy-src DIR] [--out bench/results/latest.json]
  * </pre>
  *
@@ -42,15 +43,31 @@ import java.util.stream.Stream;
  */
 public final class EchoBenchmark {
 
-    record Scenario(String name, int connections, int window, int size, String type) {
+    /**
+     * A and B: {@code connections} kept open, each with {@code window} echoes in flight ({@link LoadTool}); the rate
+     * is messages. H ({@code handshakes}): {@code connections} slots each opening, upgrading, echoing one message and
+     * closing one connection after another ({@link HandshakeTool}); the rate is completed handshakes and the
+     * latency connect -> 101.
+     */
+    record Scenario(String name, int connections, int window, int size, String type, boolean handshakes) {
         String describe() {
-            return connections + " conns x " + window + " in flight x " + size + " B " + type;
+            return handshakes
+                    ? connections + " slots x (connect, upgrade, 101, one " + size + " B " + type + " echo, close, server closes)"
+                    : connections + " conns x " + window + " in flight x " + size + " B " + type;
+        }
+
+        /** What the rate columns count: "msg" (echoed messages) or "hs" (completed handshakes). */
+        String unit() {
+            return handshakes ? "hs" : "msg";
         }
     }
 
-    /** One measurement: null fields when the target could not run. */
+    /**
+     * One measurement: null fields when the target could not run. {@code msgPerSec} is the scenario's rate (messages,
+     * or handshakes in H); the cycle latencies (connect -> the server's close) are H's only, NaN otherwise.
+     */
     record Sample(double msgPerSec, double p50us, double p99us, double p999us, double clientCpu, double serverCpu,
-            int failures, double serverCoreBusy, double clientCoreBusy) {
+            int failures, double serverCoreBusy, double clientCoreBusy, double cycleP50us, double cycleP99us) {
         /** Messages per second of server CPU: what the server could do with a whole core to itself. */
         double msgPerServerCpuSecond() {
             return serverCpu > 0 ? msgPerSec / serverCpu : Double.NaN;
@@ -98,12 +115,13 @@ public final class EchoBenchmark {
                 ? named.stream().<String>flatMap(t -> Stream.of(t, t + TLS_SUFFIX)).toList() : named;
         int bWindow = Integer.parseInt(o.getOrDefault("b-window", "1"));
         Map<String, Scenario> known = Map.of(
-                "A", new Scenario("A", 100, 8, 32, "text"),
-                "B", new Scenario("B", 10, bWindow, 16 * 1024, "binary"));
+                "A", new Scenario("A", 100, 8, 32, "text", false),
+                "B", new Scenario("B", 10, bWindow, 16 * 1024, "binary", false),
+                "H", new Scenario("H", 32, 1, 32, "text", true));
         scenarios = new ArrayList<>();
-        for (String s : o.getOrDefault("scenarios", "A,B").split(",")) {
+        for (String s : o.getOrDefault("scenarios", "A,B,H").split(",")) {
             Scenario sc = known.get(s);
-            if (sc == null) throw new IllegalArgumentException("unknown scenario " + s + "; known: A, B");
+            if (sc == null) throw new IllegalArgumentException("unknown scenario " + s + "; known: A, B, H");
             scenarios.add(sc);
         }
         String src = o.getOrDefault("cowboy-src", System.getenv().getOrDefault("CORRAL_COWBOY_SRC", ""));
@@ -150,8 +168,8 @@ public final class EchoBenchmark {
                     Sample s = runOnce(sc, t);
                     if (s != null) {
                         byTarget.get(t).add(s);
-                        log("  %.0f msg/s, p50 %.0f us, p99 %.0f us, p99.9 %.0f us, server CPU %.2f, client CPU %.2f%s",
-                                s.msgPerSec(), s.p50us(), s.p99us(), s.p999us(), s.serverCpu(), s.clientCpu(),
+                        log("  %.0f %s/s, p50 %.0f us, p99 %.0f us, p99.9 %.0f us, server CPU %.2f, client CPU %.2f%s",
+                                s.msgPerSec(), sc.unit(), s.p50us(), s.p99us(), s.p999us(), s.serverCpu(), s.clientCpu(),
                                 s.failures() > 0 ? ", " + s.failures() + " FAILURES" : "");
                     }
                 }
@@ -219,11 +237,15 @@ public final class EchoBenchmark {
             }
             List<String> client = new ArrayList<>(List.of("taskset", "-c", clientCpu, java));
             client.addAll(clientJvm);
-            client.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.LoadTool",
-                    "--url", (overTls(target) ? "wss" : "ws") + "://127.0.0.1:" + port + path,
-                    "--connections", String.valueOf(sc.connections()), "--window", String.valueOf(sc.window()),
-                    "--size", String.valueOf(sc.size()), "--type", sc.type(),
-                    "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration)));
+            String url = (overTls(target) ? "wss" : "ws") + "://127.0.0.1:" + port + path;
+            client.addAll(sc.handshakes()
+                    ? List.of("-cp", benchClassPath(), "io.corral.bench.HandshakeTool", "--url", url,
+                            "--slots", String.valueOf(sc.connections()), "--size", String.valueOf(sc.size()),
+                            "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration))
+                    : List.of("-cp", benchClassPath(), "io.corral.bench.LoadTool", "--url", url,
+                            "--connections", String.valueOf(sc.connections()), "--window", String.valueOf(sc.window()),
+                            "--size", String.valueOf(sc.size()), "--type", sc.type(),
+                            "--warmup", String.valueOf(warmup), "--duration", String.valueOf(duration)));
             ChildProcess load = ChildProcess.start(client, root);
             long[] serverTicks = new long[2];
             long[][] cores = new long[2][];
@@ -250,9 +272,10 @@ public final class EchoBenchmark {
             Map<String, String> kv = Arrays.stream(result.substring(7).split(" "))
                     .map(p -> p.split("=", 2)).collect(Collectors.toMap(p -> p[0], p -> p[1]));
             double serverCpuCores = (serverTicks[1] - serverTicks[0]) / (double) CLOCK_TICKS / duration;
-            return new Sample(d(kv, "msgPerSec"), d(kv, "p50us"), d(kv, "p99us"), d(kv, "p999us"),
-                    d(kv, "cpuCores"), serverCpuCores, (int) d(kv, "failures"),
-                    busy(cores, Integer.parseInt(serverCpu)), busy(cores, Integer.parseInt(clientCpu)));
+            return new Sample(d(kv, sc.handshakes() ? "handshakesPerSec" : "msgPerSec"), d(kv, "p50us"),
+                    d(kv, "p99us"), d(kv, "p999us"), d(kv, "cpuCores"), serverCpuCores, (int) d(kv, "failures"),
+                    busy(cores, Integer.parseInt(serverCpu)), busy(cores, Integer.parseInt(clientCpu)),
+                    sc.handshakes() ? d(kv, "cycleP50us") : Double.NaN, sc.handshakes() ? d(kv, "cycleP99us") : Double.NaN);
         } finally {
             server.stop();
             if (routes != null) Files.deleteIfExists(routes);
@@ -364,10 +387,15 @@ public final class EchoBenchmark {
 
     private String table(Map<String, Map<String, List<Sample>>> results) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-3s %-18s %10s %8s %8s %9s %11s %9s %11s %11s %7s %7s %8s %8s%n", "sc", "target",
-                "msg/s", "p50 us", "p99 us", "p99.9 us", "msg/s/Netty", "p99/Netty", "msg/CPU-s", "/Netty",
-                "srv CPU", "cli CPU", "srv core", "cli core"));
+        String unit = null;
         for (Scenario sc : scenarios) {
+            // A header whenever the rate's unit changes: messages (A, B) or handshakes (H).
+            if (!sc.unit().equals(unit)) {
+                unit = sc.unit();
+                b.append(String.format(Locale.ROOT, "%-3s %-18s %10s %8s %8s %9s %11s %9s %11s %11s %7s %7s %8s %8s%n",
+                        "sc", "target", unit + "/s", "p50 us", "p99 us", "p99.9 us", unit + "/s/Netty", "p99/Netty",
+                        unit + "/CPU-s", "/Netty", "srv CPU", "cli CPU", "srv core", "cli core"));
+            }
             Map<String, List<Sample>> byTarget = results.get(sc.name());
             for (var e : byTarget.entrySet()) {
                 List<Sample> base = byTarget.getOrDefault(baselineOf(e.getKey()), List.of());
@@ -394,10 +422,21 @@ public final class EchoBenchmark {
             List<Sample> corral = results.get(sc.name()).getOrDefault("corral-erlang", List.of());
             List<Sample> cowboy = results.get(sc.name()).getOrDefault("cowboy", List.of());
             if (corral.isEmpty() || cowboy.isEmpty()) continue;
-            b.append(String.format(Locale.ROOT, "%-3s corral-erlang / native cowboy: msg/s %.2fx, msg/CPU-s %.2fx, p99 %.2fx%n",
-                    sc.name(), median(field(corral, Sample::msgPerSec)) / median(field(cowboy, Sample::msgPerSec)),
+            b.append(String.format(Locale.ROOT, "%-3s corral-erlang / native cowboy: %s/s %.2fx, %s/CPU-s %.2fx, p99 %.2fx%n",
+                    sc.name(), sc.unit(), median(field(corral, Sample::msgPerSec)) / median(field(cowboy, Sample::msgPerSec)), sc.unit(),
                     median(field(corral, Sample::msgPerServerCpuSecond)) / median(field(cowboy, Sample::msgPerServerCpuSecond)),
                     median(field(corral, Sample::p99us)) / median(field(cowboy, Sample::p99us))));
+        }
+        for (Scenario sc : scenarios) {
+            if (!sc.handshakes()) continue;
+            // H's p50/p99 columns are connect -> 101; the whole cycle (echo and close included) is here.
+            b.append(String.format(Locale.ROOT, "%-3s whole cycle, connect -> server's close (p50 / p99 us):", sc.name()));
+            for (var e : results.get(sc.name()).entrySet()) {
+                if (e.getValue().isEmpty()) continue;
+                b.append(String.format(Locale.ROOT, "  %s %.0f / %.0f", e.getKey(),
+                        median(field(e.getValue(), Sample::cycleP50us)), median(field(e.getValue(), Sample::cycleP99us))));
+            }
+            b.append('\n');
         }
         if (tlsMode.equals("both")) {
             // TLS's own cost per target: its TLS row against its plain row, measured in the same rounds.
@@ -418,7 +457,8 @@ public final class EchoBenchmark {
                 }
             }
         }
-        b.append("msg/CPU-s: msg/s divided by the server's CPU use, the noise-robust figure when others share the core\n");
+        b.append("msg/CPU-s (hs/CPU-s): msg/s (handshakes/s) divided by the server's CPU use, erl nodes included, the"
+                + " noise-robust figure when others share the core\n");
         b.append("srv/cli CPU: cores used by the server / load tool process; srv/cli core: how busy their pinned CPU was"
                 + " (by anyone: a gap between the two is the kernel or other processes)\n");
         b.append(String.format(Locale.ROOT, "medians of %d rounds; %.0f s warm-up + %.0f s measured per run; server on"
@@ -442,7 +482,8 @@ public final class EchoBenchmark {
             Map<String, List<Sample>> byTarget = results.get(sc.name());
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "    {\"name\": \"%s\", \"connections\": %d, \"window\": %d, \"size\": %d,"
-                    + " \"type\": \"%s\", \"targets\": {%n", sc.name(), sc.connections(), sc.window(), sc.size(), sc.type()));
+                    + " \"type\": \"%s\", \"rate\": \"%s\", \"targets\": {%n", sc.name(), sc.connections(), sc.window(),
+                    sc.size(), sc.type(), sc.handshakes() ? "handshakes (msgPerSec = handshakes/s)" : "messages"));
             List<String> ts = new ArrayList<>();
             for (var e : byTarget.entrySet()) {
                 List<Sample> x = e.getValue();
@@ -459,11 +500,12 @@ public final class EchoBenchmark {
                 ts.add(String.format(Locale.ROOT, "      \"%s\": {\"msgPerSec\": %.1f, \"p50us\": %.1f, \"p99us\": %.1f,"
                                 + " \"p999us\": %.1f, \"ratioMsgPerSec\": %s, \"ratioP99\": %s, \"serverCpu\": %.2f,"
                                 + " \"clientCpu\": %.2f, \"msgPerServerCpuSecond\": %.1f, \"ratioMsgPerServerCpuSecond\": %s,"
-                                + " \"rounds\": [%s]}",
+                                + " \"cycleP50us\": %s, \"cycleP99us\": %s, \"rounds\": [%s]}",
                         e.getKey(), rate, median(field(x, Sample::p50us)), p99, median(field(x, Sample::p999us)),
                         num(rate / baseRate), num(p99 / baseP99), median(field(x, Sample::serverCpu)),
                         median(field(x, Sample::clientCpu)), median(field(x, Sample::msgPerServerCpuSecond)),
                         num(median(field(x, Sample::msgPerServerCpuSecond)) / basePerCpu),
+                        num(median(field(x, Sample::cycleP50us))), num(median(field(x, Sample::cycleP99us))),
                         x.stream().map(r -> String.format(Locale.ROOT,
                                 "{\"msgPerSec\": %.1f, \"p99us\": %.1f, \"serverCpu\": %.2f, \"clientCpu\": %.2f,"
                                         + " \"serverCoreBusy\": %s, \"clientCoreBusy\": %s, \"failures\": %d}",
@@ -506,7 +548,7 @@ public final class EchoBenchmark {
 
     public static void main(String[] args) throws Exception {
         new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
-                + " [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B] [--b-window W]"
+                + " [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B,H] [--b-window W]"
                 + " [--server-cpu N] [--client-cpu N] [--tls false|true|both] [--cowboy-src DIR] [--out FILE]")).run();
     }
 }

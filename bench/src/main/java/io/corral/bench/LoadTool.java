@@ -138,7 +138,7 @@ public final class LoadTool {
         this.payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
     }
 
-    private static SslContext clientTls() {
+    static SslContext clientTls() {
         try {
             return SslContextBuilder.forClient()
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
