@@ -18,6 +18,7 @@ import io.corral.routing.Router;
 import io.corral.routing.RoutesFile;
 import io.corral.routing.RoutesFileException;
 import io.corral.transport.CorralServer;
+import io.corral.transport.IoLoops;
 import io.corral.transport.StaticPages;
 import io.corral.transport.Tls;
 import io.corral.metrics.PrometheusEndpoint;
@@ -77,7 +78,8 @@ public final class Corral implements AutoCloseable {
      * it; its cookie is {@code --cookie}, {@code --cookie-file}, {@code ~/.erlang.cookie} with {@code --node}, or a
      * fresh random one shared with the local node Corral starts.
      */
-    private static ErlangNode joinCluster(Settings settings, boolean erlangRoutes, List<AutoCloseable> resources)
+    private static ErlangNode joinCluster(Settings settings, boolean erlangRoutes, IoLoops loops,
+            List<AutoCloseable> resources)
             throws java.io.IOException {
         String name = settings.nodeName() != null ? settings.nodeName()
                 : "corral_" + ProcessHandle.current().pid() + "@localhost";
@@ -101,7 +103,7 @@ public final class Corral implements AutoCloseable {
         } catch (IllegalArgumentException e) { // a cookie file others can read, or that cannot be read
             throw new java.io.IOException(e.getMessage(), e);
         }
-        ErlangNode node = ErlangNode.start(nodeSettings);
+        ErlangNode node = ErlangNode.start(nodeSettings, loops);
         resources.add(node);
         return node;
     }
@@ -265,6 +267,9 @@ public final class Corral implements AutoCloseable {
             throws StartException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
+            // First in, so closed last: the listener and the Erlang node both run on these loops.
+            IoLoops loops = IoLoops.start(settings.threads());
+            resources.add(loops);
             Router router = settings.routesFile() != null
                     ? RoutesFile.parse(java.nio.file.Files.readString(settings.routesFile()),
                             settings.routesFile().getFileName().toString(), added)
@@ -275,7 +280,7 @@ public final class Corral implements AutoCloseable {
             ErlangNode node = null;
             String handlerNode = settings.erlangNode();
             if (settings.nodeName() != null || erlangRoutes) {
-                node = joinCluster(settings, erlangRoutes, resources);
+                node = joinCluster(settings, erlangRoutes, loops, resources);
                 if (erlangRoutes && handlerNode == null) handlerNode = startLocalNode(settings, node, resources);
                 else if (handlerNode != null) awaitAnyConnected(node, settings.erlangNodes());
             }
@@ -294,7 +299,7 @@ public final class Corral implements AutoCloseable {
                     settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
             ctx.flowLimits(settings.flow());
             ctx.pages(StaticPages.withClient(pages));
-            CorralServer server = listen(settings, ssl, ctx);
+            CorralServer server = listen(settings, loops, ssl, ctx);
             if (node != null) node.introspection(new ServerIntrospection(ctx, settings.bind(), server.port()));
             CompositeMeterRegistry meters = meters(settings, ctx, node, handlerNode, resources);
             Corral corral = new Corral(server, resources, node, handlerNode, ctx, settings.bind());
@@ -389,10 +394,11 @@ public final class Corral implements AutoCloseable {
     }
 
     /** Binds the listener; a failure names the address and port, and says when another process holds them. */
-    private static CorralServer listen(Settings settings, io.netty.handler.ssl.SslContext ssl, ServerContext ctx)
+    private static CorralServer listen(Settings settings, IoLoops loops, io.netty.handler.ssl.SslContext ssl,
+            ServerContext ctx)
             throws java.io.IOException, InterruptedException {
         try {
-            return CorralServer.start(settings.bind(), settings.port(), settings.threads(), ssl, ctx,
+            return CorralServer.start(settings.bind(), settings.port(), loops, ssl, ctx,
                     settings.listener());
         } catch (InterruptedException e) {
             throw e;

@@ -11,16 +11,20 @@ import com.ericsson.otp.erlang.OtpServerTransport;
 import com.ericsson.otp.erlang.OtpSocketTransport;
 import com.ericsson.otp.erlang.OtpTransport;
 import com.ericsson.otp.erlang.OtpTransportFactory;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import io.corral.transport.IoLoops;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.CountDownLatch;
@@ -30,11 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Distribution sockets with these changes from JInterface's plain ones:
+ * Distribution connections with these changes from JInterface's plain sockets:
  *
  * <ul>
- *   <li>buffered both ways: JInterface writes a message as header + payload + flush and reads it as length + body,
- *       two system calls each; buffered, one (Java->Erlang 116k -> ~255k msg/s here, docs/design.md);
+ *   <li>on Netty channels, on the same event loops as the WebSocket connections ({@link DistTransport}): messages
+ *       are read, decoded and delivered on the loop, and written from it without blocking, one flush per loop round
+ *       (JInterface's blocking sockets needed a reader and a writer thread per connection);
  *   <li>a control filter on the way in: MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT are taken out of the stream and
  *       handed to {@code monitors} (stock JInterface treats them as garbage and drops the connection);
  *   <li>timeouts: a handshake must finish within {@link NodeSettings#handshakeTimeout()} (net_setuptime), and a
@@ -52,7 +57,6 @@ import org.slf4j.LoggerFactory;
 final class CorralTransportFactory implements OtpTransportFactory {
 
     private static final Logger log = LoggerFactory.getLogger(CorralTransportFactory.class);
-    private static final int BUFFER = 64 * 1024;
     /** Inbound handshakes in progress at once; past this a new socket is closed at once (and logged). */
     static final int MAX_PENDING_HANDSHAKES = 64;
 
@@ -62,9 +66,11 @@ final class CorralTransportFactory implements OtpTransportFactory {
     private final int tickMillis;
     private final Consumer<OtpErlangTuple> monitors;
     private final Semaphore pending = new Semaphore(MAX_PENDING_HANDSHAKES);
-    private volatile ServerSocket server;
+    private final IoLoops loops;
+    private volatile Inbound inbound;
 
-    CorralTransportFactory(NodeSettings settings, Consumer<OtpErlangTuple> monitors) {
+    CorralTransportFactory(NodeSettings settings, Consumer<OtpErlangTuple> monitors, IoLoops loops) {
+        this.loops = loops;
         this.epmdPort = settings.epmdPort();
         this.bind = settings.distBind();
         this.handshakeMillis = (int) Math.min(Integer.MAX_VALUE, settings.handshakeTimeout().toMillis());
@@ -94,31 +100,58 @@ final class CorralTransportFactory implements OtpTransportFactory {
     }
 
     private OtpTransport connect(InetSocketAddress to) throws IOException {
-        Socket s = new Socket();
-        try {
-            s.connect(to, handshakeMillis);
-            return wrap(s);
-        } catch (IOException e) {
-            s.close();
-            throw e;
+        DistTransport[] made = new DistTransport[1];
+        ChannelFuture f = new Bootstrap()
+                .group(loops.group())
+                .channel(loops.socketChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, handshakeMillis)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        made[0] = new DistTransport(ch, monitors, handshakeMillis, tickMillis);
+                    }
+                })
+                .connect(to);
+        f.awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            f.channel().close();
+            Throwable why = f.cause();
+            throw why instanceof IOException io ? io : new IOException("cannot connect to " + to + ": " + why, why);
         }
+        return made[0];
     }
 
     /**
-     * The listener JInterface asks for: bound here, but its {@code accept} only waits for {@code close}, because
-     * {@link #startAccepting} takes the connections instead (JInterface's acceptor still publishes the port to epmd
-     * and unpublishes it on close).
+     * The listener JInterface asks for: bound here, on the event loops ({@link #startAccepting} says what becomes of
+     * each connection), while its {@code accept} only waits for {@code close} (JInterface's acceptor still publishes
+     * the port to epmd and unpublishes it on close).
      */
     @Override
     public OtpServerTransport createServerTransport(int port) throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.bind(new InetSocketAddress(bind, port), 128);
-        server = s;
+        Channel listener;
+        try {
+            listener = new ServerBootstrap()
+                    .group(loops.group())
+                    .channel(loops.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 128)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            accepted(ch);
+                        }
+                    })
+                    .bind(new InetSocketAddress(bind, port)).syncUninterruptibly().channel();
+        } catch (RuntimeException e) { // Netty's sync() rethrows the bind's IOException undeclared
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
+        }
         CountDownLatch closed = new CountDownLatch(1);
         return new OtpServerTransport() {
             @Override
             public int getLocalPort() {
-                return s.getLocalPort();
+                return ((InetSocketAddress) listener.localAddress()).getPort();
             }
 
             @Override
@@ -132,118 +165,43 @@ final class CorralTransportFactory implements OtpTransportFactory {
             }
 
             @Override
-            public void close() throws IOException {
+            public void close() {
                 closed.countDown();
-                s.close();
+                listener.close().syncUninterruptibly();
             }
         };
     }
 
-    /** Accepts on a thread of its own until the listener closes; each handshake on a virtual thread. */
+    /** Says what becomes of each accepted connection: its handshake runs on a virtual thread of its own. */
     void startAccepting(Inbound inbound) {
-        ServerSocket s = server;
-        Thread.ofPlatform().daemon().name("corral-dist-acceptor").start(() -> {
-            while (!s.isClosed()) {
-                Socket sock;
-                try {
-                    sock = s.accept();
-                } catch (IOException e) {
-                    if (!s.isClosed()) log.warn("Distribution listener stopped: {}", e.toString());
-                    return;
-                }
-                String address = String.valueOf(sock.getRemoteSocketAddress());
-                if (!pending.tryAcquire()) {
-                    close(sock);
-                    inbound.refused(address, null, new IOException(MAX_PENDING_HANDSHAKES
-                            + " handshakes already in progress"));
-                    continue;
-                }
-                Thread.ofVirtual().name("corral-dist-handshake").start(() -> {
-                    HANDSHAKE_PEER.remove();
-                    try {
-                        inbound.accept(wrap(sock));
-                    } catch (IOException | OtpAuthException | RuntimeException e) {
-                        close(sock);
-                        inbound.refused(address, HANDSHAKE_PEER.get(), e);
-                    } finally {
-                        pending.release();
-                    }
-                });
+        this.inbound = inbound;
+    }
+
+    /** A new inbound connection (event loop): its handshake on a virtual thread, or refused. */
+    private void accepted(SocketChannel ch) {
+        String address = String.valueOf(ch.remoteAddress());
+        Inbound to = inbound;
+        if (to == null) {
+            ch.close();
+            return;
+        }
+        if (!pending.tryAcquire()) {
+            ch.close();
+            to.refused(address, null, new IOException(MAX_PENDING_HANDSHAKES + " handshakes already in progress"));
+            return;
+        }
+        DistTransport t = new DistTransport(ch, monitors, handshakeMillis, tickMillis);
+        Thread.ofVirtual().name("corral-dist-handshake").start(() -> {
+            HANDSHAKE_PEER.remove();
+            try {
+                to.accept(t);
+            } catch (IOException | OtpAuthException | RuntimeException e) {
+                t.close();
+                to.refused(address, HANDSHAKE_PEER.get(), e);
+            } finally {
+                pending.release();
             }
         });
-    }
-
-    private static void close(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
-    }
-
-    private OtpTransport wrap(Socket socket) throws IOException {
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(handshakeMillis);
-        InputStream in = new FilteringInput(new BufferedInputStream(socket.getInputStream(), BUFFER), monitors, socket,
-                handshakeMillis, tickMillis);
-        OutputStream out = new CorkableOutput(socket.getOutputStream());
-        return new OtpTransport() {
-            @Override
-            public InputStream getInputStream() {
-                return in;
-            }
-
-            @Override
-            public OutputStream getOutputStream() {
-                return out;
-            }
-
-            @Override
-            public void close() throws IOException {
-                socket.close();
-            }
-        };
-    }
-
-    /**
-     * Buffered; while corked, JInterface's per-message flush is held back until the writer uncorks. Counts the bytes
-     * it is given, so the ticker knows whether anything went out in the last tick interval.
-     */
-    static final class CorkableOutput extends BufferedOutputStream implements CorralOtpNode.Corkable {
-        private boolean corked;
-        private volatile long written;
-
-        CorkableOutput(OutputStream out) {
-            super(out, BUFFER);
-        }
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            super.write(b);
-            written++;
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws IOException {
-            super.write(b, off, len);
-            written += len;
-        }
-
-        @Override
-        public long written() {
-            return written;
-        }
-
-        @Override
-        public synchronized void cork(boolean on) throws IOException {
-            corked = on;
-            if (!on) super.flush();
-        }
-
-        @Override
-        public synchronized void flush() throws IOException {
-            if (!corked) super.flush();
-        }
     }
 
     /**
@@ -254,7 +212,6 @@ final class CorralTransportFactory implements OtpTransportFactory {
     static final class FilteringInput extends InputStream {
         private final DataInputStream in;
         private final Consumer<OtpErlangTuple> monitors;
-        private final Socket socket; // null in unit tests of the framing
         private final int handshakeMillis;
         private final int tickMillis;
         private boolean handshake = true;
@@ -272,14 +229,12 @@ final class CorralTransportFactory implements OtpTransportFactory {
         private static final int PEEK = 6;
 
         FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors) {
-            this(in, monitors, null, 0, 0);
+            this(in, monitors, 0, 0);
         }
 
-        FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors, Socket socket, int handshakeMillis,
-                int tickMillis) {
+        FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors, int handshakeMillis, int tickMillis) {
             this.in = new DataInputStream(in);
             this.monitors = monitors;
-            this.socket = socket;
             this.handshakeMillis = handshakeMillis;
             this.tickMillis = tickMillis;
         }
@@ -377,7 +332,6 @@ final class CorralTransportFactory implements OtpTransportFactory {
                         throw silent();
                     }
                     handshakePacket(body);
-                    if (!handshake && socket != null) socket.setSoTimeout(tickMillis);
                 } else if (isMonitorControl(body, 0)) {
                     try {
                         OtpInputStream is = new OtpInputStream(body, 1, len - 1, 0);

@@ -13,6 +13,7 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpNodeStatus;
 import io.corral.api.Term;
 import io.corral.connection.ProcessBinding;
+import io.corral.transport.IoLoops;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -68,9 +69,13 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     private volatile Introspection introspection = Introspection.EMPTY;
     private final Groups groups;
     private volatile boolean closed;
+    private final IoLoops loops;
+    private final boolean ownLoops;
 
-    private ErlangNode(NodeSettings settings) throws IOException {
+    private ErlangNode(NodeSettings settings, IoLoops loops, boolean ownLoops) throws IOException {
         this.settings = settings;
+        this.loops = loops;
+        this.ownLoops = ownLoops;
         ensureEpmd(settings.epmdPort(), settings.distBind());
         // JInterface keeps the epmd port in a static: set it every time, so a node started after one on another port
         // does not inherit that port.
@@ -80,7 +85,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         this.events = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("corral-erlang-events").factory());
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("corral-erlang-timer").factory());
-        CorralTransportFactory transport = new CorralTransportFactory(settings, this::control);
+        CorralTransportFactory transport = new CorralTransportFactory(settings, this::control, loops);
         this.node = new CorralOtpNode(settings.nodeName(), settings.cookie(), transport);
         this.node.registerStatusHandler(new Status());
         this.node.startTicking(Math.max(1, settings.tickTime().toMillis() / 4));
@@ -109,7 +114,21 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
 
     /** Starts the node (and epmd, if none answers), registers it in epmd and connects to the configured peers. */
     public static ErlangNode start(NodeSettings settings) throws IOException {
-        return new ErlangNode(settings);
+        IoLoops loops = IoLoops.start(1);
+        try {
+            return new ErlangNode(settings, loops, true);
+        } catch (IOException | RuntimeException e) {
+            loops.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #start(NodeSettings)}, with the distribution connections on {@code loops}, which the caller closes
+     * after this node (a Corral runs them on its WebSocket event loops: {@link IoLoops}).
+     */
+    public static ErlangNode start(NodeSettings settings, IoLoops loops) throws IOException {
+        return new ErlangNode(settings, loops, false);
     }
 
     /** {@code name@host}. */
@@ -620,6 +639,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         node.close();
+        if (ownLoops) loops.close();
         timer.shutdownNow();
         events.shutdown();
         work.shutdown();

@@ -14,9 +14,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One writer per remote node: callers enqueue and return at once; a drain task (virtual thread) connects if needed and
- * writes everything queued, in order, with the socket corked so a burst leaves in as few system calls as the buffer
- * allows. A dead node costs one failed connection attempt per {@link #BACKOFF_NANOS}, not one per message.
+ * One writer per remote node. When the node is connected over a transport whose writes never block (the event-loop
+ * transport, {@link DistTransport}) and nothing is queued before it, an operation runs at once on the caller's thread:
+ * on an event loop, a frame for an Erlang handler goes out without a thread hand-off. Otherwise callers enqueue and
+ * return at once, and a drain task (virtual thread) connects if needed and writes everything queued, in order, with
+ * the socket corked so a burst leaves in as few system calls as the buffer allows. Either way operations towards one
+ * node run one at a time and in the order they were submitted. A dead node costs one failed connection attempt per
+ * {@link #BACKOFF_NANOS}, not one per message.
  */
 final class Outbox {
 
@@ -98,8 +102,37 @@ final class Outbox {
         }
 
         void add(Op op) {
+            if (queue.isEmpty() && running.compareAndSet(false, true)) {
+                // Holding `running`, nothing queued can be overtaken: run it here if writing cannot block.
+                OtpCookedConnection c = node.existingConnection(peer);
+                if (c == null || !CorralOtpNode.writesWithoutBlocking(c)) {
+                    queue.add(op);
+                    executor.execute(this::drain); // the drain gives `running` back
+                    return;
+                }
+                try {
+                    runOne(op, c);
+                } finally {
+                    running.set(false);
+                }
+                if (!queue.isEmpty() && running.compareAndSet(false, true)) executor.execute(this::drain);
+                return;
+            }
             queue.add(op);
             if (running.compareAndSet(false, true)) executor.execute(this::drain);
+        }
+
+        /** Runs one op holding `running`; false when the connection failed under it. */
+        private boolean runOne(Op op, OtpCookedConnection c) {
+            try {
+                op.run(c, scratch);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                op.failed();
+                return false;
+            } finally {
+                if (scratch.size() > SCRATCH_KEEP) scratch = new OtpOutputStream(4096);
+            }
         }
 
         private void drain() {
@@ -114,27 +147,26 @@ final class Outbox {
 
         private void drainOnce() {
             OtpCookedConnection c = null;
-            Op op;
-            while ((op = queue.peek()) != null) {
-                if (c == null) {
-                    c = connect();
+            try {
+                Op op;
+                while ((op = queue.peek()) != null) {
                     if (c == null) {
-                        failAll();
-                        return;
+                        c = connect();
+                        if (c == null) {
+                            failAll();
+                            return;
+                        }
+                        CorralOtpNode.cork(c, true);
                     }
-                    CorralOtpNode.cork(c, true);
+                    queue.poll();
+                    if (!runOne(op, c)) {
+                        CorralOtpNode.cork(c, false);
+                        c = null;
+                    }
                 }
-                queue.poll();
-                try {
-                    op.run(c, scratch);
-                    if (scratch.size() > SCRATCH_KEEP) scratch = new OtpOutputStream(4096);
-                } catch (IOException | RuntimeException e) {
-                    op.failed();
-                    CorralOtpNode.cork(c, false);
-                    c = null;
-                }
+            } finally { // also when an op throws an Error: the connection is never left corked
+                if (c != null) CorralOtpNode.cork(c, false);
             }
-            if (c != null) CorralOtpNode.cork(c, false);
         }
 
         private OtpCookedConnection connect() {

@@ -7,15 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.corral.config.ListenerSettings;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,34 +33,52 @@ import java.util.List;
  */
 public final class CorralServer implements AutoCloseable {
     private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
+    /** The worker loops when this server owns them, else null (the embedder closes them after the server). */
+    private final IoLoops ownLoops;
     private final Channel channel;
     private final ServerContext context;
 
-    private CorralServer(EventLoopGroup boss, EventLoopGroup workers, Channel channel, ServerContext context) {
+    private CorralServer(EventLoopGroup boss, IoLoops ownLoops, Channel channel, ServerContext context) {
         this.boss = boss;
-        this.workers = workers;
+        this.ownLoops = ownLoops;
         this.channel = channel;
         this.context = context;
     }
 
     /**
-     * Binds and starts serving; {@code threads} 0 means Netty's default (2 x cores). With {@code tls} every connection
-     * starts with Netty's {@code SslHandler}: the HTTP codec and everything after it see plaintext. {@code limits} are
-     * the listener's pre-upgrade limits.
+     * Binds and starts serving on event loops of its own; {@code threads} 0 means Netty's default (2 x cores). With
+     * {@code tls} every connection starts with Netty's {@code SslHandler}: the HTTP codec and everything after it see
+     * plaintext. {@code limits} are the listener's pre-upgrade limits.
      */
     public static CorralServer start(String bind, int port, int threads, SslContext tls, ServerContext context,
             ListenerSettings limits) throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(threads, io);
+        IoLoops loops = IoLoops.start(threads);
+        try {
+            return start(bind, port, loops, true, tls, context, limits);
+        } catch (RuntimeException | InterruptedException e) {
+            loops.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds and starts serving on {@code loops}, which the caller owns and closes after this server (the Erlang
+     * distribution connections run on the same loops: {@link IoLoops}).
+     */
+    public static CorralServer start(String bind, int port, IoLoops loops, SslContext tls, ServerContext context,
+            ListenerSettings limits) throws InterruptedException {
+        return start(bind, port, loops, false, tls, context, limits);
+    }
+
+    private static CorralServer start(String bind, int port, IoLoops loops, boolean ownLoops, SslContext tls,
+            ServerContext context, ListenerSettings limits) throws InterruptedException {
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, loops.ioHandlerFactory());
+        EventLoopGroup workers = loops.group();
         AtomicInteger open = new AtomicInteger();
         try {
             Channel ch = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(serverChannel)
+                    .channel(loops.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     // A client's shutdown(SHUT_WR) is not the end of the connection: what the server owes it (the
@@ -101,10 +112,9 @@ public final class CorralServer implements AutoCloseable {
                         }
                     })
                     .bind(bind, port).sync().channel();
-            return new CorralServer(boss, workers, ch, context);
+            return new CorralServer(boss, ownLoops ? loops : null, ch, context);
         } catch (RuntimeException | InterruptedException e) {
             boss.shutdownGracefully();
-            workers.shutdownGracefully();
             throw e;
         }
     }
@@ -140,7 +150,7 @@ public final class CorralServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
         for (var c : context.connections()) c.closeAbruptly();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownLoops != null) ownLoops.close();
     }
 
     /** A connection over max_connections: 503 with {@code retry-after}, written as soon as it is accepted, then closed. */

@@ -156,6 +156,7 @@ public class CorralOtpNode extends OtpNode {
 
         void release() {
             released = true;
+            if (socket instanceof Attachable a) a.attach(this);
             start();
         }
 
@@ -368,6 +369,76 @@ public class CorralOtpNode extends OtpNode {
         for (OtpErlangObject e : elements) header.write_any(e);
         header.poke4BE(0, header.size() - 4);
         c.do_send(header);
+    }
+
+    /** A transport that reads the connection's packets itself once the connection is in the table. */
+    public interface Attachable {
+        /** {@code connection} is in the node's table: deliver what arrives from now on to it. */
+        void attach(OtpCookedConnection connection);
+    }
+
+    /** An output stream whose writes never block (they are queued to an event loop). */
+    public interface NonBlocking {}
+
+    /** The name of the node at the other end of {@code c}. */
+    public static String peerName(OtpCookedConnection c) {
+        return c.name;
+    }
+
+    /** True when writing to {@code c} never blocks the caller, so a writer may run on an event loop. */
+    public static boolean writesWithoutBlocking(OtpCookedConnection c) {
+        try {
+            final OtpTransport s = c.socket;
+            return s != null && s.getOutputStream() instanceof NonBlocking;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes one distribution packet (what follows its 4-byte length) as JInterface's reader loop does
+     * (AbstractConnection.run), on the caller's thread: the control message decides, a message's payload stays
+     * encoded in the {@link OtpMsg} until its receiver decodes it (with shared atoms, {@link InterningInputStream}).
+     * MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT go to {@code monitors}; GROUP_LEADER is ignored, as JInterface
+     * ignores it.
+     *
+     * @return false when the packet is not a distribution message JInterface knows (it then drops the connection)
+     */
+    public static boolean receive(OtpCookedConnection c, byte[] packet, java.util.function.Consumer<OtpErlangTuple> monitors)
+            throws OtpErlangDecodeException {
+        final OtpInputStream in = new InterningInputStream(packet, 0, packet.length);
+        if (in.read1() != AbstractConnection.passThrough) return false;
+        if (!(in.read_any() instanceof OtpErlangTuple head) || head.arity() == 0
+                || !(head.elementAt(0) instanceof OtpErlangLong tagTerm)) {
+            return false;
+        }
+        final long tagValue = tagTerm.longValue();
+        if (tagValue < 0 || tagValue > Integer.MAX_VALUE) return false;
+        final int tag = (int) tagValue;
+        switch (tag) {
+            case MONITOR_P, DEMONITOR_P, MONITOR_P_EXIT -> monitors.accept(head);
+            case AbstractConnection.sendTag, AbstractConnection.sendTTTag -> // {SEND, Unused, To[, Token]}, Msg
+                    c.deliver(new OtpMsg((OtpErlangPid) head.elementAt(2), in));
+            case AbstractConnection.regSendTag, AbstractConnection.regSendTTTag -> // {REG_SEND, From, Unused, Name..}
+                    c.deliver(new OtpMsg((OtpErlangPid) head.elementAt(1),
+                            ((OtpErlangAtom) head.elementAt(3)).atomValue(), in));
+            case AbstractConnection.exitTag, AbstractConnection.exit2Tag -> // {EXIT, From, To, Reason}
+                    c.deliver(new OtpMsg(tag, (OtpErlangPid) head.elementAt(1), (OtpErlangPid) head.elementAt(2),
+                            java.util.Objects.requireNonNull(head.elementAt(3))));
+            case AbstractConnection.exitTTTag, AbstractConnection.exit2TTTag -> // {EXIT_TT, From, To, Token, Reason}
+                    c.deliver(new OtpMsg(tag, (OtpErlangPid) head.elementAt(1), (OtpErlangPid) head.elementAt(2),
+                            java.util.Objects.requireNonNull(head.elementAt(4))));
+            case AbstractConnection.linkTag, AbstractConnection.unlinkTag -> // {LINK, From, To}
+                    c.deliver(new OtpMsg(tag, (OtpErlangPid) head.elementAt(1), (OtpErlangPid) head.elementAt(2), 0L));
+            case AbstractConnection.unlinkIdTag, AbstractConnection.unlinkIdAckTag -> // {UNLINK_ID, Id, From, To}
+                    c.deliver(new OtpMsg(tag, (OtpErlangPid) head.elementAt(2), (OtpErlangPid) head.elementAt(3),
+                            ((OtpErlangLong) head.elementAt(1)).longValue()));
+            case AbstractConnection.groupLeaderTag -> { }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** An output stream that can hold back flushes while a writer sends a burst, and counts what it was given. */
