@@ -1,12 +1,8 @@
 package io.corral.erlang;
 
-import com.ericsson.otp.erlang.CorralOtpNode;
 import com.ericsson.otp.erlang.OtpAuthException;
-import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
-import com.ericsson.otp.erlang.OtpInputStream;
 import com.ericsson.otp.erlang.OtpServerTransport;
 import com.ericsson.otp.erlang.OtpSocketTransport;
 import com.ericsson.otp.erlang.OtpTransport;
@@ -22,7 +18,6 @@ import io.netty.channel.socket.SocketChannel;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -30,8 +25,6 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Distribution connections with these changes from JInterface's plain sockets:
@@ -40,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *   <li>on Netty channels, on the same event loops as the WebSocket connections ({@link DistTransport}): messages
  *       are read, decoded and delivered on the loop, and written from it without blocking, one flush per loop round
  *       (JInterface's blocking sockets needed a reader and a writer thread per connection);
- *   <li>a control filter on the way in: MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT are taken out of the stream and
- *       handed to {@code monitors} (stock JInterface treats them as garbage and drops the connection);
+ *   <li>MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT are handed to {@code monitors} (stock JInterface treats them as
+ *       garbage and drops the connection);
  *   <li>timeouts: a handshake must finish within {@link NodeSettings#handshakeTimeout()} (net_setuptime), and a
  *       connected node that sends nothing for {@link NodeSettings#tickTime()} is taken as down, as distribution's
  *       tick rule has it (erts ticks every quarter of net_ticktime when it has nothing else to send; JInterface
@@ -56,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CorralTransportFactory implements OtpTransportFactory {
 
-    private static final Logger log = LoggerFactory.getLogger(CorralTransportFactory.class);
     /** Inbound handshakes in progress at once; past this a new socket is closed at once (and logged). */
     static final int MAX_PENDING_HANDSHAKES = 64;
 
@@ -205,38 +197,25 @@ final class CorralTransportFactory implements OtpTransportFactory {
     }
 
     /**
-     * Re-frames the incoming stream packet by packet. The handshake uses 2-byte lengths; after the peer's challenge
-     * reply ('r', we accepted) or challenge ack ('a', we connected) packets have 4-byte lengths (ERTS distribution
-     * protocol). A 4-byte packet {@code 'p', 131, {Tag, ...}} with Tag 19..21 is a monitor control message.
+     * What JInterface's handshake reads: the 2-byte-length handshake packets, each watched on the way through so a
+     * failed handshake can say who the peer was, whether it refused our cookie (it closed right after our challenge
+     * reply) or whether it went silent (net_setuptime). After the packet that ends the handshake ('r', we accepted;
+     * 'a', we dialled) the event loop takes the connection's packets ({@link DistTransport}), and a read here only
+     * waits for the connection to close: end of stream, or the reason it was closed.
      */
-    static final class FilteringInput extends InputStream {
+    static final class HandshakeInput extends InputStream {
         private final DataInputStream in;
-        private final Consumer<OtpErlangTuple> monitors;
         private final int handshakeMillis;
-        private final int tickMillis;
         private boolean handshake = true;
         private int handshakePackets;
         private boolean sawChallenge; // we connected, got the peer's challenge and answered it
         private String peerName;
-        private byte[] head = new byte[0];
-        private byte[] body = new byte[0];
-        private int pos; // over head then body
-        private int lim;
-        /** Bytes of the current distribution packet still unread in {@link #in}: passed through without a copy. */
-        private int streaming;
-        /** Length prefix + the first bytes of a packet, enough to tell a monitor control message (reused). */
-        private final byte[] peek = new byte[4 + PEEK];
-        private static final int PEEK = 6;
+        private byte[] packet = new byte[0];
+        private int pos;
 
-        FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors) {
-            this(in, monitors, 0, 0);
-        }
-
-        FilteringInput(InputStream in, Consumer<OtpErlangTuple> monitors, int handshakeMillis, int tickMillis) {
+        HandshakeInput(InputStream in, int handshakeMillis) {
             this.in = new DataInputStream(in);
-            this.monitors = monitors;
             this.handshakeMillis = handshakeMillis;
-            this.tickMillis = tickMillis;
         }
 
         @Override
@@ -249,117 +228,43 @@ final class CorralTransportFactory implements OtpTransportFactory {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
-            if (pos >= lim && streaming == 0 && !next()) return -1;
-            if (pos >= lim) { // the rest of a packet that is passed through: straight from the buffered socket
-                int n;
-                try {
-                    n = in.read(b, off, Math.min(len, streaming));
-                } catch (SocketTimeoutException e) {
-                    throw silent();
-                }
-                if (n < 0) return -1;
-                streaming -= n;
-                return n;
-            }
-            int n = 0;
-            while (n < len && pos < lim) {
-                if (pos < head.length) {
-                    int c = Math.min(len - n, head.length - pos);
-                    System.arraycopy(head, pos, b, off + n, c);
-                    n += c;
-                    pos += c;
-                } else {
-                    int from = pos - head.length;
-                    int c = Math.min(len - n, body.length - from);
-                    System.arraycopy(body, from, b, off + n, c);
-                    n += c;
-                    pos += c;
-                }
-            }
+            if (pos >= packet.length && !next()) return -1;
+            int n = Math.min(len, packet.length - pos);
+            System.arraycopy(packet, pos, b, off, n);
+            pos += n;
             return n;
         }
 
         @Override
-        public int available() throws IOException {
-            return lim - pos + Math.min(streaming, in.available());
+        public int available() {
+            return packet.length - pos;
         }
 
-        /** Reads the next packet that is not swallowed; false at end of stream. */
+        /** Reads the next handshake packet, length included; false at end of stream. */
         private boolean next() throws IOException {
-            while (true) {
-                int len;
-                try {
-                    if (handshake) {
-                        head = new byte[2];
-                        in.readFully(head);
-                        len = ((head[0] & 0xff) << 8) | (head[1] & 0xff);
-                    } else {
-                        in.readFully(peek, 0, 4);
-                        len = ((peek[0] & 0xff) << 24) | ((peek[1] & 0xff) << 16) | ((peek[2] & 0xff) << 8)
-                                | (peek[3] & 0xff);
-                        if (len > PEEK) {
-                            // Only the first bytes decide; a message is handed on from the socket buffer without
-                            // being copied into a packet array first (JInterface copies it into its own anyway).
-                            in.readFully(peek, 4, PEEK);
-                            if (!isMonitorControl(peek, 4)) {
-                                head = peek;
-                                body = EMPTY;
-                                pos = 0;
-                                lim = peek.length;
-                                streaming = len - PEEK;
-                                return true;
-                            }
-                            body = new byte[len];
-                            System.arraycopy(peek, 4, body, 0, PEEK);
-                            in.readFully(body, PEEK, len - PEEK);
-                        } else {
-                            body = new byte[len];
-                            in.readFully(body);
-                        }
-                        head = java.util.Arrays.copyOf(peek, 4);
-                    }
-                } catch (java.io.EOFException e) {
-                    if (handshake && sawChallenge) throw new CookieRejected(peerName);
-                    return false;
-                } catch (SocketTimeoutException e) {
-                    throw silent();
+            try {
+                if (!handshake) { // only the close comes here now: the event loop reads the packets
+                    if (in.read() < 0) return false;
+                    throw new IOException("bytes after the handshake on the handshake's stream");
                 }
-                if (handshake) {
-                    body = new byte[len];
-                    try {
-                        in.readFully(body);
-                    } catch (SocketTimeoutException e) {
-                        throw silent();
-                    }
-                    handshakePacket(body);
-                } else if (isMonitorControl(body, 0)) {
-                    try {
-                        OtpInputStream is = new OtpInputStream(body, 1, len - 1, 0);
-                        OtpErlangObject ctl = is.read_any();
-                        if (ctl instanceof OtpErlangTuple t) monitors.accept(t);
-                    } catch (OtpErlangDecodeException | RuntimeException e) {
-                        // A control message we cannot read: dropping it is what stock JInterface would do to
-                        // the whole connection.
-                    }
-                    continue;
-                }
+                byte[] head = new byte[2];
+                in.readFully(head);
+                int len = ((head[0] & 0xff) << 8) | (head[1] & 0xff);
+                byte[] body = new byte[len];
+                in.readFully(body);
+                handshakePacket(body);
+                packet = new byte[2 + len];
+                System.arraycopy(head, 0, packet, 0, 2);
+                System.arraycopy(body, 0, packet, 2, len);
                 pos = 0;
-                lim = head.length + body.length;
                 return true;
+            } catch (java.io.EOFException e) {
+                if (handshake && sawChallenge) throw new CookieRejected(peerName);
+                return false;
+            } catch (SocketTimeoutException e) {
+                String who = peerName == null ? "the peer" : peerName;
+                throw new HandshakeTimeout(who + HANDSHAKE_TIMED_OUT + handshakeMillis + " ms");
             }
-        }
-
-        /** The read timed out: during the handshake, net_setuptime; after it, the tick rule. */
-        private IOException silent() {
-            String who = peerName == null ? "the peer" : peerName;
-            if (handshake) {
-                return new HandshakeTimeout(who + HANDSHAKE_TIMED_OUT
-                        + handshakeMillis + " ms");
-            }
-            // JInterface reports any read failure as "Remote has closed connection": say here why it was closed.
-            log.warn("Erlang node {} sent nothing for {} ms (net_ticktime): taken as down, connection closed",
-                    who, tickMillis);
-            return new TickTimeout(who + " sent nothing for " + tickMillis + " ms (net_ticktime)");
         }
 
         private void handshakePacket(byte[] b) {
@@ -387,14 +292,6 @@ final class CorralTransportFactory implements OtpTransportFactory {
                 }
                 default -> { }
             }
-        }
-
-        private static final byte[] EMPTY = new byte[0];
-
-        private static boolean isMonitorControl(byte[] b, int at) {
-            // 'p' (pass through), 131 (version), SMALL_TUPLE_EXT arity, SMALL_INTEGER_EXT tag
-            return b.length > at + 5 && b[at] == 112 && (b[at + 1] & 0xff) == 131 && b[at + 2] == 104
-                    && b[at + 4] == 97 && b[at + 5] >= CorralOtpNode.MONITOR_P && b[at + 5] <= CorralOtpNode.MONITOR_P_EXIT;
         }
     }
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * ({@link io.corral.transport.IoLoops}).
  *
  * <p>JInterface runs the handshake over blocking streams, on the thread that dials or accepts: {@link #getInputStream}
- * is fed from the channel (through {@link CorralTransportFactory.FilteringInput}, which names the peer and tells a
+ * is fed from the channel (through {@link CorralTransportFactory.HandshakeInput}, which names the peer and tells a
  * refused cookie and a handshake timeout), {@link #getOutputStream} writes to it. From the packet that ends the
  * handshake on, the channel's event loop frames the 4-byte-length packets itself and delivers each message from
  * there ({@link CorralOtpNode#receive}), once the connection is in the node's table ({@link #attach}); writes never
@@ -67,7 +67,7 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
         this.monitors = monitors;
         this.tickMillis = tickMillis;
         this.raw = new BlockingInput(handshakeMillis);
-        this.in = new CorralTransportFactory.FilteringInput(raw, monitors, handshakeMillis, tickMillis);
+        this.in = new CorralTransportFactory.HandshakeInput(raw, handshakeMillis);
         this.peerAddress = String.valueOf(channel.remoteAddress());
         channel.pipeline().addLast("dist", frames);
     }
@@ -313,7 +313,7 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
      * the loop, and every write made on the loop moves the queue first, so bytes leave in the order they were
      * written. Flushes are gathered: one per loop round, after everything written in it.
      */
-    private final class ChannelOutput extends OutputStream implements CorralOtpNode.Corkable,
+    private final class ChannelOutput extends OutputStream implements CorralOtpNode.WriteCounter,
             CorralOtpNode.NonBlocking {
         private final Queue<ByteBuf> offLoop = new ConcurrentLinkedQueue<>();
         private final Runnable moveAndFlush = this::moveAndFlush;
@@ -355,10 +355,6 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
         public synchronized long written() {
             return written;
         }
-
-        /** Flushes are gathered anyway; corking changes nothing here. */
-        @Override
-        public void cork(boolean on) {}
 
         @Override
         public void flush() {

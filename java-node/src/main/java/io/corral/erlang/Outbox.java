@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One writer per remote node. When the node is connected over a transport whose writes never block (the event-loop
  * transport, {@link DistTransport}) and nothing is queued before it, an operation runs at once on the caller's thread:
  * on an event loop, a frame for an Erlang handler goes out without a thread hand-off. Otherwise callers enqueue and
- * return at once, and a drain task (virtual thread) connects if needed and writes everything queued, in order, with
- * the socket corked so a burst leaves in as few system calls as the buffer allows. Either way operations towards one
+ * return at once, and a drain task (virtual thread) connects if needed and writes everything queued, in order (the
+ * transport gathers the writes into one flush per event-loop round). Either way operations towards one
  * node run one at a time and in the order they were submitted. A dead node costs one failed connection attempt per
  * {@link #BACKOFF_NANOS}, not one per message.
  */
@@ -147,25 +147,17 @@ final class Outbox {
 
         private void drainOnce() {
             OtpCookedConnection c = null;
-            try {
-                Op op;
-                while ((op = queue.peek()) != null) {
+            Op op;
+            while ((op = queue.peek()) != null) {
+                if (c == null) {
+                    c = connect();
                     if (c == null) {
-                        c = connect();
-                        if (c == null) {
-                            failAll();
-                            return;
-                        }
-                        CorralOtpNode.cork(c, true);
-                    }
-                    queue.poll();
-                    if (!runOne(op, c)) {
-                        CorralOtpNode.cork(c, false);
-                        c = null;
+                        failAll();
+                        return;
                     }
                 }
-            } finally { // also when an op throws an Error: the connection is never left corked
-                if (c != null) CorralOtpNode.cork(c, false);
+                queue.poll();
+                if (!runOne(op, c)) c = null;
             }
         }
 

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * node's advertised distribution flags. Receivers are held by STRONG references (JInterface's own mailbox table holds
  * weak ones, so an unreferenced mailbox silently loses its messages) until {@link #unregister} is called.
  *
- * <p>Every method that talks to a remote node may block (connection set-up, a synchronized socket write): callers
- * are the per-node writers of {@code io.corral.erlang}, never an event loop.
+ * <p>Setting up a connection blocks (the handshake): the per-node writers of {@code io.corral.erlang} do it, never an
+ * event loop. Writing to a connection up on the event-loop transport ({@link #writesWithoutBlocking}) never blocks.
  */
 public class CorralOtpNode extends OtpNode {
 
@@ -23,7 +23,7 @@ public class CorralOtpNode extends OtpNode {
     public static final int DEMONITOR_P = 20;
     public static final int MONITOR_P_EXIT = 21;
 
-    /** What a pid (or registered name) of this node receives. Called on a JInterface connection thread: only enqueue. */
+    /** What a pid (or registered name) of this node receives. Called on the connection's event loop: only enqueue. */
     public interface Receiver {
         /** A message ({@code Pid ! Msg} or {@code {Name, Node} ! Msg}). */
         void message(OtpErlangPid from, OtpErlangObject message);
@@ -441,10 +441,8 @@ public class CorralOtpNode extends OtpNode {
         return true;
     }
 
-    /** An output stream that can hold back flushes while a writer sends a burst, and counts what it was given. */
-    public interface Corkable {
-        void cork(boolean on) throws IOException;
-
+    /** An output stream that counts what it was given, so the ticker knows whether anything went out. */
+    public interface WriteCounter {
         /** Bytes written to the stream so far (ticks included). */
         long written();
     }
@@ -454,16 +452,15 @@ public class CorralOtpNode extends OtpNode {
     /** The tick: a distribution packet of length 0 (ERTS distribution protocol, "Distribution Header"). */
     private static final byte[] TICK = {0, 0, 0, 0};
 
-    /** Per connection: what its output had written at the last check, and whether a tick write is under way. */
-    private final Map<OtpCookedConnection, long[]> tickState = new java.util.WeakHashMap<>();
+    /** Per connection: what its output had written at the last check. */
+    private final Map<OtpCookedConnection, Long> tickState = new java.util.WeakHashMap<>();
 
     /**
      * Sends a tick on every connection that has written nothing for {@code intervalMillis} (net_ticktime / 4), as
      * erts does: JInterface itself only answers the peer's ticks, so a peer that ticks only when it has written
      * nothing, another Corral JVM among them, heard nothing from an idle JVM and took it as down after its
-     * net_ticktime. The receiving half of the rule (a node silent for net_ticktime is down) is the transport's read
-     * timeout. One platform thread checks every connection; the write itself runs on a virtual thread, because it
-     * takes the connection's lock, which a writer blocked on a full socket buffer may hold.
+     * net_ticktime. The receiving half of the rule (a node silent for net_ticktime is down) is the transport's idle
+     * timeout ({@code DistTransport}). One platform thread checks every connection and writes the ticks (the transport's writes never block).
      */
     public void startTicking(long intervalMillis) {
         if (ticker != null) throw new IllegalStateException("already ticking");
@@ -496,51 +493,32 @@ public class CorralOtpNode extends OtpNode {
     private void tickIfQuiet(final OtpCookedConnection c) {
         final OtpTransport s = c.socket;
         if (s == null || !c.isConnected()) return;
-        final Corkable out;
+        final WriteCounter out;
         try {
-            if (!(s.getOutputStream() instanceof Corkable k)) return;
+            if (!(s.getOutputStream() instanceof WriteCounter k)) return;
             out = k;
         } catch (IOException e) {
             return;
         }
         final long written = out.written();
-        final long[] state;
         synchronized (tickState) {
-            state = tickState.computeIfAbsent(c, k -> new long[] {-1, 0});
-            if (state[1] != 0 || state[0] != written) { // a tick still being written, or something went out
-                state[0] = written;
-                return;
-            }
-            state[1] = 1;
+            final Long last = tickState.put(c, written);
+            if (last == null || last != written) return; // something went out since the last check
         }
-        Thread.ofVirtual().name("corral-dist-tick").start(() -> {
-            try {
-                synchronized (c) { // JInterface's lock for a whole packet (do_send), so a tick never splits one
-                    final OtpTransport t = c.socket;
-                    if (t != null) {
-                        OutputStream o = t.getOutputStream();
-                        o.write(TICK);
-                        o.flush();
-                    }
-                }
-            } catch (IOException e) {
-                // the connection is failing; its reader reports it
-            } finally {
-                synchronized (tickState) {
-                    state[0] = out.written();
-                    state[1] = 0;
+        try {
+            synchronized (c) { // JInterface's lock for a whole packet (do_send), so a tick never splits one
+                final OtpTransport t = c.socket;
+                if (t != null) {
+                    OutputStream o = t.getOutputStream();
+                    o.write(TICK);
+                    o.flush();
                 }
             }
-        });
-    }
-
-    /** Holds back (on) or releases and flushes (off) the connection's writes, when its transport supports it. */
-    public static void cork(OtpCookedConnection c, boolean on) {
-        try {
-            final OtpTransport s = c.socket;
-            if (s != null && s.getOutputStream() instanceof Corkable k) k.cork(on);
         } catch (IOException e) {
-            // the next write reports it
+            // the connection is failing; its reader reports it
+        }
+        synchronized (tickState) {
+            tickState.put(c, out.written()); // the tick itself is not "something went out"
         }
     }
 
