@@ -225,7 +225,7 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                     if (acc.readableBytes() - 4 < len) break;
                     acc.skipBytes(4);
                     if (len == 0) {
-                        out.writeTick();
+                        tock();
                         continue;
                     }
                     byte[] packet = new byte[len];
@@ -238,6 +238,17 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
             if (acc != null && !acc.isReadable()) {
                 acc.release();
                 acc = null;
+            }
+        }
+
+        /**
+         * Answers a tick with one, as JInterface does. Under the connection's lock, as every packet JInterface writes
+         * (do_send): written without it, a tick could land between the header and the payload of a message that
+         * another thread is writing.
+         */
+        private void tock() {
+            synchronized (connection) {
+                out.writeTick();
             }
         }
 
@@ -302,7 +313,10 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A reset or a failed write: the peer is gone; the reader reports the connection down.
+            // A reset or a failed write: the peer is gone; the reader reports the connection down (JInterface
+            // calls every such end "Remote has closed connection": say here what it was).
+            log.info("Distribution connection to {} failed: {}", connection != null
+                    ? CorralOtpNode.peerName(connection) : peerAddress, cause.toString());
             fail(ctx, cause instanceof IOException io ? io : new IOException(cause));
         }
     }

@@ -93,6 +93,8 @@ final class Outbox {
         private final String peer;
         private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean running = new AtomicBoolean();
+        /** The connection last found up, so the common case skips JInterface's synchronized connection table. */
+        private volatile OtpCookedConnection current;
         /** Used by the one drain that holds {@link #running}. */
         private OtpOutputStream scratch = new OtpOutputStream(4096);
         volatile long downSince;
@@ -104,7 +106,8 @@ final class Outbox {
         void add(Op op) {
             if (queue.isEmpty() && running.compareAndSet(false, true)) {
                 // Holding `running`, nothing queued can be overtaken: run it here if writing cannot block.
-                OtpCookedConnection c = node.existingConnection(peer);
+                OtpCookedConnection c = current;
+                if (c == null || !c.isConnected()) current = c = node.existingConnection(peer);
                 if (c == null || !CorralOtpNode.writesWithoutBlocking(c)) {
                     queue.add(op);
                     executor.execute(this::drain); // the drain gives `running` back
