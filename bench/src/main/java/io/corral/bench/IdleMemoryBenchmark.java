@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
 /**
  * What one idle WebSocket connection costs each server, measured in the same run with the same JVM flags: plain
  * Netty ({@link NettyEchoServer}), Corral with the Java {@code io.corral.demo.EchoHandler} ({@code corral-java}), and
- * the same with Corral a hidden Erlang node ({@code corral-java-node}: every connection also has a pid).
+ * the same with Corral a hidden Erlang node ({@code corral-java-node}: every connection also has a pid), and Corral
+ * serving the Erlang echo module {@code corral_bench_echo} through its local erl node ({@code corral-erlang}: the
+ * node's RSS is reported apart, the route's cost being the JVM's and the node's together).
  *
  * <p>Per target: start the server pinned to {@code --server-cpu}; warm up (a {@link ScaleClient} opens
  * {@code --warmup-connections} and closes them, so classes are loaded and the baseline holds no first-use costs);
@@ -28,17 +30,26 @@ import java.util.stream.Collectors;
  * VmRSS from /proc. Per connection = (N snapshot - 0 snapshot) / N.
  *
  * <pre>
- * java io.corral.bench.IdleMemoryBenchmark --root DIR [--targets netty,corral-java,corral-java-node]
+ * java io.corral.bench.IdleMemoryBenchmark --root DIR [--targets netty,corral-java,corral-java-node,corral-erlang]
  *     [--connections 10000] [--wave 500] [--warmup-connections 200] [--server-cpu 0] [--client-cpu 1]
  *     [--server-jvm '-Xms1g -Xmx1g'] [--out bench/results/idle.json]
  * </pre>
  */
 public final class IdleMemoryBenchmark {
 
-    /** {@code classes}: live bytes by class name, from the histogram. */
-    record Snapshot(long liveHeap, long heapUsed, long rss, int threads, Map<String, Long> classes) {}
+    /**
+     * {@code classes}: live bytes by class name, from the histogram; {@code counts}: instances by class name;
+     * {@code erlRss}: the RSS of the erl node the server started, -1 when none.
+     */
+    record Snapshot(long liveHeap, long heapUsed, long rss, int threads, Map<String, Long> classes,
+            Map<String, Long> counts, long erlRss, long usedBeforeGc, long gcsBefore, long gcsAfter) {}
 
-    record Result(String target, Snapshot zero, Snapshot loaded, Snapshot closed, Map<String, Long> topClasses) {}
+    record Result(String target, Snapshot zero, Snapshot loaded, Snapshot closed, Map<String, Long> topClasses) {
+        /** Instances of {@code cls} more with the connections open than without. */
+        long instancesGrown(String cls) {
+            return loaded.counts().getOrDefault(cls, 0L) - zero.counts().getOrDefault(cls, 0L);
+        }
+    }
 
     private final Path root;
     private final String javaHome = System.getProperty("java.home");
@@ -53,7 +64,7 @@ public final class IdleMemoryBenchmark {
 
     IdleMemoryBenchmark(Map<String, String> o) {
         root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath().normalize();
-        targets = List.of(o.getOrDefault("targets", "netty,corral-java,corral-java-node").split(","));
+        targets = List.of(o.getOrDefault("targets", "netty,corral-java,corral-java-node,corral-erlang").split(","));
         connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
         warmup = Integer.parseInt(o.getOrDefault("warmup-connections", "200"));
         wave = Integer.parseInt(o.getOrDefault("wave", "500"));
@@ -95,7 +106,15 @@ public final class IdleMemoryBenchmark {
                     cmd.addAll(List.of("--node", "corral_idle", "--cookie", cookie));
                 }
             }
-            default -> throw new IllegalArgumentException("target " + target + " (netty, corral-java, corral-java-node)");
+            case "corral-erlang" -> {
+                routes = Files.createTempFile("corral-idle-routes", ".conf");
+                Files.writeString(routes, "[{'_', [{\"/echo\", corral_bench_echo, []}]}].\n");
+                cmd.addAll(List.of("-Dcorral.home=" + root, "-cp", classPath("java-node"), "io.corral.cli.Main",
+                        "serve", "--port", String.valueOf(port), "--routes", routes.toString(), "--threads", "1",
+                        "--pa", root.resolve("bench/erlang/ebin").toString()));
+            }
+            default -> throw new IllegalArgumentException("target " + target
+                    + " (netty, corral-java, corral-java-node, corral-erlang)");
         }
         log("%s: %s", target, String.join(" ", cmd).replaceAll("--cookie \\S+", "--cookie <cookie>")
                 .replaceAll("-cp \\S+", "-cp <class path>"));
@@ -154,30 +173,71 @@ public final class IdleMemoryBenchmark {
         Map<String, Long> top = new LinkedHashMap<>();
         b.classes().entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - a.classes().getOrDefault(e.getKey(), 0L)))
-                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(16)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(24)
                 .forEach(e -> top.put(e.getKey(), e.getValue()));
         return top;
     }
 
     private Snapshot snapshot(long pid) throws Exception {
+        // Heap used before the histogram's full GC: against the previous snapshot's heap after its GC, what was
+        // allocated in between, garbage included, as long as no collection ran in between (the GC counts tell).
+        long gcsBefore = gcCount(pid);
+        long usedBeforeGc = heapUsed(jcmd(pid, "GC.heap_info"));
         String histo = jcmd(pid, "GC.class_histogram");
         Matcher m = HISTO_TOTAL.matcher(histo);
         long live = m.find() ? Long.parseLong(m.group(2)) : -1;
         Map<String, Long> classes = new LinkedHashMap<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
         Matcher r = HISTO_ROW.matcher(histo);
-        while (r.find()) classes.merge(r.group(3), Long.parseLong(r.group(2)), Long::sum);
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher u = HEAP_USED.matcher(info);
+        while (r.find()) {
+            classes.merge(r.group(3), Long.parseLong(r.group(2)), Long::sum);
+            counts.merge(r.group(3), Long.parseLong(r.group(1)), Long::sum);
+        }
+        long used = heapUsed(jcmd(pid, "GC.heap_info"));
+        long gcsAfter = gcCount(pid);
+        Thread.sleep(500);
+        Map<String, String> status = ScaleBenchmark.procStatus(pid);
+        long rss = status.containsKey("VmRSS") ? Long.parseLong(status.get("VmRSS").replace("kB", "").trim()) * 1024 : -1;
+        int thr = status.containsKey("Threads") ? Integer.parseInt(status.get("Threads").trim()) : -1;
+        return new Snapshot(live, used, rss, thr, classes, counts, ScaleBenchmark.erlRss(pid), usedBeforeGc,
+                gcsBefore, gcsAfter);
+    }
+
+    private static long heapUsed(String heapInfo) {
+        Matcher u = HEAP_USED.matcher(heapInfo);
         long used = 0;
         while (u.find()) {
             if (u.group(1).contains("Metaspace") || u.group(1).contains("class space")) continue;
             used += Long.parseLong(u.group(3)) * 1024;
         }
-        Thread.sleep(500);
-        Map<String, String> status = ScaleBenchmark.procStatus(pid);
-        long rss = status.containsKey("VmRSS") ? Long.parseLong(status.get("VmRSS").replace("kB", "").trim()) * 1024 : -1;
-        int thr = status.containsKey("Threads") ? Integer.parseInt(status.get("Threads").trim()) : -1;
-        return new Snapshot(live, used, rss, thr, classes);
+        return used;
+    }
+
+    private static final Pattern GC_INVOCATIONS = Pattern.compile("(?m)^sun\\.gc\\.collector\\.\\d+\\.invocations=(\\d+)");
+
+    /** Collections so far, every collector (the JVM's perf counters); -1 when they cannot be read. */
+    private long gcCount(long pid) {
+        try {
+            Matcher m = GC_INVOCATIONS.matcher(jcmd(pid, "PerfCounter.print"));
+            long n = 0;
+            boolean any = false;
+            while (m.find()) {
+                n += Long.parseLong(m.group(1));
+                any = true;
+            }
+            return any ? n : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Bytes allocated per connection while the connections opened (upgrades, garbage included): heap used before the
+     * loaded snapshot's GC minus heap used after the empty one's; NaN when a collection ran in between.
+     */
+    private double allocatedPerConnection(Result r) {
+        if (r.zero().gcsAfter() < 0 || r.zero().gcsAfter() != r.loaded().gcsBefore()) return Double.NaN;
+        return (r.loaded().usedBeforeGc() - r.zero().heapUsed()) / (double) connections;
     }
 
     private String jcmd(long pid, String what) throws Exception {
@@ -201,15 +261,19 @@ public final class IdleMemoryBenchmark {
         b.append(String.format(Locale.ROOT, "idle connections: %d per target; server %s, pinned to CPU %s; client CPU %s%n",
                 connections, String.join(" ", serverJvm), serverCpu.isEmpty() ? "-" : serverCpu,
                 clientCpu.isEmpty() ? "-" : clientCpu));
-        b.append(String.format(Locale.ROOT, "%-17s %14s %14s %12s %9s %14s %9s%n", "target", "live heap B/conn",
-                "heap used B/conn", "RSS B/conn", "RSS KiB", "/netty (RSS)", "threads"));
+        b.append(String.format(Locale.ROOT, "%-17s %14s %14s %12s %9s %14s %9s %14s %15s%n", "target", "live heap B/conn",
+                "heap used B/conn", "RSS B/conn", "RSS KiB", "/netty (RSS)", "threads", "erl RSS B/conn",
+                "allocated B/conn"));
         Result netty = results.stream().filter(r -> r.target().equals("netty")).findFirst().orElse(null);
         for (Result r : results) {
             double rss = per(r, Snapshot::rss);
             String ratio = netty == null ? "-" : String.format(Locale.ROOT, "%.2fx", rss / per(netty, Snapshot::rss));
-            b.append(String.format(Locale.ROOT, "%-17s %14.0f %14.0f %12.0f %9.1f %14s %4d->%d%n", r.target(),
+            String erl = r.loaded().erlRss() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", per(r, Snapshot::erlRss));
+            double alloc = allocatedPerConnection(r);
+            b.append(String.format(Locale.ROOT, "%-17s %14.0f %14.0f %12.0f %9.1f %14s %4d->%d %14s %15s%n", r.target(),
                     per(r, Snapshot::liveHeap), per(r, Snapshot::heapUsed), rss, rss / 1024, ratio,
-                    r.zero().threads(), r.loaded().threads()));
+                    r.zero().threads(), r.loaded().threads(), erl,
+                    Double.isNaN(alloc) ? "- (a GC ran)" : String.format(Locale.ROOT, "%.0f", alloc)));
         }
         b.append("after close (live heap MB, 0 connections -> after): ");
         b.append(results.stream().map(r -> String.format(Locale.ROOT, "%s %.1f -> %.1f", r.target(),
@@ -218,7 +282,9 @@ public final class IdleMemoryBenchmark {
         for (Result r : results) {
             b.append(r.target()).append(", live bytes per connection by class (growth from 0 connections): ");
             b.append(r.topClasses().entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue() / connections + " B/conn").collect(Collectors.joining(", ")));
+                    .map(e -> String.format(Locale.ROOT, "%s %.0f B/conn (%.2f per conn)", e.getKey(),
+                            e.getValue() / (double) connections, r.instancesGrown(e.getKey()) / (double) connections))
+                    .collect(Collectors.joining(", ")));
             b.append('\n');
         }
         return b.toString();
@@ -230,11 +296,32 @@ public final class IdleMemoryBenchmark {
                 .append(", \"serverJvm\": \"").append(String.join(" ", serverJvm)).append("\",\n  \"targets\": [\n");
         b.append(results.stream().map(r -> String.format(Locale.ROOT, "    {\"target\": \"%s\", \"liveHeapPerConn\": %.1f,"
                 + " \"heapUsedPerConn\": %.1f, \"rssPerConn\": %.1f, \"rssZero\": %d, \"rssLoaded\": %d,"
-                + " \"liveHeapAfterClose\": %d, \"liveHeapZero\": %d}", r.target(), per(r, Snapshot::liveHeap),
+                + " \"liveHeapAfterClose\": %d, \"liveHeapZero\": %d, \"erlRssPerConn\": %s, \"allocatedPerConn\": %s,%n"
+                + "      \"classesPerConn\": {%s}}", r.target(), per(r, Snapshot::liveHeap),
                 per(r, Snapshot::heapUsed), per(r, Snapshot::rss), r.zero().rss(), r.loaded().rss(),
-                r.closed().liveHeap(), r.zero().liveHeap())).collect(Collectors.joining(",\n")));
+                r.closed().liveHeap(), r.zero().liveHeap(),
+                r.loaded().erlRss() < 0 ? "null" : String.format(Locale.ROOT, "%.1f", per(r, Snapshot::erlRss)),
+                Double.isNaN(allocatedPerConnection(r)) ? "null"
+                        : String.format(Locale.ROOT, "%.1f", allocatedPerConnection(r)),
+                classGrowth(r))).collect(Collectors.joining(",\n")));
         b.append("\n  ]\n}\n");
         return b.toString();
+    }
+
+    /**
+     * Every class whose live bytes changed by at least 4 B per connection: {@code "name": [bytes, instances]} per
+     * connection, so that two targets can be told apart class by class.
+     */
+    private String classGrowth(Result r) {
+        java.util.Set<String> names = new java.util.TreeSet<>(r.loaded().classes().keySet());
+        names.addAll(r.zero().classes().keySet());
+        return names.stream()
+                .map(n -> Map.entry(n, r.loaded().classes().getOrDefault(n, 0L) - r.zero().classes().getOrDefault(n, 0L)))
+                .filter(e -> Math.abs(e.getValue()) >= 4L * connections)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .map(e -> String.format(Locale.ROOT, "\"%s\": [%.1f, %.2f]", e.getKey().replace("\"", ""),
+                        e.getValue() / (double) connections, r.instancesGrown(e.getKey()) / (double) connections))
+                .collect(Collectors.joining(", "));
     }
 
     private static String describe(Snapshot s) {
@@ -262,7 +349,7 @@ public final class IdleMemoryBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = EchoBenchmark.options(args, "IdleMemoryBenchmark --root DIR [--targets netty,corral-java,"
-                + "corral-java-node] [--connections N] [--wave W] [--warmup-connections N] [--server-cpu N|'']"
+                + "corral-java-node,corral-erlang] [--connections N] [--wave W] [--warmup-connections N] [--server-cpu N|'']"
                 + " [--client-cpu N|''] [--server-jvm 'FLAGS'] [--out FILE]");
         try {
             new IdleMemoryBenchmark(o).run();

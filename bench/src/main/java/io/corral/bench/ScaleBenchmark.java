@@ -301,7 +301,7 @@ public final class ScaleBenchmark {
     }
 
     /** VmRSS of the erl node the server started for its Erlang handlers (a beam.smp below it), -1 when none. */
-    private static long erlRss(long serverPid) {
+    static long erlRss(long serverPid) {
         long total = -1;
         for (ProcessHandle h : ProcessHandle.of(serverPid).map(p -> p.descendants().toList()).orElse(List.of())) {
             if (!h.info().command().orElse("").endsWith("beam.smp")) continue;

@@ -21,7 +21,13 @@ final class Binding implements ProcessBinding, LocalProcess {
     private final OtpErlangPid pid;
     private final Sink sink;
     private boolean alive = true;
-    private Set<OtpErlangPid> links; // created on first link: most connections have none or one
+    /**
+     * The links. A connection to an Erlang route has exactly one (its proxy links to it), a Java handler's none or a
+     * few: the first is a field, a set is made only for a second (a HashSet holding one pid is 176 bytes, about a
+     * quarter of what an Erlang-route connection holds beyond a Java-route one on the JVM).
+     */
+    private OtpErlangPid link;
+    private Set<OtpErlangPid> moreLinks;
     private Map<OtpErlangRef, OtpErlangPid> monitors;
 
     Binding(ErlangNode node, OtpErlangPid pid, Sink sink) {
@@ -71,8 +77,7 @@ final class Binding implements ProcessBinding, LocalProcess {
     public void link(OtpErlangPid other) {
         synchronized (this) {
             if (!alive || other.equals(pid)) return;
-            if (links == null) links = new HashSet<>();
-            if (!links.add(other)) return;
+            if (!addLink(other)) return;
         }
         node.link(this, other);
     }
@@ -80,7 +85,7 @@ final class Binding implements ProcessBinding, LocalProcess {
     @Override
     public void unlink(OtpErlangPid other) {
         synchronized (this) {
-            if (links == null || !links.remove(other)) return;
+            if (!removeLink(other)) return;
         }
         node.unlink(pid, other);
     }
@@ -92,9 +97,10 @@ final class Binding implements ProcessBinding, LocalProcess {
         synchronized (this) {
             if (!alive) return;
             alive = false;
-            linked = links == null ? List.of() : new ArrayList<>(links);
+            linked = links();
             watchers = monitors == null ? Map.of() : monitors;
-            links = null;
+            link = null;
+            moreLinks = null;
             monitors = null;
         }
         node.unregister(pid);
@@ -113,8 +119,7 @@ final class Binding implements ProcessBinding, LocalProcess {
     public void linked(OtpErlangPid from) {
         synchronized (this) {
             if (alive) {
-                if (links == null) links = new HashSet<>();
-                links.add(from);
+                addLink(from);
                 return;
             }
         }
@@ -124,7 +129,7 @@ final class Binding implements ProcessBinding, LocalProcess {
     @Override
     public void unlinked(OtpErlangPid from, long unlinkId) {
         synchronized (this) {
-            if (links != null) links.remove(from);
+            removeLink(from);
         }
         if (unlinkId != 0) node.unlinkAck(pid, from, unlinkId);
     }
@@ -134,7 +139,7 @@ final class Binding implements ProcessBinding, LocalProcess {
         if (link) {
             synchronized (this) {
                 // After unlink/1 no exit signal from that link is delivered (as in Erlang).
-                if (!alive || links == null || !links.remove(from)) return;
+                if (!alive || !removeLink(from)) return;
             }
         }
         sink.exitSignal(from, reason);
@@ -143,7 +148,7 @@ final class Binding implements ProcessBinding, LocalProcess {
     /** A link could not be set up: as Erlang, the linker gets an exit signal ({@code noproc} or {@code noconnection}). */
     void linkFailed(OtpErlangPid other, OtpErlangObject reason) {
         synchronized (this) {
-            if (!alive || links == null || !links.remove(other)) return;
+            if (!alive || !removeLink(other)) return;
         }
         sink.exitSignal(other, reason);
     }
@@ -167,16 +172,46 @@ final class Binding implements ProcessBinding, LocalProcess {
         synchronized (this) {
             if (!alive) return;
             if (monitors != null) monitors.values().removeIf(w -> w.node().equals(peer));
-            if (links != null) {
-                for (OtpErlangPid l : links) if (l.node().equals(peer)) broken.add(l);
-                broken.forEach(links::remove);
-            }
+            for (OtpErlangPid l : links()) if (l.node().equals(peer)) broken.add(l);
+            broken.forEach(this::removeLink);
         }
         for (OtpErlangPid l : broken) sink.exitSignal(l, ErlangNode.NOCONNECTION);
     }
 
     synchronized int linkCount() {
-        return links == null ? 0 : links.size();
+        return (link == null ? 0 : 1) + (moreLinks == null ? 0 : moreLinks.size());
+    }
+
+    // ---- the link set: the first link in a field, any others in a set (guarded by this) ----
+
+    /** Adds {@code p}; false when it was linked already. */
+    private boolean addLink(OtpErlangPid p) {
+        if (p.equals(link) || (moreLinks != null && moreLinks.contains(p))) return false;
+        if (link == null) {
+            link = p;
+        } else {
+            if (moreLinks == null) moreLinks = new HashSet<>();
+            moreLinks.add(p);
+        }
+        return true;
+    }
+
+    /** Removes {@code p}; false when it was not linked. */
+    private boolean removeLink(OtpErlangPid p) {
+        if (p.equals(link)) {
+            link = null;
+            return true;
+        }
+        return moreLinks != null && moreLinks.remove(p);
+    }
+
+    /** A copy of the links, to act on outside the lock. */
+    private List<OtpErlangPid> links() {
+        if (moreLinks == null || moreLinks.isEmpty()) return link == null ? List.of() : List.of(link);
+        List<OtpErlangPid> all = new ArrayList<>(moreLinks.size() + 1);
+        if (link != null) all.add(link);
+        all.addAll(moreLinks);
+        return all;
     }
 
     synchronized int monitorCount() {

@@ -128,11 +128,16 @@ public final class RemoteEndpoint implements HandlerEndpoint {
     private final class Session implements HandlerSession {
         private final OtpErlangPid proxy;
         private final ConnectionProcess process;
-        private final List<OtpErlangObject> early;
-        /** The events of the batch being built; reused, as {@link BridgeContract#events} copies it. */
-        private final List<OtpErlangObject> batch = new ArrayList<>();
+        /** Messages that came before the session, for websocket_init to hand on; null once handed on. */
+        private List<OtpErlangObject> early;
+        /**
+         * The events of the batch being built; reused, as {@link BridgeContract#events} copies it. It and
+         * {@code owed} start small: an idle connection keeps them for its whole life, and they grow (once) only on a
+         * connection that has several events in flight; their default sizes are 88 bytes of an idle connection.
+         */
+        private final List<OtpErlangObject> batch = new ArrayList<>(2);
         /** The places of the answers still owed, oldest first. */
-        private final ArrayDeque<OutputSequence.Slot> owed = new ArrayDeque<>();
+        private final ArrayDeque<OutputSequence.Slot> owed = new ArrayDeque<>(2);
         /** The proxy ran terminate itself (stop, close frame, crash): it must not be told again. */
         private boolean proxyEnded;
         /** Reading stays off until websocket_init's commands arrived, as Cowboy applies them before reading. */
@@ -159,8 +164,8 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             ctx.apply(List.of(Command.active(false)), false);
             send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
             // Messages that reached the connection's pid before the session: websocket_info gets them next.
-            for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m), 0);
-            early.clear();
+            if (early != null) for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m), 0);
+            early = null;
             flush();
         }
 

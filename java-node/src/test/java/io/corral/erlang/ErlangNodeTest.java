@@ -147,6 +147,36 @@ class ErlangNodeTest {
     }
 
     @Test
+    void aBindingWithSeveralLinksSignalsEachOneStillLinkedWhenItExits() throws Exception {
+        // A binding keeps its first link in a field and the others in a set: unlinking the first must leave the
+        // others, and the exit must reach every one still linked.
+        QueueSink reports = new QueueSink();
+        ProcessBinding observer = java.bind(reports);
+        ProcessBinding b = java.bind(new QueueSink());
+        String trapper = "[O, Tag] = Args, spawn(fun() -> process_flag(trap_exit, true),"
+                + " receive {'EXIT', _, R} -> O ! {Tag, exit, R} after 3000 -> O ! {Tag, quiet} end end).";
+        Term p1 = erl.eval(java, trapper, pidArg(observer), Term.atom("p1"));
+        Term p2 = erl.eval(java, trapper, pidArg(observer), Term.atom("p2"));
+        Term p3 = erl.eval(java, trapper, pidArg(observer), Term.atom("p3"));
+        b.link(p1.pidValue());
+        b.link(p2.pidValue());
+        b.link(p3.pidValue());
+        b.link(p2.pidValue()); // linking twice is one link, as in Erlang
+        assertEquals(3, ((Binding) b).linkCount(), "three distinct links");
+        b.unlink(p1.pidValue());
+        assertEquals(2, ((Binding) b).linkCount(), "unlinking the first link leaves the other two");
+        b.exit(Term.atom("kaboom").raw());
+        List<Term> got = List.of(reports.next(WAIT), reports.next(WAIT), reports.next(WAIT));
+        assertTrue(got.contains(Term.tuple(Term.atom("p1"), Term.atom("quiet"))), "p1 was unlinked: no signal " + got);
+        assertTrue(got.contains(Term.tuple(Term.atom("p2"), Term.atom("exit"), Term.atom("kaboom"))),
+                "p2 got the exit signal once: " + got);
+        assertTrue(got.contains(Term.tuple(Term.atom("p3"), Term.atom("exit"), Term.atom("kaboom"))),
+                "p3 got the exit signal: " + got);
+        assertEquals(0, ((Binding) b).linkCount(), "an exited binding holds no links");
+        observer.exit(ErlangNode.NORMAL);
+    }
+
+    @Test
     void aMonitorFromErlangGetsDownWithTheExitReason() throws Exception {
         ProcessBinding b = java.bind(new QueueSink());
         QueueSink reports = new QueueSink();
