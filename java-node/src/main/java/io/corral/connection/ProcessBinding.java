@@ -66,44 +66,51 @@ public interface ProcessBinding {
     }
 
     /** Corral without an Erlang node: no pid; posting to self still works through {@link io.corral.api.Connection}. */
-    ProcessBinding.Factory NONE = sink -> new ProcessBinding() {
-        @Override
-        public OtpErlangPid pid() {
-            return null;
-        }
+    ProcessBinding.Factory NONE = sink -> Unbound.BINDING;
 
-        @Override
-        public void send(OtpErlangPid to, OtpErlangObject msg) {
-            throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
-        }
+    /** {@link #NONE}'s binding: it holds nothing, so one instance serves every connection (16 B each otherwise). */
+    final class Unbound {
+        private Unbound() {}
 
-        @Override
-        public void send(String name, String node, OtpErlangObject msg) {
-            throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
-        }
+        static final ProcessBinding BINDING = new ProcessBinding() {
+            @Override
+            public OtpErlangPid pid() {
+                return null;
+            }
 
-        @Override
-        public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(OtpErlangPid server,
-                io.corral.api.Term request, java.time.Duration timeout) {
-            return java.util.concurrent.CompletableFuture.failedFuture(
-                    new IllegalStateException("Corral runs without an Erlang node (start it with --node)"));
-        }
+            @Override
+            public void send(OtpErlangPid to, OtpErlangObject msg) {
+                throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+            }
 
-        @Override
-        public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(String name, String node,
-                io.corral.api.Term request, java.time.Duration timeout) {
-            return call((OtpErlangPid) null, request, timeout);
-        }
+            @Override
+            public void send(String name, String node, OtpErlangObject msg) {
+                throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+            }
 
-        @Override
-        public void link(OtpErlangPid other) {
-            throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
-        }
+            @Override
+            public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(OtpErlangPid server,
+                    io.corral.api.Term request, java.time.Duration timeout) {
+                return java.util.concurrent.CompletableFuture.failedFuture(
+                        new IllegalStateException("Corral runs without an Erlang node (start it with --node)"));
+            }
 
-        @Override
-        public void unlink(OtpErlangPid other) {}
+            @Override
+            public java.util.concurrent.CompletableFuture<io.corral.api.Term> call(String name, String node,
+                    io.corral.api.Term request, java.time.Duration timeout) {
+                return call((OtpErlangPid) null, request, timeout);
+            }
 
-        @Override
-        public void exit(OtpErlangObject reason) {}
-    };
+            @Override
+            public void link(OtpErlangPid other) {
+                throw new IllegalStateException("Corral runs without an Erlang node (start it with --node)");
+            }
+
+            @Override
+            public void unlink(OtpErlangPid other) {}
+
+            @Override
+            public void exit(OtpErlangObject reason) {}
+        };
+    }
 }
