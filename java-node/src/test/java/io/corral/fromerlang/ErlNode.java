@@ -125,7 +125,7 @@ public final class ErlNode implements AutoCloseable {
         Path dir = Path.of("target", "fromerlang-ebin").toAbsolutePath();
         Files.createDirectories(dir);
         List<String> cmd = new ArrayList<>(List.of("erlc", "-o", dir.toString()));
-        String[] sources = {"corral_test_shell", "chat_app", "chat_h", "chat1_app", "chat1_h", "where_h"};
+        String[] sources = {"corral_test_shell", "chat_app", "chat_h", "chat1_app", "chat1_h", "where_h", "flow_h"};
         for (String s : sources) {
             Path src = dir.resolve(s + ".erl");
             copy("/erlang/fromerlang/" + s + ".erl", src);
