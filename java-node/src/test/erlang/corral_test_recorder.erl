@@ -3,7 +3,7 @@
 %% use it the way any Cowboy application would use a registry, never Corral internals.
 -module(corral_test_recorder).
 -behaviour(gen_server).
--export([start/0, record/2, register_conn/2, init/1, handle_call/3, handle_cast/2, handle_info/2]).
+-export([start/0, record/2, register_conn/2, memory/0, init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
 start() ->
     case whereis(?MODULE) of
@@ -21,6 +21,11 @@ record(Id, Event) -> {ok, _} = start(), gen_server:cast(?MODULE, {record, Id, Ev
 %% The handler's self(): the test can then have another Erlang process send to it.
 register_conn(undefined, _Pid) -> ok;
 register_conn(Id, Pid) -> {ok, _} = start(), gen_server:cast(?MODULE, {register, Id, Pid}).
+
+%% The node's memory after a collection of every process, as a flood test compares it over time.
+memory() ->
+    [erlang:garbage_collect(P) || P <- processes()],
+    erlang:memory(total).
 
 init([]) ->
     {ok, #{events => #{}, pids => #{}}}.
@@ -50,9 +55,7 @@ handle_call({corral_call, JavaNode, Request}, From, S) ->
     spawn(fun() -> gen_server:reply(From, gen_server:call({corral, JavaNode}, Request, 10000)) end),
     {noreply, S};
 handle_call(memory, _From, S) ->
-    %% The node's memory after a collection of every process, as a flood test compares it over time.
-    [erlang:garbage_collect(P) || P <- processes()],
-    {reply, erlang:memory(total), S};
+    {reply, memory(), S};
 handle_call(_, _From, S) ->
     {reply, {error, unknown}, S}.
 

@@ -75,6 +75,17 @@ websocket_handle(Frame = {text, <<"block">>}, #{id := Id}) ->
     %% A handler that never answers.
     corral_test_recorder:record(Id, {handle, Frame}),
     receive after infinity -> ok end;
+websocket_handle({text, <<"memory">>}, State) ->
+    %% The node's memory after a collection of every process, as a flood test compares it over time from outside
+    %% the cluster (a server the test starts as a child process keeps its node's cookie to itself).
+    {[{text, integer_to_binary(corral_test_recorder:memory())}], State};
+websocket_handle({text, <<"os_pid">>}, State) ->
+    %% The node's OS process, whose RSS a test reads from /proc.
+    {[{text, list_to_binary(os:getpid())}], State};
+websocket_handle({text, <<"log ", Text/binary>>}, State) ->
+    %% A line in the node's own log output (logger's default handler writes it to erl's standard output).
+    logger:warning("~ts", [Text]),
+    {[{text, <<"logged">>}], State};
 websocket_handle(Frame = {text, <<"self">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     self() ! to_self,

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalErlangNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalErlangNode.class);
+    /** erl's own output, a logger of its own so that it can be set apart ({@code ...simpleLogger.log.io.corral.erl}). */
+    private static final Logger output = LoggerFactory.getLogger("io.corral.erl");
 
     static final Duration FIRST_RESTART = Duration.ofMillis(250);
     static final Duration MAX_RESTART = Duration.ofSeconds(30);
@@ -161,13 +163,28 @@ public final class LocalErlangNode implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        // erl's stdout and stderr (logger's reports: a handler's crash, a supervisor's) go through SLF4J, one line
+        // per entry prefixed with the node's name, so they reach the JVM's log labelled instead of being written,
+        // unlabelled, into whatever stdout the JVM has (the launcher's, a test runner's channel).
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
         Process p = pb.start();
+        Thread.ofPlatform().daemon().name("corral-erl-output").start(() -> forwardOutput(p));
         process = p;
         startedAt = System.nanoTime();
         if (restarter != null) p.onExit().thenRun(() -> exited(p));
+    }
+
+    /** Until erl's output ends (the process exited): each line to the log at INFO, as {@code [node] line}. */
+    private void forwardOutput(Process p) {
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (!line.isBlank()) output.info("[{}] {}", nodeName, line);
+            }
+        } catch (IOException e) {
+            log.debug("output of local Erlang node {} ended: {}", nodeName, e.toString());
+        }
     }
 
     private void exited(Process p) {

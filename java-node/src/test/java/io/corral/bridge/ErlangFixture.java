@@ -36,9 +36,11 @@ public abstract class ErlangFixture {
             ]}].
             """;
 
-    @BeforeAll
-    static void startCorral() throws Exception {
-        if (corral != null) return;
+    private static Path testModules;
+
+    /** The handler modules of src/test/erlang, compiled (once per test JVM) into the directory returned. */
+    public static synchronized Path testModules() throws IOException, InterruptedException {
+        if (testModules != null) return testModules;
         Path out = Path.of("target/test-erlang").toAbsolutePath();
         Files.createDirectories(out);
         List<String> cmd = new ArrayList<>(List.of("erlc", "-o", out.toString()));
@@ -47,6 +49,14 @@ public abstract class ErlangFixture {
         }
         Process erlc = new ProcessBuilder(cmd).inheritIO().start();
         if (!erlc.waitFor(60, TimeUnit.SECONDS) || erlc.exitValue() != 0) throw new IOException("erlc failed: " + cmd);
+        testModules = out;
+        return out;
+    }
+
+    @BeforeAll
+    static void startCorral() throws Exception {
+        if (corral != null) return;
+        Path out = testModules();
         corral = Corral.start(Settings.builder().port(0).routesText("erlang test routes", ROUTES)
                 .codePaths(List.of(out, io.corral.erlang.LocalErlangNode.bridgeHome().resolve("examples-ebin"))).build());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> corral.close()));
