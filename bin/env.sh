@@ -64,13 +64,35 @@ corral_ensure_built() {
   [ -z "$(corral_stale)" ] || corral_build
 }
 
+# The engine's heap: fixed (-Xms = -Xmx), a quarter of the memory (the machine's, or the cgroup's limit when lower)
+# and at most 1 GiB, the size the benchmarks run with. Left to the JVM, G1 starts small, with a quarter of the
+# memory as its ceiling, and grows the heap whenever collections take more than 1 % of the time: a flood of tiny
+# frames (short-lived garbage at hundreds of MB/s, 8 MB live) on a busy machine made the server's RSS climb by a
+# hundred MB at a time, run after run (FloodTest), with nothing more held. Fixed, the heap's pages are all in use
+# after warm-up and RSS stays where it is. Nothing when CORRAL_JAVA_OPTS sizes the heap itself.
+corral_heap_flags() {
+  case " ${CORRAL_JAVA_OPTS:-} " in
+    *-Xmx*|*-Xms*|*MaxHeapSize*|*InitialHeapSize*|*RAMPercentage*) return 0 ;;
+  esac
+  local kb limit mb
+  kb="$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)"
+  [ -n "$kb" ] || return 0
+  mb=$((kb / 1024))
+  limit="$(cat /sys/fs/cgroup/memory.max 2>/dev/null || true)"
+  case "$limit" in ''|*[!0-9]*) ;; *) [ $((limit / 1048576)) -lt "$mb" ] && mb=$((limit / 1048576)) ;; esac
+  mb=$((mb / 4))
+  [ "$mb" -gt 1024 ] && mb=1024
+  echo "-Xms${mb}m -Xmx${mb}m"
+}
+
 # Runs the engine (./corral, and tests of the launcher itself). -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError
 # ends the JVM with "Terminating due to java.lang.OutOfMemoryError" as its last line and status 3, wherever it is
 # thrown or caught, instead of leaving a half-alive server. CORRAL_CLASSPATH adds your handler classes or jars.
 # Netty's leak detector is off in production runs (it keeps the JIT from inlining the frame unmask loop);
 # CORRAL_JAVA_OPTS comes after, so -Dio.netty.leakDetection.level=paranoid there turns it back on.
 corral_exec() {
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError \
+  # shellcheck disable=SC2046 # the heap flags are two words
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError $(corral_heap_flags) \
     -Dio.netty.leakDetection.level=disabled ${CORRAL_JAVA_OPTS:-} \
     -Dcorral.home="$ROOT" \
     -cp "$ROOT/java-node/target/classes:$(cat "$ROOT/java-node/target/classpath.txt"):$ROOT/compat-tests/target/classes:$ROOT/wire-client/target/classes${CORRAL_CLASSPATH:+:$CORRAL_CLASSPATH}" \
