@@ -13,9 +13,10 @@
 -export([command/2, ensure_distribution/0, jvm_node/0]).
 
 -define(MAIN, "io.corral.cli.Main").
-%% The flags bin/env.sh's corral_exec gives every launched JVM: an OutOfMemoryError ends the JVM (so this listener
-%% exits and its supervisor restarts it) instead of leaving it half alive, and Netty's leak detector is off, as in
-%% production (at its default level it keeps the JIT from inlining the frame unmask loop).
+%% The flags bin/env.sh's corral_exec gives every launched JVM, besides the heap's (heap_flags/1): an
+%% OutOfMemoryError ends the JVM (so this listener exits and its supervisor restarts it) instead of leaving it half
+%% alive, and Netty's leak detector is off, as in production (at its default level it keeps the JIT from inlining
+%% the frame unmask loop).
 -define(JVM_FLAGS, ["--enable-native-access=ALL-UNNAMED", "-XX:+ExitOnOutOfMemoryError",
                     "-Dio.netty.leakDetection.level=disabled"]).
 
@@ -27,7 +28,7 @@ command(JvmNode, Owner) ->
             case class_path() of
                 {ok, ClassPath} ->
                     Extra = application:get_env(corral, jvm_args, []),
-                    {ok, Java, ?JVM_FLAGS ++ Extra
+                    {ok, Java, ?JVM_FLAGS ++ heap_flags(Extra) ++ Extra
                                ++ ["-cp", ClassPath, ?MAIN, "attach", "--node", atom_to_list(JvmNode),
                                    "--owner", atom_to_list(Owner)]};
                 {error, Why} ->
@@ -35,6 +36,44 @@ command(JvmNode, Owner) ->
             end;
         {error, Why} ->
             {error, {no_java, Why}}
+    end.
+
+%% The heap corral_heap_flags in bin/env.sh gives: fixed (-Xms = -Xmx), a quarter of the memory (the machine's, or
+%% the cgroup's limit when lower), at most 1 GiB; nothing when jvm_args size the heap themselves. Left to the JVM,
+%% G1 grows a small heap under a flood's garbage a hundred MB at a time, and the RSS with it (README, "Logs and
+%% memory").
+heap_flags(Extra) ->
+    Sizes = fun(Arg) -> lists:any(fun(P) -> string:find(Arg, P) =/= nomatch end,
+                                  ["-Xmx", "-Xms", "MaxHeapSize", "InitialHeapSize", "RAMPercentage"]) end,
+    case lists:any(Sizes, Extra) orelse memory_mb() of
+        true -> [];
+        undefined -> [];
+        Mb ->
+            Heap = integer_to_list(min(1024, Mb div 4)),
+            ["-Xms" ++ Heap ++ "m", "-Xmx" ++ Heap ++ "m"]
+    end.
+
+memory_mb() ->
+    case file:read_file("/proc/meminfo") of
+        {ok, Info} ->
+            case re:run(Info, "^MemTotal:\\s+(\\d+) kB", [multiline, {capture, all_but_first, list}]) of
+                {match, [Kb]} -> min(list_to_integer(Kb) div 1024, cgroup_limit_mb());
+                nomatch -> undefined
+            end;
+        {error, _} ->
+            undefined
+    end.
+
+%% cgroup v2's memory.max: a number of bytes, or "max" (no limit).
+cgroup_limit_mb() ->
+    case file:read_file("/sys/fs/cgroup/memory.max") of
+        {ok, Limit} ->
+            case string:to_integer(string:trim(Limit)) of
+                {N, <<>>} when is_integer(N) -> N div 1048576;
+                _ -> infinity
+            end;
+        {error, _} ->
+            infinity
     end.
 
 java() ->

@@ -19,6 +19,21 @@ the_command_runs_corral_attach_with_node_and_owner_and_nothing_secret_test() ->
                      corral_jvm:command('jvm@h', 'me@h'))
     end).
 
+without_a_heap_option_the_heap_is_fixed_at_a_quarter_of_the_memory_and_at_most_a_gibibyte_test() ->
+    with_env([{java, "/bin/sh"}, {class_path, "/cp"}, {jvm_args, ["-Dx=y"]}], fun() ->
+        {ok, _, Args} = corral_jvm:command('jvm@h', 'me@h'),
+        [Xms] = [A || "-Xms" ++ _ = A <- Args],
+        [Xmx] = [A || "-Xmx" ++ _ = A <- Args],
+        "-Xms" ++ Size = Xms,
+        ?assertEqual("-Xmx" ++ Size, Xmx),
+        {match, [Mb]} = re:run(Size, "^(\\d+)m$", [{capture, all_but_first, list}]),
+        {ok, Info} = file:read_file("/proc/meminfo"),
+        {match, [Kb]} = re:run(Info, "^MemTotal:\\s+(\\d+) kB", [multiline, {capture, all_but_first, list}]),
+        ?assert(list_to_integer(Mb) =< min(1024, list_to_integer(Kb) div 4096)),
+        ?assert(list_to_integer(Mb) > 0),
+        ?assert(lists:member("-Dx=y", Args))
+    end).
+
 a_java_that_is_not_there_is_no_java_test() ->
     with_env([{java, "/nonexistent/java"}], fun() ->
         ?assertEqual({error, {no_java, {not_found, "/nonexistent/java"}}}, corral_jvm:command('j@h', 'o@h'))
