@@ -41,7 +41,7 @@ public final class LocalErlangNode implements AutoCloseable {
     static final Duration STABLE = Duration.ofSeconds(60);
 
     private final List<String> command;
-    private final Path home;
+    private final OwnedTempDir home;
     private final String nodeName;
     private final String cookie;
     private final ErlangNode owner; // null: not supervised
@@ -52,7 +52,7 @@ public final class LocalErlangNode implements AutoCloseable {
     private Duration backoff = FIRST_RESTART; // restarter thread only
     private int restarts; // restarter thread only
 
-    private LocalErlangNode(List<String> command, Path home, String nodeName, String cookie, ErlangNode owner) {
+    private LocalErlangNode(List<String> command, OwnedTempDir home, String nodeName, String cookie, ErlangNode owner) {
         this.command = command;
         this.home = home;
         this.nodeName = nodeName;
@@ -139,7 +139,7 @@ public final class LocalErlangNode implements AutoCloseable {
         Path compat = bridgeHome.resolve("compat-ebin");
         cmd.add("-eval");
         cmd.add(bootExpression(compat, owner));
-        Path home = privateHome(cookie);
+        OwnedTempDir home = privateHome(cookie);
         LocalErlangNode n = new LocalErlangNode(List.copyOf(cmd), home, full, cookie, supervisor);
         log.info("starting local Erlang node {} for Erlang handlers", full);
         n.launch();
@@ -147,19 +147,24 @@ public final class LocalErlangNode implements AutoCloseable {
     }
 
     /** A directory only this user can enter, with {@code .erlang.cookie} readable by this user only. */
-    private static Path privateHome(String cookie) throws IOException {
-        Path home;
+    private static OwnedTempDir privateHome(String cookie) throws IOException {
+        OwnedTempDir owned;
         try {
-            home = Files.createTempDirectory("corral-erl-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // Owned: a JVM killed with -9 cannot delete it, so the next start does (OwnedTempDir).
+            owned = OwnedTempDir.create(OwnedTempDir.tmp(), "corral-erl-");
         } catch (UnsupportedOperationException e) {
             throw new IOException("the local Erlang node needs a POSIX file system for its private cookie file", e);
         }
-        Path file = home.resolve(".erlang.cookie");
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, cookie, StandardCharsets.ISO_8859_1);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
-        return home;
+        Path file = owned.path().resolve(".erlang.cookie");
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, cookie, StandardCharsets.ISO_8859_1);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        } catch (IOException | RuntimeException e) {
+            owned.close();
+            throw e;
+        }
+        return owned;
     }
 
     private void launch() throws IOException {
@@ -167,7 +172,7 @@ public final class LocalErlangNode implements AutoCloseable {
         // per entry prefixed with the node's name, so they reach the JVM's log labelled instead of being written,
         // unlabelled, into whatever stdout the JVM has (the launcher's, a test runner's channel).
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("HOME", home.toString());
+        pb.environment().put("HOME", home.path().toString());
         Process p = pb.start();
         Thread.ofPlatform().daemon().name("corral-erl-output").start(() -> forwardOutput(p));
         process = p;
@@ -297,17 +302,14 @@ public final class LocalErlangNode implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try (var files = Files.walk(home)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            log.debug("could not remove {}: {}", home, e.toString());
-        }
+        home.close();
     }
 
     /**
      * erlang-bridge's directory: {@code -Dcorral.home}/erlang-bridge; else an erlang-bridge checkout found from the
      * working directory upwards (a source tree); else the beams this jar carries (an application that embeds
-     * Corral from its Maven artifact), unpacked once per JVM into a private temporary directory.
+     * Corral from its Maven artifact), unpacked once per JVM into a private temporary directory, removed on exit or,
+     * after a kill -9, by the next start ({@link OwnedTempDir}).
      */
     public static Path bridgeHome() {
         String home = System.getProperty("corral.home");
@@ -330,8 +332,9 @@ public final class LocalErlangNode implements AutoCloseable {
             try {
                 java.net.URI uri = app.toURI();
                 if (uri.getScheme().equals("file")) return Path.of(uri).getParent().getParent(); // target/classes
-                Path out = Files.createTempDirectory("corral-bridge-",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // Owned: a JVM killed with -9 cannot delete it, so the next start does (OwnedTempDir).
+                OwnedTempDir owned = OwnedTempDir.create(OwnedTempDir.tmp(), "corral-bridge-");
+                Path out = owned.path();
                 java.nio.file.FileSystem jar;
                 boolean opened;
                 try {
@@ -351,13 +354,7 @@ public final class LocalErlangNode implements AutoCloseable {
                 } finally {
                     if (opened) jar.close();
                 }
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    try (var walk = Files.walk(out)) {
-                        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // a temporary directory: the system cleans it in the end
-                    }
-                }, "corral-bridge-cleanup"));
+                Runtime.getRuntime().addShutdownHook(new Thread(owned::close, "corral-bridge-cleanup"));
                 log.debug("erlang-bridge unpacked from the jar into {}", out);
                 return out;
             } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
