@@ -296,7 +296,8 @@ public final class Corral implements AutoCloseable {
                 endpoints.putAll(placed.endpoints());
             }
             ServerContext ctx = new ServerContext(settings.bind() + ":" + settings.port(), router, endpoints,
-                    settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE);
+                    settings.cowboyVersion(), node != null ? node : ProcessBinding.NONE,
+                    node != null ? node.localGroups() : new io.corral.connection.LocalGroups());
             ctx.flowLimits(settings.flow());
             ctx.pages(StaticPages.withClient(pages));
             CorralServer server = listen(settings, loops, ssl, ctx);
@@ -416,7 +417,7 @@ public final class Corral implements AutoCloseable {
 
     /**
      * Sends {@code message} to every member of pg group {@code group} of scope {@value io.corral.api.Connection#DEFAULT_SCOPE}
-     * that this JVM holds (see {@link io.corral.api.Connection#join(Term)}) from outside any connection: an
+     * that this Corral holds (see {@link io.corral.api.Connection#join(Term)}) from outside any connection: an
      * application thread, a timer, a message bus. Returns how many members it was sent to.
      *
      * @param group the group
@@ -436,7 +437,7 @@ public final class Corral implements AutoCloseable {
      * @return the number of members it was sent to
      */
     public int sendLocal(String scope, Term group, Term message) {
-        return io.corral.connection.LocalGroups.send(new io.corral.connection.LocalGroups.Key(scope, group.raw()),
+        return context.localGroups().send(new io.corral.connection.LocalGroups.Key(scope, group.raw()),
                 message.raw());
     }
 

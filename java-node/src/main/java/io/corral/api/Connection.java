@@ -78,8 +78,8 @@ public interface Connection {
     /**
      * {@code pg:join(Scope, Group, self())}. One mechanism for Java and Erlang alike (docs/cluster.md, "Groups"):
      * <ul>
-     *   <li>at once, {@link #sendLocal} from any connection of this JVM reaches this one (no Erlang node needed, no
-     *       round trip);</li>
+     *   <li>at once, {@link #sendLocal} from any connection of the same Corral in this JVM reaches this one (no
+     *       Erlang node needed, no round trip; another Corral embedded in the same JVM has members of its own);</li>
      *   <li>when Corral runs in a cluster (an Erlang node and erlang-bridge), Erlang code that sends to the group's
      *       members ({@code [P ! M || P <- pg:get_members(Scope, Group)]}) reaches this connection's
      *       {@code websocketInfo} too, from any node, whichever JVM holds it. One process per JVM per group stands in
@@ -124,7 +124,8 @@ public interface Connection {
     }
 
     /**
-     * Sends {@code message} to every member of the group that this JVM holds, from this JVM's own index of members:
+     * Sends {@code message} to every member of the group that this Corral holds in this JVM, from its own index of
+     * members (another Corral embedded in the same JVM keeps its own):
      * each member's {@code websocketInfo} runs (this connection's too, when it is a member), on its own event loop,
      * in the order this connection sent them. Never blocks, no round trip. Members on other JVMs and Erlang
      * processes are reached from Erlang ({@code pg:get_members}). Returns how many members it was sent to.

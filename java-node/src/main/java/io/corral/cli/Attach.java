@@ -213,7 +213,7 @@ public final class Attach {
         } catch (IllegalArgumentException e) {
             return error(Term.tuple(Term.atom("bad_option"), Term.binary(e.getMessage())));
         }
-        ServerContext ctx = new ServerContext(name, router, endpoints, profile, node);
+        ServerContext ctx = new ServerContext(name, router, endpoints, profile, node, node.localGroups());
         ctx.flowLimits(flow);
         Term drain = config.get("drain_timeout");
         if (drain != null && drain.isInteger()) drainTimeout = java.time.Duration.ofMillis(drain.longValue());

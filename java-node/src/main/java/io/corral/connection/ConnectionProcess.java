@@ -26,6 +26,8 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
 
     private final EventLoop loop;
     private final ProcessBinding binding;
+    /** The index of its Corral's group members ({@link ServerContext#localGroups}). */
+    private final LocalGroups localGroups;
     private final Connection handle;
     private Target target;
     private volatile boolean exited;
@@ -39,8 +41,9 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     /** Messages and exit signals received while no target is attached (event loop only). */
     private ArrayDeque<Runnable> pending;
 
-    public ConnectionProcess(EventLoop loop, ProcessBinding.Factory factory) {
+    public ConnectionProcess(EventLoop loop, ProcessBinding.Factory factory, LocalGroups localGroups) {
         this.loop = loop;
+        this.localGroups = localGroups;
         this.binding = factory.bind(this);
         this.handle = new Handle();
     }
@@ -100,7 +103,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         }
         if (mine == null) return;
         for (LocalGroups.Key k : mine) {
-            LocalGroups.leave(k, this);
+            localGroups.leave(k, this);
             if (binding.pid() != null) binding.leave(k.scope(), Term.of(k.group()));
         }
     }
@@ -116,7 +119,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
             if (groups == null) groups = new java.util.HashSet<>(4);
             if (!groups.add(key)) return binding.pid() == null
                     ? java.util.concurrent.CompletableFuture.completedFuture(null) : binding.join(scope, group);
-            LocalGroups.join(key, this);
+            localGroups.join(key, this);
         }
         // Without an Erlang node there is no pg: the membership is this JVM's only, in effect now.
         if (binding.pid() == null) return java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -131,7 +134,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         synchronized (this) {
             if (groups == null || !groups.remove(key)) return;
         }
-        LocalGroups.leave(key, this);
+        localGroups.leave(key, this);
         if (binding.pid() != null) binding.leave(scope, group);
     }
 
@@ -201,7 +204,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
 
         @Override
         public int sendLocal(String scope, Term group, Term message) {
-            return LocalGroups.send(new LocalGroups.Key(scope, group.raw()), message.raw());
+            return localGroups.send(new LocalGroups.Key(scope, group.raw()), message.raw());
         }
 
         @Override

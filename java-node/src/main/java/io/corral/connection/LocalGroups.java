@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This JVM's index of group members: for each pg group (a scope and any term) the connections of this JVM that
- * joined it ({@code Connection.join}). {@code Connection.sendLocal} reads it to reach them with no Erlang node and no
+ * One Corral's index of group members: for each pg group (a scope and any term) its connections in this JVM that
+ * joined it ({@code Connection.join}). It belongs to the Java node ({@code ErlangNode.localGroups()}, shared by the
+ * listeners on that node, as pg's groups are the node's) or, with no Erlang node, to the one listener; never to the
+ * JVM, so two Corral instances embedded in one JVM do not reach each other's members. {@code Connection.sendLocal} reads it to reach them with no Erlang node and no
  * round trip; pg's view of the same memberships (one relay per JVM per group, {@code erlang.Groups}) is kept in step
  * by {@link ConnectionProcess}, the one place a membership changes. Membership is a set: joining twice is one
  * membership. A connection whose process ends leaves all its groups, as pg drops a process that exits.
@@ -21,14 +23,15 @@ public final class LocalGroups {
     /** A pg group: its scope (an atom's name) and the group term. */
     public record Key(String scope, OtpErlangObject group) {}
 
-    private static final Map<Key, Set<ConnectionProcess>> GROUPS = new ConcurrentHashMap<>();
+    private final Map<Key, Set<ConnectionProcess>> groups = new ConcurrentHashMap<>();
 
-    private LocalGroups() {}
+    /** An empty index, for one Java node or one listener without a node. */
+    public LocalGroups() {}
 
     /** Adds {@code member}; whether it was not a member already. */
-    static boolean join(Key key, ConnectionProcess member) {
+    boolean join(Key key, ConnectionProcess member) {
         boolean[] added = new boolean[1];
-        GROUPS.compute(key, (k, members) -> {
+        groups.compute(key, (k, members) -> {
             Set<ConnectionProcess> s = members != null ? members : ConcurrentHashMap.newKeySet();
             added[0] = s.add(member);
             return s;
@@ -37,10 +40,10 @@ public final class LocalGroups {
     }
 
     /** Removes {@code member}; whether it was a member. */
-    static boolean leave(Key key, ConnectionProcess member) {
+    boolean leave(Key key, ConnectionProcess member) {
         boolean[] removed = new boolean[1];
         // Removed under the map's lock for this key, so an empty group disappears without racing a join.
-        GROUPS.computeIfPresent(key, (k, members) -> {
+        groups.computeIfPresent(key, (k, members) -> {
             removed[0] = members.remove(member);
             return members.isEmpty() ? null : members;
         });
@@ -48,8 +51,8 @@ public final class LocalGroups {
     }
 
     /** Delivers {@code message} to every member's mailbox (each runs its handler's info callback); returns how many. */
-    public static int send(Key key, OtpErlangObject message) {
-        Set<ConnectionProcess> members = GROUPS.get(key);
+    public int send(Key key, OtpErlangObject message) {
+        Set<ConnectionProcess> members = groups.get(key);
         if (members == null) return 0;
         int n = 0;
         for (ConnectionProcess m : members) {
@@ -60,13 +63,13 @@ public final class LocalGroups {
     }
 
     /** The members now (a snapshot). */
-    public static List<ConnectionProcess> members(Key key) {
-        Set<ConnectionProcess> members = GROUPS.get(key);
+    public List<ConnectionProcess> members(Key key) {
+        Set<ConnectionProcess> members = groups.get(key);
         return members == null ? List.of() : List.copyOf(members);
     }
 
-    /** The groups that have members in this JVM now. */
-    public static Set<Key> groups() {
-        return Set.copyOf(GROUPS.keySet());
+    /** The groups that have members in this index now. */
+    public Set<Key> groups() {
+        return Set.copyOf(groups.keySet());
     }
 }

@@ -23,15 +23,24 @@ public final class ServerContext {
     private volatile Routes previous;
     private final VersionProfile profile;
     private final ProcessBinding.Factory processes;
+    private final LocalGroups localGroups;
     private final Set<WsConnection> live = ConcurrentHashMap.newKeySet();
     private final ListenerMetrics metrics;
     private volatile io.corral.config.FlowLimits flow = io.corral.config.FlowLimits.DEFAULTS;
     private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
+    /** A listener whose connections' groups are its own (a fresh {@link LocalGroups}). */
     public ServerContext(String listener, Router router, Map<Route, HandlerEndpoint> endpoints, VersionProfile profile,
             ProcessBinding.Factory processes) {
+        this(listener, router, endpoints, profile, processes, new LocalGroups());
+    }
+
+    /** A listener whose connections' groups are in {@code localGroups} (its Java node's, shared by its listeners). */
+    public ServerContext(String listener, Router router, Map<Route, HandlerEndpoint> endpoints, VersionProfile profile,
+            ProcessBinding.Factory processes, LocalGroups localGroups) {
         this.listener = listener;
+        this.localGroups = localGroups;
         this.routes = new Routes(router, Map.copyOf(endpoints));
         this.previous = this.routes;
         this.profile = profile;
@@ -99,6 +108,11 @@ public final class ServerContext {
 
     public ProcessBinding.Factory processes() {
         return processes;
+    }
+
+    /** The index of group members that {@code Connection.sendLocal} and {@code Corral.sendLocal} reach. */
+    public LocalGroups localGroups() {
+        return localGroups;
     }
 
     public void opened(WsConnection c, Route route) {

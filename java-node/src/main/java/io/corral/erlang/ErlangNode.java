@@ -68,6 +68,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     private final OtpErlangPid system; // the sender of sends made on behalf of no binding
     private volatile Introspection introspection = Introspection.EMPTY;
     private final Groups groups;
+    private final io.corral.connection.LocalGroups localGroups = new io.corral.connection.LocalGroups();
     private volatile boolean closed;
     private final IoLoops loops;
     private final boolean ownLoops;
@@ -143,6 +144,14 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     /** pg groups of this JVM's connections (docs/cluster.md). */
     public Groups groups() {
         return groups;
+    }
+
+    /**
+     * This node's connections' groups as {@code sendLocal} reaches them: shared by every listener on this node, as
+     * its pg groups are, and by no other node's (another Corral in the same JVM has its own).
+     */
+    public io.corral.connection.LocalGroups localGroups() {
+        return localGroups;
     }
 
     /** Where the {@code corral} process gets its answers; the engine supplies it once it runs. */

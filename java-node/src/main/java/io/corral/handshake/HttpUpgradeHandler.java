@@ -176,7 +176,7 @@ public final class HttpUpgradeHandler extends ChannelInboundHandlerAdapter {
         UpgradeRequest upgrade = new UpgradeRequest(req.method().name(), req.protocolVersion().text(), hostHeader,
                 local.getPort(), rawPath, qs, headers, peer, local, match, profile, wsVersion);
         if (ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null) upgrade.secure();
-        ConnectionProcess process = new ConnectionProcess(ctx.channel().eventLoop(), server.processes());
+        ConnectionProcess process = new ConnectionProcess(ctx.channel().eventLoop(), server.processes(), server.localGroups());
         // A client gone before the decision ends the process; a linked proxy goes with it.
         ctx.channel().closeFuture().addListener(f -> {
             if (!upgraded) process.exit(Handshake.CLOSED_BEFORE_UPGRADE);

@@ -42,7 +42,7 @@ class GroupsTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         int size;
         do {
-            size = io.corral.connection.LocalGroups.members(
+            size = corral.server().context().localGroups().members(
                     new io.corral.connection.LocalGroups.Key("pg", Term.binary(group).raw())).size();
             if (n < 0 ? size > 0 : size == n) return size;
             Thread.sleep(20);
@@ -115,6 +115,63 @@ class GroupsTest {
             a.sendText("local:lobby:local send");
             assertEquals("local send", next(a), "sendLocal reaches this JVM's members from the index");
             assertEquals("local send", next(b), "sendLocal reaches this JVM's members from the index");
+        }
+    }
+
+    @Test
+    void twoCorralsInOneJvmEachWithItsOwnErlangNodeReachOnlyTheirOwnMembersWithSendLocal() throws Exception {
+        java.nio.file.Path examples = io.corral.erlang.LocalErlangNode.bridgeHome().resolve("examples-ebin");
+        try (Corral one = Corral.builder().port(0).route("/java", new io.corral.erlang.ClusterJavaHandler())
+                .erlangRoute("/erl/echo", "demo_echo").codePath(examples).start();
+             Corral two = Corral.builder().port(0).route("/java", new io.corral.erlang.ClusterJavaHandler())
+                .erlangRoute("/erl/echo", "demo_echo").codePath(examples).start();
+             WireClient a = open(one, "/java"); WireClient b = open(two, "/java")) {
+            assertEquals(false, one.handlerNode().equals(two.handlerNode()), "each Corral has its own local erl node");
+            assertEquals(false, one.node() == two.node(), "and its own Java node");
+            for (WireClient c : java.util.List.of(a, b)) {
+                c.sendText("join:lobby");
+                assertEquals("joined:lobby", next(c), "the pg join completes on that Corral's own local node");
+            }
+            a.sendText("local:lobby:from one");
+            assertEquals("from one", next(a), "sendLocal reaches the member of its own Corral");
+            // Had b been reached, "from one" was queued on b's event loop before this echo's text even left here.
+            b.sendText("echo");
+            assertEquals("echo", next(b), "the other Corral's member of the same group name got nothing");
+            b.sendText("local:lobby:from two");
+            assertEquals("from two", next(b), "and its own sendLocal reaches it");
+            a.sendText("echo");
+            assertEquals("echo", next(a), "but not the first Corral's member");
+            assertEquals(1, one.sendLocal(Term.atom("lobby"), Term.tuple(Term.atom("broadcast"), Term.binary("app one"))),
+                    "Corral.sendLocal counts its own member only");
+            assertEquals("app one", next(a));
+            b.sendText("echo");
+            assertEquals("echo", next(b), "Corral.sendLocal of the first reached nothing of the second");
+        }
+    }
+
+    @Test
+    void twoCorralsInOneJvmWithoutErlangNodesKeepTheirGroupsApart() throws Exception {
+        try (Corral other = Corral.builder().port(0).route("/chat/:room", new ChatHandler()).start();
+             WireClient mine = member("g4");
+             WireClient theirs = WireClient.connect("127.0.0.1", other.port(), "/chat/g4")) {
+            assertEquals(101, theirs.handshake().status());
+            theirs.setReadTimeout(Duration.ofSeconds(20));
+            theirs.sendText("/join");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (other.server().context().localGroups().members(
+                    new io.corral.connection.LocalGroups.Key("pg", Term.binary("chat:g4").raw())).isEmpty()) {
+                if (System.nanoTime() > deadline) throw new AssertionError("the other Corral's member never joined");
+                Thread.sleep(20);
+            }
+            assertEquals(1, awaitMembers("chat:g4", 1), "this Corral's index has its own member only");
+            mine.sendText("to mine");
+            assertEquals("to mine", next(mine), "the room's member on this Corral gets it");
+            theirs.sendText("to theirs");
+            assertEquals("to theirs", next(theirs),
+                    "the same room on the other Corral got nothing of this one's text before its own");
+            assertEquals(1, other.sendLocal(Term.binary("chat:g4"), Term.tuple(Term.atom("said"), Term.binary("app"))),
+                    "the other Corral's sendLocal counts its own member only");
+            assertEquals("app", next(theirs));
         }
     }
 
