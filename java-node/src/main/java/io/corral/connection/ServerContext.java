@@ -15,8 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServerContext {
     private final String listener;
-    /** Routes and their endpoints, swapped together by {@link #replaceRoutes}. */
-    private record Routes(Router router, Map<Route, HandlerEndpoint> endpoints) {}
+    /** Routes, their endpoints and their flow limits, swapped together by {@link #replaceRoutes}. */
+    private record Routes(Router router, Map<Route, HandlerEndpoint> endpoints, Map<Route, RouteFlow> flows) {
+        /** Each route's flow, made once here rather than per connection. */
+        static Routes of(Router router, Map<Route, HandlerEndpoint> endpoints, io.corral.config.FlowLimits listener) {
+            Map<Route, RouteFlow> flows = new java.util.HashMap<>();
+            for (Route r : endpoints.keySet()) flows.put(r, RouteFlow.of(listener.overriddenBy(r.settings())));
+            return new Routes(router, Map.copyOf(endpoints), Map.copyOf(flows));
+        }
+    }
 
     private volatile Routes routes;
     // The routes replaced last: a handshake that looked its route up just before a swap still finds its endpoint.
@@ -41,7 +48,7 @@ public final class ServerContext {
             ProcessBinding.Factory processes, LocalGroups localGroups) {
         this.listener = listener;
         this.localGroups = localGroups;
-        this.routes = new Routes(router, Map.copyOf(endpoints));
+        this.routes = Routes.of(router, endpoints, flow);
         this.previous = this.routes;
         this.profile = profile;
         this.processes = processes;
@@ -87,7 +94,7 @@ public final class ServerContext {
      */
     public synchronized void replaceRoutes(Router router, Map<Route, HandlerEndpoint> endpoints) {
         previous = routes;
-        routes = new Routes(router, Map.copyOf(endpoints));
+        routes = Routes.of(router, endpoints, flow);
     }
 
     /** The route's Cowboy version if it names one, else the listener's, else the handler's generation. */
@@ -96,14 +103,21 @@ public final class ServerContext {
         return profile != null ? profile : endpoint.defaultProfile();
     }
 
-    /** The listener's flow limits (set at start, before the listener serves). */
-    public void flowLimits(io.corral.config.FlowLimits limits) {
+    /** The listener's flow limits (set at start, before the listener serves); each route's are made again. */
+    public synchronized void flowLimits(io.corral.config.FlowLimits limits) {
         flow = limits;
+        routes = Routes.of(routes.router(), routes.endpoints(), limits);
+        previous = routes;
     }
 
-    /** The listener's flow limits with what the route's settings map overrides. */
-    public io.corral.config.FlowLimits flowFor(Route route) {
-        return flow.overriddenBy(route.settings());
+    /**
+     * The listener's flow limits with what the route's settings map overrides, and their water marks: the route's
+     * own, made when the routes were set (a route not among them, which no handshake should have, gets new ones).
+     */
+    public RouteFlow flowFor(Route route) {
+        RouteFlow f = routes.flows().get(route);
+        if (f == null) f = previous.flows().get(route);
+        return f != null ? f : RouteFlow.of(flow.overriddenBy(route.settings()));
     }
 
     public ProcessBinding.Factory processes() {

@@ -78,7 +78,8 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private boolean terminated;
     private ScheduledFuture<?> answerTimer;
     /** Backpressure (docs/contract/seam.md): what a remote handler has not answered yet, and the send timeout. */
-    private final FlowLimits flow;
+    /** The route's limits and water marks, one object shared by the route's connections (one field here). */
+    private final RouteFlow flow;
     private long inFlightBytes;
     private ScheduledFuture<?> sendTimer;
     private long idleTimeoutNanos;
@@ -101,7 +102,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private ByteBuf fragments;
     private boolean fragmentsAreText;
 
-    public WsConnection(Channel channel, HandlerSession session, HandlerOptions options, FlowLimits flow,
+    public WsConnection(Channel channel, HandlerSession session, HandlerOptions options, RouteFlow flow,
             ConnectionProcess process, ConnectionStats stats) {
         this.flow = flow;
         this.channel = channel;
@@ -112,6 +113,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         this.process = process;
         this.binding = process.binding();
         this.handle = process.connection();
+    }
+
+    /** The water marks in force on this connection's channel (its route's {@link RouteFlow}). */
+    public WriteBufferWaterMark writeBufferWaterMark() {
+        return channel.config().getWriteBufferWaterMark();
     }
 
     /** The pid this connection is known by, or null without an Erlang node. */
@@ -140,7 +146,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
      */
     public void start(ByteBuf dataSentWithUpgrade) {
         channel.config().setAutoRead(false);
-        channel.config().setWriteBufferWaterMark(waterMark(flow));
+        channel.config().setWriteBufferWaterMark(flow.waterMark()); // the route's, shared by its connections
         lastClientDataNanos = System.nanoTime();
         armIdleTimer();
         session.websocketInit(this);
@@ -171,16 +177,6 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         if (inputAlreadyShut) onInputShutdown();
     }
 
-    /** The last water mark made: connections of the same send buffer share it (it is immutable). */
-    private static volatile WriteBufferWaterMark lastWaterMark;
-
-    private static WriteBufferWaterMark waterMark(FlowLimits flow) {
-        int high = (int) Math.min(flow.sendBufferBytes(), Integer.MAX_VALUE);
-        WriteBufferWaterMark m = lastWaterMark;
-        if (m == null || m.high() != high || m.low() != high / 2) lastWaterMark = m = new WriteBufferWaterMark(high / 2, high);
-        return m;
-    }
-
     /**
      * The one place that turns reading on and off: open, {@code {active, true}}, a remote handler not owing answers
      * for more than {@link FlowLimits#maxInFlightBytes} (it always gets at least one event), and the client taking
@@ -188,7 +184,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
      * as with Cowboy, which reads the next frame only after the handler answered the last one.
      */
     private void updateReading() {
-        channel.config().setAutoRead(phase == Phase.OPEN && active && inFlightBytes <= flow.maxInFlightBytes()
+        channel.config().setAutoRead(phase == Phase.OPEN && active && inFlightBytes <= flow.limits().maxInFlightBytes()
                 && channel.isWritable());
     }
 
@@ -204,7 +200,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 if (sendTimer != null) sendTimer.cancel(false);
                 sendTimer = null;
             } else if (sendTimer == null) {
-                sendTimer = channel.eventLoop().schedule(this::sendTimeout, flow.sendTimeoutMillis(), TimeUnit.MILLISECONDS);
+                sendTimer = channel.eventLoop().schedule(this::sendTimeout, flow.limits().sendTimeoutMillis(), TimeUnit.MILLISECONDS);
             }
             if (phase == Phase.OPEN) updateReading();
         }
@@ -221,7 +217,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
      * returns), the queued output is dropped and TCP is closed; no close frame, which could not pass the queue.
      */
     private void abandon() {
-        log.debug("closing {}: the client took nothing for {} ms", channel, flow.sendTimeoutMillis());
+        log.debug("closing {}: the client took nothing for {} ms", channel, flow.limits().sendTimeoutMillis());
         endNow(new TerminateReason.Error("timeout"), false);
         channel.close();
     }
@@ -420,10 +416,10 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         if (!channel.isOpen()) return;
         channel.eventLoop().schedule(() -> {
             if (channel.isOpen()) {
-                log.debug("closing {}: half-closed, and the client took nothing for {} ms", channel, flow.sendTimeoutMillis());
+                log.debug("closing {}: half-closed, and the client took nothing for {} ms", channel, flow.limits().sendTimeoutMillis());
                 channel.close();
             }
-        }, flow.sendTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }, flow.limits().sendTimeoutMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -519,13 +515,13 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         OutputSequence.Slot slot = output.open();
         slot.bytes = bytes;
         inFlightBytes += bytes;
-        if (inFlightBytes > flow.maxInFlightBytes() && phase == Phase.OPEN) updateReading();
+        if (inFlightBytes > flow.limits().maxInFlightBytes() && phase == Phase.OPEN) updateReading();
         return slot;
     }
 
     @Override
     public void answer(OutputSequence.Slot slot, List<Command> commands, boolean hibernate, TerminateReason.Crash crash) {
-        boolean wasOver = inFlightBytes > flow.maxInFlightBytes();
+        boolean wasOver = inFlightBytes > flow.limits().maxInFlightBytes();
         inFlightBytes -= slot.bytes;
         slot.bytes = 0;
         if (wasOver && phase == Phase.OPEN) updateReading();
@@ -574,7 +570,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         channel.write(out);
         // A handler that keeps sending to a client that does not read: the send timeout would let the queue grow
         // for its whole length, so four send buffers is a hard limit.
-        if (!channel.isWritable() && channel.bytesBeforeWritable() + flow.sendBufferBytes() / 2 > 4 * flow.sendBufferBytes() && phase != Phase.CLOSED) {
+        if (!channel.isWritable() && channel.bytesBeforeWritable() + flow.limits().sendBufferBytes() / 2 > 4 * flow.limits().sendBufferBytes() && phase != Phase.CLOSED) {
             abandon();
         }
     }
