@@ -108,6 +108,43 @@ public final class Tls {
         }
     }
 
+    /** The DER inside {@code -----BEGIN LABEL-----} ... {@code -----END LABEL-----} (RFC 7468), or null if none. */
+    private static byte[] pemBlock(String pem, String label, Path file) throws TlsConfigException {
+        String begin = "-----BEGIN " + label + "-----", end = "-----END " + label + "-----";
+        int from = pem.indexOf(begin), to = pem.indexOf(end);
+        if (from < 0 || to < from) return null;
+        try {
+            return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new TlsConfigException("TLS key file " + file + " is not valid PEM: " + e.getMessage(), e);
+        }
+    }
+
+    /** PBES2's object identifier (RFC 8018 appendix A.4), what some JDKs give as the algorithm's name. */
+    private static final String PBES2_OID = "1.2.840.113549.1.5.13";
+
+    /**
+     * An encrypted PKCS#8 key (RFC 5208 section 6) decrypted with the JDK's ciphers, as Netty's own reader does
+     * when no BouncyCastle is present ({@code SslContext.generateKeySpec}): the launcher ships none, so this must
+     * decrypt what Netty will. PBES2 (what {@code openssl pkcs8 -topk8} writes by default) names its real cipher,
+     * e.g. {@code PBEWithHmacSHA256AndAES_256}, in its parameters.
+     */
+    private static PKCS8EncodedKeySpec decrypt(byte[] der, TlsSettings s) throws TlsConfigException {
+        try {
+            javax.crypto.EncryptedPrivateKeyInfo info = new javax.crypto.EncryptedPrivateKeyInfo(der);
+            String alg = info.getAlgName();
+            if (alg.equals(PBES2_OID) || alg.equalsIgnoreCase("PBES2")) alg = info.getAlgParameters().toString();
+            javax.crypto.SecretKey pbe = javax.crypto.SecretKeyFactory.getInstance(alg)
+                    .generateSecret(new javax.crypto.spec.PBEKeySpec(s.keyPassword().toCharArray()));
+            javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(alg);
+            cipher.init(javax.crypto.Cipher.DECRYPT_MODE, pbe, info.getAlgParameters());
+            return info.getKeySpec(cipher);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new TlsConfigException("TLS key file " + s.keyFile() + " cannot be decrypted with the password given"
+                    + " (a wrong password, or a cipher this JDK lacks): " + e.getMessage(), e);
+        }
+    }
+
     private static String causeOf(Throwable e) {
         return e.getCause() != null && e.getCause().getMessage() != null ? " (" + e.getCause().getMessage() + ")" : "";
     }
@@ -128,9 +165,10 @@ public final class Tls {
     }
 
     /**
-     * A key that does not belong to the certificate only shows at the first handshake with the JDK engine; for an
-     * unencrypted PKCS#8 key (what {@code openssl genpkey} and most ACME clients write) it is checked here by a
-     * signature the certificate's public key must verify. Other key formats are left to Netty's reader.
+     * A key that does not belong to the certificate only shows at the first handshake with the JDK engine; for a
+     * PKCS#8 key (what {@code openssl genpkey} and most ACME clients write), unencrypted or encrypted (then
+     * decrypted here with the password given), it is checked here by a signature the certificate's public key must
+     * verify. Other key formats (traditional {@code BEGIN RSA PRIVATE KEY}) are left to Netty's reader.
      */
     private static void checkKeyMatches(TlsSettings s, X509Certificate leaf) throws TlsConfigException {
         String pem;
@@ -139,18 +177,18 @@ public final class Tls {
         } catch (IOException e) {
             throw new TlsConfigException("TLS key file " + s.keyFile() + " cannot be read: " + e.getMessage(), e);
         }
-        String begin = "-----BEGIN PRIVATE KEY-----", end = "-----END PRIVATE KEY-----";
-        int from = pem.indexOf(begin), to = pem.indexOf(end);
-        if (from < 0 || to < from || s.keyPassword() != null) return;
-        byte[] der;
-        try {
-            der = Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
-        } catch (IllegalArgumentException e) {
-            throw new TlsConfigException("TLS key file " + s.keyFile() + " is not valid PEM: " + e.getMessage(), e);
+        PKCS8EncodedKeySpec spec;
+        byte[] der = pemBlock(pem, "PRIVATE KEY", s.keyFile());
+        if (der != null) {
+            spec = new PKCS8EncodedKeySpec(der);
+        } else {
+            der = pemBlock(pem, "ENCRYPTED PRIVATE KEY", s.keyFile());
+            if (der == null || s.keyPassword() == null) return; // no password: build() says that it needs one
+            spec = decrypt(der, s);
         }
         PublicKey pub = leaf.getPublicKey();
         try {
-            PrivateKey key = KeyFactory.getInstance(pub.getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
+            PrivateKey key = KeyFactory.getInstance(pub.getAlgorithm()).generatePrivate(spec);
             String alg = switch (pub.getAlgorithm()) {
                 case "RSA" -> "SHA256withRSA";
                 case "EC" -> "SHA256withECDSA";

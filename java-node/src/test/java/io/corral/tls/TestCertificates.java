@@ -50,6 +50,8 @@ public final class TestCertificates {
     /** The server's key again, as encrypted PKCS#8 PEM ("BEGIN ENCRYPTED PRIVATE KEY", AES-256-CBC) under {@link #KEY_PASSWORD}. */
     public final Path encryptedServerKeyFile;
     public static final String KEY_PASSWORD = "corral test key password";
+    /** A key of another key pair, encrypted as {@link #encryptedServerKeyFile} is, under {@link #KEY_PASSWORD}. */
+    public final Path encryptedUnrelatedKeyFile;
 
     private TestCertificates(Path dir) throws Exception {
         this.dir = dir;
@@ -63,6 +65,8 @@ public final class TestCertificates {
         writePem(unrelatedKeyFile, rsa().getPrivate());
         encryptedServerKeyFile = dir.resolve("server-encrypted.key");
         Files.writeString(encryptedServerKeyFile, encryptedPem(server.keys.getPrivate(), KEY_PASSWORD));
+        encryptedUnrelatedKeyFile = dir.resolve("unrelated-encrypted.key");
+        Files.writeString(encryptedUnrelatedKeyFile, encryptedPem(rsa().getPrivate(), KEY_PASSWORD));
     }
 
     /**

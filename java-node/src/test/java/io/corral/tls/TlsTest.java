@@ -374,6 +374,25 @@ class TlsTest {
     }
 
     @Test
+    void anEncryptedKeyThatIsNotTheCertificatesStopsTheStartNamingBothAsAnUnencryptedOneDoes() throws IOException {
+        Path key = certs.encryptedUnrelatedKeyFile;
+        assertTrue(Files.readString(key).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+                "the key file is encrypted PKCS#8, as the one that serves");
+        String m = startError(TlsSettings.builder(certs.server.certFile(), key)
+                .keyPassword(TestCertificates.KEY_PASSWORD).build());
+        assertTrue(m.contains(key.toString()) && m.contains(certs.server.certFile().toString())
+                && m.contains("does not match"), "decrypted with its password, it is checked: names both: " + m);
+    }
+
+    @Test
+    void anUnencryptedKeyGivenAPasswordItDoesNotNeedIsStillCheckedAgainstTheCertificate() {
+        String m = startError(TlsSettings.builder(certs.server.certFile(), certs.unrelatedKeyFile)
+                .keyPassword(TestCertificates.KEY_PASSWORD).build());
+        assertTrue(m.contains(certs.unrelatedKeyFile.toString()) && m.contains(certs.server.certFile().toString())
+                && m.contains("does not match"), "a password does not skip the check: names both: " + m);
+    }
+
+    @Test
     void aMissingCaFileStopsTheStartNamingIt() {
         Path missing = certs.dir.resolve("no-such-ca.pem");
         String m = startError(serverTls(TlsSettings.Provider.AUTO).caFile(missing).build());
