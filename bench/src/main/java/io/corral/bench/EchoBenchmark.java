@@ -189,6 +189,9 @@ public final class EchoBenchmark {
         Path routes = null;
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", serverCpu, java));
         cmd.addAll(serverJvm);
+        // BENCH_SERVER_JVM_OPTS: extra flags for the JVM servers (netty, corral-*), e.g. a flight recording of a run.
+        String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
         String path = "/echo";
         switch (target.endsWith(TLS_SUFFIX) ? target.substring(0, target.length() - TLS_SUFFIX.length()) : target) {
             case "netty" -> cmd.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.NettyEchoServer",

@@ -4,6 +4,7 @@ import com.ericsson.otp.erlang.CorralOtpNode;
 import com.ericsson.otp.erlang.OtpCookedConnection;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.InterningOutputStream;
 import com.ericsson.otp.erlang.OtpOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -96,7 +97,7 @@ final class Outbox {
         /** The connection last found up, so the common case skips JInterface's synchronized connection table. */
         private volatile OtpCookedConnection current;
         /** Used by the one drain that holds {@link #running}. */
-        private OtpOutputStream scratch = new OtpOutputStream(4096);
+        private OtpOutputStream scratch = new InterningOutputStream(4096);
         volatile long downSince;
 
         Writer(String peer) {
@@ -134,7 +135,7 @@ final class Outbox {
                 op.failed();
                 return false;
             } finally {
-                if (scratch.size() > SCRATCH_KEEP) scratch = new OtpOutputStream(4096);
+                if (scratch.size() > SCRATCH_KEEP) scratch = new InterningOutputStream(4096);
             }
         }
 
