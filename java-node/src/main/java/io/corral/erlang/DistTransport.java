@@ -60,6 +60,8 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
     private final Consumer<OtpErlangTuple> monitors;
     private final int tickMillis;
     private final String peerAddress;
+    /** Where {@link #close} was first called from, for the line that reports the end of the connection. */
+    private volatile Throwable closedHere;
 
     DistTransport(Channel channel, Consumer<OtpErlangTuple> monitors, int handshakeMillis, int tickMillis) {
         this.channel = channel;
@@ -85,6 +87,7 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
     /** Whatever was written is flushed, then the channel is closed. */
     @Override
     public void close() {
+        if (closedHere == null) closedHere = new Throwable("closed by this node");
         try {
             loop.execute(() -> {
                 out.drainOffLoop();
@@ -258,15 +261,18 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                 if (acc.readableBytes() < 2 + len) return;
                 byte[] packet = new byte[2 + len];
                 acc.readBytes(packet);
+                boolean last = len > 0 && (packet[2] == 'a' || packet[2] == 'r');
+                // Before the packet is handed over: once JInterface has read the last one, the connection's reader
+                // thread may start at once, and its wait for the close must not be a handshake read with a timeout.
+                if (last) raw.handshakeOver = true;
                 raw.offer(packet);
                 if (raw.queued() > MAX_HANDSHAKE_PACKETS) {
                     throw new IllegalStateException(raw.queued() + " handshake packets unread");
                 }
-                if (len > 0 && (packet[2] == 'a' || packet[2] == 'r')) {
+                if (last) {
                     // The peer sends its first message only once the handshake is over on its side; until the
                     // connection is in the table (live), nothing more is read, so the bytes held are bounded.
                     state = HELD;
-                    raw.handshakeOver = true;
                     channel.config().setAutoRead(false);
                     ctx.pipeline().addBefore(ctx.name(), "tick", new IdleStateHandler(tickMillis, 0, 0,
                             TimeUnit.MILLISECONDS));
@@ -307,6 +313,9 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                 acc = null;
             }
             state = HELD; // a late live() finds nothing to do
+            String who = connection != null ? CorralOtpNode.peerName(connection) : peerAddress;
+            if (why == null && closedHere == null) log.info("Erlang node {} closed the distribution connection", who);
+            else if (why == null) log.debug("distribution connection to {} closed by this node", who, closedHere);
             raw.end(why);
             out.closed();
         }
