@@ -59,47 +59,53 @@ public final class BridgeContract {
 
     // ------------------------------------------------------------------ Java -> bridge
 
+    // The keys of the open request: shared constants (atoms are immutable), as the events' atoms are.
+    private static final OtpErlangAtom MODULE = atom("module"), OPTS = atom("opts"), REQ = atom("req"),
+            PROFILE = atom("profile"), METHOD = atom("method"), VERSION_KEY = atom("version"), SCHEME = atom("scheme"),
+            HOST = atom("host"), PORT = atom("port"), PATH = atom("path"), QS = atom("qs"), HEADERS = atom("headers"),
+            PEER = atom("peer"), SOCK = atom("sock"), BINDINGS = atom("bindings"), PATH_INFO = atom("path_info"),
+            HOST_INFO = atom("host_info"), WEBSOCKET_VERSION = atom("websocket_version"),
+            WEBSOCKET_COMPRESS = atom("websocket_compress"), UNDEFINED = atom("undefined");
+
     /** {@code {'$corral', 2, open, ConnPid, #{module, opts, req, profile}}} */
     public static OtpErlangObject open(OtpErlangPid conn, String module, Term opts, UpgradeRequest req) {
-        Map<OtpErlangObject, OtpErlangObject> spec = new LinkedHashMap<>();
-        spec.put(atom("module"), atom(module));
-        spec.put(atom("opts"), opts.raw());
-        spec.put(atom("req"), reqInfo(req));
-        spec.put(atom("profile"), atom(req.profile().label));
-        return message("open", conn, map(spec));
-    }
-
-    static OtpErlangMap map(Map<OtpErlangObject, OtpErlangObject> m) {
-        return new OtpErlangMap(m.keySet().toArray(OtpErlangObject[]::new), m.values().toArray(OtpErlangObject[]::new));
+        // Built straight into OtpErlangMaps (insertion-ordered): an intermediate map copied into one was the same
+        // garbage twice on every upgrade.
+        OtpErlangMap spec = new OtpErlangMap();
+        spec.put(MODULE, atom(module));
+        spec.put(OPTS, opts.raw());
+        spec.put(REQ, reqInfo(req));
+        spec.put(PROFILE, atom(req.profile().label));
+        return message("open", conn, spec);
     }
 
     /** The request as plain data; the bridge shapes it into each generation's Req. */
     static OtpErlangMap reqInfo(UpgradeRequest r) {
-        Map<OtpErlangObject, OtpErlangObject> m = new LinkedHashMap<>();
-        m.put(atom("method"), bin(r.method()));
-        m.put(atom("version"), atom(r.version()));
-        m.put(atom("scheme"), bin(r.scheme()));
-        m.put(atom("host"), bin(r.host()));
-        m.put(atom("port"), new OtpErlangLong(r.port()));
-        m.put(atom("path"), bin(r.path()));
-        m.put(atom("qs"), bin(r.qs()));
-        Map<OtpErlangObject, OtpErlangObject> headers = new LinkedHashMap<>();
+        OtpErlangMap m = new OtpErlangMap();
+        m.put(METHOD, bin(r.method()));
+        m.put(VERSION_KEY, atom(r.version()));
+        m.put(SCHEME, bin(r.scheme()));
+        m.put(HOST, bin(r.host()));
+        m.put(PORT, new OtpErlangLong(r.port()));
+        m.put(PATH, bin(r.path()));
+        m.put(QS, bin(r.qs()));
+        OtpErlangMap headers = new OtpErlangMap();
         r.headers().forEach((k, v) -> headers.put(bin(k), bin(v)));
-        m.put(atom("headers"), map(headers));
-        m.put(atom("peer"), address(r.peer()));
-        m.put(atom("sock"), address(r.local()));
-        Map<OtpErlangObject, OtpErlangObject> bindings = new LinkedHashMap<>();
+        m.put(HEADERS, headers);
+        m.put(PEER, address(r.peer()));
+        m.put(SOCK, address(r.local()));
+        OtpErlangMap bindings = new OtpErlangMap();
         r.bindings().forEach((k, v) -> bindings.put(atom(k), bin(v)));
-        m.put(atom("bindings"), map(bindings));
-        m.put(atom("path_info"), segments(r.pathInfo()));
-        m.put(atom("host_info"), segments(r.hostInfo()));
-        m.put(atom("websocket_version"), new OtpErlangLong(r.websocketVersion()));
-        m.put(atom("websocket_compress"), new OtpErlangAtom(r.compressOffered()));
-        return map(m);
+        m.put(BINDINGS, bindings);
+        m.put(PATH_INFO, segments(r.pathInfo()));
+        m.put(HOST_INFO, segments(r.hostInfo()));
+        m.put(WEBSOCKET_VERSION, new OtpErlangLong(r.websocketVersion()));
+        m.put(WEBSOCKET_COMPRESS, new OtpErlangAtom(r.compressOffered()));
+        return m;
     }
 
     private static OtpErlangObject segments(List<String> s) {
-        if (s == null) return atom("undefined");
+        if (s == null) return UNDEFINED;
         return new OtpErlangList(s.stream().map(BridgeContract::bin).toArray(OtpErlangObject[]::new));
     }
 
