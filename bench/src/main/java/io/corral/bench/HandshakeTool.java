@@ -1,5 +1,10 @@
 package io.corral.bench;
 
+import static io.corral.bench.ToolRun.phase;
+import static io.corral.bench.ToolRun.processCpuNanos;
+import static io.corral.bench.ToolRun.sleepUntil;
+import static io.corral.bench.ToolRun.us;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -113,9 +118,6 @@ public final class HandshakeTool {
                     us(handshake.max()), us(cycle.percentile(0.50)), us(cycle.percentile(0.99)), cpuCores, failures);
         }
 
-        private static double us(long nanos) {
-            return nanos / 1000.0;
-        }
     }
 
     /** How long a server may keep the TCP connection open after its close frame before that counts as a failure. */
@@ -196,23 +198,8 @@ public final class HandshakeTool {
         }
     }
 
-    private static void phase(String name) {
-        System.out.println("PHASE " + name);
-        System.out.flush();
-    }
 
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long left;
-        while ((left = nanoTime - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(Math.min(left, 50_000_000));
-    }
 
-    private static long processCpuNanos() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
-    }
 
     /** One slot: its cycles one after another, all on one event loop; its histograms are that loop's alone. */
     private final class Slot {

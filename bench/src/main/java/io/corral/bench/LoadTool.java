@@ -1,5 +1,10 @@
 package io.corral.bench;
 
+import static io.corral.bench.ToolRun.phase;
+import static io.corral.bench.ToolRun.processCpuNanos;
+import static io.corral.bench.ToolRun.sleepUntil;
+import static io.corral.bench.ToolRun.us;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -26,7 +31,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import java.lang.management.ManagementFactory;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -112,9 +116,6 @@ public final class LoadTool {
                     latency.mean() / 1000.0, cpuCores, failures);
         }
 
-        private static double us(long nanos) {
-            return nanos / 1000.0;
-        }
     }
 
     // The phase boundaries, in System.nanoTime(); written once by the main thread before any message is sent.
@@ -243,22 +244,8 @@ public final class LoadTool {
         }
     }
 
-    private static void phase(String name) {
-        System.out.println("PHASE " + name);
-        System.out.flush();
-    }
 
-    private static void sleepUntil(long nanoTime) throws InterruptedException {
-        long left;
-        while ((left = nanoTime - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(Math.min(left, 50_000_000));
-    }
 
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
-    }
 
     /** One connection: a ring of send times, one histogram; everything on its event loop. */
     private final class Conn extends ChannelInboundHandlerAdapter {
