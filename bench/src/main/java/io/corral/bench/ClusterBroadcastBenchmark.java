@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * ticks). Every connection must get exactly one {@code "bcast R"}.
  *
  * <pre>
- * ClusterBroadcastBenchmark --root DIR [--targets corral,cowboy] [--connections 10000] [--rounds 3] [--wave 500]
+ * ClusterBroadcastBenchmark --root DIR [--targets corral,cowboy] [--connections 10000] [--rounds 3] [--warmup 10] [--wave 500]
  *     [--server-cpu 0|''] [--client-cpu 1|''] [--cowboy-src DIR]
  * </pre>
  */
@@ -39,6 +39,7 @@ public final class ClusterBroadcastBenchmark {
     private final List<String> targets;
     private final int connections;
     private final int rounds;
+    private final int warmup;
     private final int wave;
     private final String serverCpu;
     private final String clientCpu;
@@ -54,6 +55,7 @@ public final class ClusterBroadcastBenchmark {
         targets = List.of(o.getOrDefault("targets", "corral,cowboy").split(","));
         connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
         rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
+        warmup = Integer.parseInt(o.getOrDefault("warmup", "10"));
         wave = Integer.parseInt(o.getOrDefault("wave", "500"));
         serverCpu = o.getOrDefault("server-cpu", "0");
         clientCpu = o.getOrDefault("client-cpu", "1");
@@ -86,8 +88,19 @@ public final class ClusterBroadcastBenchmark {
         for (Round r : all) {
             StringBuilder cpu = new StringBuilder();
             r.cpuMs().forEach((k, v) -> cpu.append(String.format("%s %.0f  ", k, v)));
-            System.out.printf("%-7s %5d %10.1f %12.1f %7d %8d %7d  %s%n", r.target(), r.round(), r.toLastMs(),
+            String round = r.round() <= warmup ? "w" + r.round() : String.valueOf(r.round() - warmup);
+            System.out.printf("%-7s %5s %10.1f %12.1f %7d %8d %7d  %s%n", r.target(), round, r.toLastMs(),
                     r.sendLoopMs(), r.frames(), r.failures(), r.members(), cpu.toString().trim());
+        }
+        // The warm-up rounds (w1..wN, the same work, every frame checked too) let the JVMs' JIT compile the fan-out
+        // path before anything is measured, as JMH does; BEAM compiles at load time. The median is of the rest.
+        for (String t : targets) {
+            double[] ms = all.stream().filter(r -> r.target().equals(t) && r.round() > warmup)
+                    .mapToDouble(Round::toLastMs).sorted().toArray();
+            if (ms.length > 0) {
+                System.out.printf("%s: median to last frame %.1f ms over %d rounds (after %d warm-up rounds)%n", t,
+                        ms[ms.length / 2], ms.length, warmup);
+            }
         }
         for (Round r : all) {
             if (r.failures() > 0 || r.frames() != connections) {
@@ -118,8 +131,11 @@ public final class ClusterBroadcastBenchmark {
         for (String name : List.of("bcast_jvm_a", "bcast_jvm_b")) {
             int port = EchoBenchmark.freePort();
             List<String> cmd = pinned(serverCpu);
-            cmd.addAll(List.of(java(), "-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dcorral.home=" + root,
-                    "-cp", serverClassPath(), "io.corral.cli.Main", "serve", "--port", String.valueOf(port),
+            cmd.addAll(List.of(java(), "-Xmx2g", "--enable-native-access=ALL-UNNAMED", "-Dcorral.home=" + root));
+            // BENCH_SERVER_JVM_OPTS: extra flags for the Corral JVMs, as in bench/run.sh (e.g. a flight recording).
+            String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
+            if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().replace("%NAME%", name).split("\\s+")));
+            cmd.addAll(List.of("-cp", serverClassPath(), "io.corral.cli.Main", "serve", "--port", String.valueOf(port),
                     "--routes", routes.toString(), "--node", name, "--cookie", cookie, "--erlang-node", bridge));
             ChildProcess jvm = start(cmd);
             jvm.await(l -> l.contains("listening on"), 60, name + " start");
@@ -132,7 +148,7 @@ public final class ClusterBroadcastBenchmark {
         measured.put("erl", driver);
         for (int i = 0; i < clients.size(); i++) measured.put("client" + (char) ('A' + i), clients.get(i));
         List<Round> out = new ArrayList<>();
-        for (int r = 1; r <= rounds; r++) out.add(round("corral", r, driver, clients, measured, members));
+        for (int r = 1; r <= warmup + rounds; r++) out.add(round("corral", r, driver, clients, measured, members));
         return out;
     }
 
@@ -160,7 +176,7 @@ public final class ClusterBroadcastBenchmark {
         measured.put("erl", node);
         measured.put("client", client);
         List<Round> rs = new ArrayList<>();
-        for (int r = 1; r <= rounds; r++) rs.add(round("cowboy", r, node, List.of(client), measured, members));
+        for (int r = 1; r <= warmup + rounds; r++) rs.add(round("cowboy", r, node, List.of(client), measured, members));
         return rs;
     }
 
