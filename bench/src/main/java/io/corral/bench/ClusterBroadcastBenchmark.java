@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  *   ({@code corral serve --erlang-node BRIDGE}), N/2 connections each, every one a Java handler
  *   ({@link GroupBroadcastHandler}) that joined {@code bench} with {@code Connection.join}: pg holds one relay
  *   per JVM, and the JVM fans the message out.</li>
+ *   <li>{@code corral-erlang}: the same, but every connection is served by the Cowboy module the cowboy target runs,
+ *   through Corral's Erlang route: its proxies on the bridge node are the pg members (one message per connection,
+ *   as on Cowboy), and the bridge node is pinned with the server.</li>
  *   <li>{@code cowboy}: one Erlang node running real Cowboy 2.17 (built from ../shared/cowboy or
  *   {@code CORRAL_COWBOY_SRC} into bench/target/cowboy) with N native websocket processes
  *   ({@code corral_bench_group_h}) that joined {@code bench}; the same driver sends from that node.</li>
@@ -29,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * ticks). Every connection must get exactly one {@code "bcast R"}.
  *
  * <pre>
- * ClusterBroadcastBenchmark --root DIR [--targets corral,cowboy] [--connections 10000] [--rounds 3] [--warmup 10] [--wave 500]
+ * ClusterBroadcastBenchmark --root DIR [--targets corral,corral-erlang,cowboy] [--connections 10000] [--rounds 3] [--warmup 10] [--wave 500]
  *     [--server-cpu 0|''] [--client-cpu 1|''] [--cowboy-src DIR]
  * </pre>
  */
@@ -52,7 +55,7 @@ public final class ClusterBroadcastBenchmark {
 
     ClusterBroadcastBenchmark(Map<String, String> o) {
         root = Path.of(o.getOrDefault("root", ".")).toAbsolutePath();
-        targets = List.of(o.getOrDefault("targets", "corral,cowboy").split(","));
+        targets = List.of(o.getOrDefault("targets", "corral,corral-erlang,cowboy").split(","));
         connections = Integer.parseInt(o.getOrDefault("connections", "10000"));
         rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
         warmup = Integer.parseInt(o.getOrDefault("warmup", "10"));
@@ -74,9 +77,10 @@ public final class ClusterBroadcastBenchmark {
         try {
             for (String t : targets) {
                 switch (t) {
-                    case "corral" -> all.addAll(corral());
+                    case "corral" -> all.addAll(corral(false));
+                    case "corral-erlang" -> all.addAll(corral(true));
                     case "cowboy" -> all.addAll(cowboy());
-                    default -> throw new IllegalArgumentException("unknown target " + t + " (corral, cowboy)");
+                    default -> throw new IllegalArgumentException("unknown target " + t + " (corral, corral-erlang, cowboy)");
                 }
                 stopAll();
             }
@@ -110,10 +114,17 @@ public final class ClusterBroadcastBenchmark {
         }
     }
 
-    private List<Round> corral() throws Exception {
+    /**
+     * {@code erlangRoute}: the connections are served by the Cowboy module {@code corral_bench_group_h} (the one the
+     * cowboy target runs) through Corral's Erlang route: its proxies run on the bridge node and are the pg members,
+     * so the driver sends one message per connection as on Cowboy. That node then does the handlers' work and is
+     * pinned with the server, as the Cowboy node is; with Java handlers it only holds the relays and the driver.
+     */
+    private List<Round> corral(boolean erlangRoute) throws Exception {
+        String target = erlangRoute ? "corral-erlang" : "corral";
         String bridge = "bcast_bridge@" + host;
         Path bridgeHome = root.resolve("erlang-bridge");
-        List<String> erl = pinned(clientCpu);
+        List<String> erl = pinned(erlangRoute ? serverCpu : clientCpu);
         erl.addAll(List.of("erl", "-sname", "bcast_bridge", "-setcookie", cookie, "-noshell", "-kernel", "start_pg",
                 "true", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
                 "-pa", bridgeHome.resolve("ebin").toString(), bridgeHome.resolve("compat-ebin").toString(),
@@ -124,8 +135,9 @@ public final class ClusterBroadcastBenchmark {
         driver.await(l -> l.startsWith("JOINED "), 60, "driver start");
 
         Path routes = Files.createTempFile("corral-bcast-routes", ".conf");
-        Files.writeString(routes, "[{'_', [{\"/bcast\", 'io.corral.bench.GroupBroadcastHandler', [{notify, '"
-                + bridge + "'}]}]}].\n");
+        Files.writeString(routes, erlangRoute
+                ? "[{'_', [{\"/bcast\", corral_bench_group_h, #{notify => '" + bridge + "'}}]}].\n"
+                : "[{'_', [{\"/bcast\", 'io.corral.bench.GroupBroadcastHandler', [{notify, '" + bridge + "'}]}]}].\n");
         Map<String, ChildProcess> jvms = new LinkedHashMap<>();
         List<ChildProcess> clients = new ArrayList<>();
         for (String name : List.of("bcast_jvm_a", "bcast_jvm_b")) {
@@ -148,7 +160,7 @@ public final class ClusterBroadcastBenchmark {
         measured.put("erl", driver);
         for (int i = 0; i < clients.size(); i++) measured.put("client" + (char) ('A' + i), clients.get(i));
         List<Round> out = new ArrayList<>();
-        for (int r = 1; r <= warmup + rounds; r++) out.add(round("corral", r, driver, clients, measured, members));
+        for (int r = 1; r <= warmup + rounds; r++) out.add(round(target, r, driver, clients, measured, members));
         return out;
     }
 
