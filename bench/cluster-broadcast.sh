@@ -2,7 +2,8 @@
 # bench/cluster-broadcast.sh: the cluster broadcast benchmark (io.corral.bench.ClusterBroadcastBenchmark). One
 # Erlang process sends one message to every member of pg group `bench`: N Java connections spread over two Corral
 # JVMs (one erlang-bridge node holds the group's relays); the same with the Cowboy module served through Corral's
-# Erlang route (its proxies are the members); then N native Cowboy 2.17 websocket processes on one node. The clients time the last frame; CPU per process per round. Not part of `mvn verify`.
+# Erlang route (its proxies are the members); then N native Cowboy 2.17 websocket processes on one node.
+# The clients time the last frame; CPU per process per round. Not part of `mvn verify`.
 #   bench/cluster-broadcast.sh                                        10,000 connections, 3 rounds, all three targets
 #   bench/cluster-broadcast.sh --connections 200 --rounds 1           a smoke test
 #   bench/cluster-broadcast.sh --targets corral                       (options: see bench/README.md section 4)
