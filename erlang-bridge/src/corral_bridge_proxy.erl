@@ -24,6 +24,15 @@
 -export([start_link/2]).
 -export([callback_mode/0, init/1, terminate/3, code_change/4]).
 -export([initializing/3, upgraded/3, running/3]).
+%% The guard's loop, re-entered from erlang:hibernate/3 (which needs an exported function).
+-export([guard_loop/3]).
+
+%% A proxy that has received nothing for this long hibernates (gen_statem's hibernate_after): its heap shrinks to its
+%% live data and its stack is dropped until the next message. An idle connection then costs the node little more
+%% than its two processes' structs; a busy one (a message at least every second) never hibernates, so the full
+%% collection that hibernating costs is paid at most once per idle period. Not observable on the wire or by the
+%% handler (hibernate_has_no_wire_effect in the compat catalogue; Cowboy's own `hibernate` does the same).
+-define(HIBERNATE_AFTER_MS, 1000).
 
 -record(data, {
     conn :: pid(),
@@ -31,6 +40,8 @@
     down_ref :: reference(),
     module :: module(),
     gen :: corral_bridge_result:generation(),
+    %% The open request (the Req's data and the handler's options): needed until the decision, then dropped so
+    %% that an idle proxy does not keep the request's headers.
     spec :: map(),
     %% 2.x: the init/2 helper's answer tag and monitor.
     helper = undefined :: undefined | {reference(), reference()},
@@ -44,7 +55,7 @@
 
 -spec start_link(pid(), map()) -> {ok, pid()} | {error, term()}.
 start_link(ConnPid, Spec) ->
-    gen_statem:start_link(?MODULE, {ConnPid, Spec}, []).
+    gen_statem:start_link(?MODULE, {ConnPid, Spec}, [{hibernate_after, ?HIBERNATE_AFTER_MS}]).
 
 -spec callback_mode() -> gen_statem:callback_mode_result().
 callback_mode() ->
@@ -69,7 +80,7 @@ initializing(internal, start, D = #data{gen = '1.x'}) ->
     case init_1x(D) of
         {upgrade, Decision, Hibernate, D2} ->
             decide(Decision, D2),
-            {next_state, upgraded, D2, [hibernate || Hibernate]};
+            {next_state, upgraded, D2#data{spec = #{}}, [hibernate || Hibernate]};
         {raise, Class, Reason, Info} ->
             %% The client gets its 500; the process exits as Cowboy 1.x's does after an init/3 or
             %% websocket_init/3 crash (cowboy_handler:handler_init/4, cowboy_websocket:handler_init/4).
@@ -89,7 +100,7 @@ initializing(info, {Tag, Answer}, D = #data{helper = {Tag, MRef}}) ->
     case Answer of
         {upgrade, Decision, PartialReq, State} ->
             decide(Decision, D),
-            {next_state, upgraded, D#data{helper = undefined, req = PartialReq, state = State}};
+            {next_state, upgraded, D#data{helper = undefined, req = PartialReq, state = State, spec = #{}}};
         {done, Decision} ->
             decide(Decision, D),
             {stop, normal}
@@ -460,22 +471,28 @@ start_guard(Proxy, ConnPid, DownRef) ->
         link(ConnPid),
         node(ConnPid) =/= node() andalso erlang:monitor_node(node(ConnPid), true),
         Proxy ! {self(), DownRef, guarding},
-        guard_loop(Proxy, ConnPid, DownRef)
+        hibernate_guard(Proxy, ConnPid, DownRef)
     end),
     %% The proxy may die in its very first callback (a 1.x init/3 crash): the guard must hold the link by then, or
     %% the proxy's exit would kill it before it linked and Java would never hear of it.
     receive {Guard, DownRef, guarding} -> Guard end.
 
+%% The guard waits hibernated: it gets a message or two in its life (the proxy's or ConnPid's exit, a nodedown), so
+%% between them it holds only its struct and three terms instead of a default-sized heap.
+hibernate_guard(Proxy, ConnPid, DownRef) ->
+    erlang:hibernate(?MODULE, guard_loop, [Proxy, ConnPid, DownRef]).
+
+-spec guard_loop(pid(), pid(), reference()) -> no_return().
 guard_loop(Proxy, ConnPid, DownRef) ->
     receive
         {'EXIT', Proxy, Reason} ->
             exit(Reason);
         {'EXIT', ConnPid, Reason} ->
             Proxy ! {'$corral_conn_down', DownRef, Reason},
-            guard_loop(Proxy, ConnPid, DownRef);
+            hibernate_guard(Proxy, ConnPid, DownRef);
         {nodedown, _} ->
             Proxy ! {'$corral_conn_down', DownRef, noconnection},
-            guard_loop(Proxy, ConnPid, DownRef);
+            hibernate_guard(Proxy, ConnPid, DownRef);
         _ ->
-            guard_loop(Proxy, ConnPid, DownRef)
+            hibernate_guard(Proxy, ConnPid, DownRef)
     end.

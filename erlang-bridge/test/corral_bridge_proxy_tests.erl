@@ -50,6 +50,7 @@ tests() ->
      terminate_reasons_are_passed_through_for_2x,
      invalid_return_kills_the_proxy_without_terminate,
      hibernate_really_hibernates,
+     an_idle_proxy_and_its_guard_hibernate_and_still_answer,
      conn_pid_death_terminates_with_error_closed,
      supervisor_calls_are_answered_in_2_latest,
      two_zero_tuples_echo_and_trap_exits,
@@ -355,6 +356,33 @@ hibernate_really_hibernates() ->
     ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)),
     events(Proxy, [{frame, {text, <<"awake">>}}]),
     ?assertEqual([[{text, <<"awake">>}]], replies(Proxy)).
+
+%% Not the handler's hibernate: a proxy that got nothing for a second (gen_statem's hibernate_after) and its guard
+%% (always, between its rare messages) wait hibernated, so an idle connection's processes hold only their live data;
+%% nothing changes for the handler or on the wire.
+an_idle_proxy_and_its_guard_hibernate_and_still_answer() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init]),
+    ?assertEqual([[]], replies(Proxy)),
+    {links, Links} = process_info(Proxy, links),
+    [Guard] = Links -- [whereis(corral_bridge_proxy_sup)],
+    Hibernated = fun(P) -> process_info(P, current_function) =:= {current_function, {erlang, hibernate, 3}} end,
+    ?assert(Hibernated(Guard), "the guard waits hibernated from the start"),
+    ?assertNot(Hibernated(Proxy), "a proxy that just answered is not hibernated yet"),
+    wait_until(fun() -> Hibernated(Proxy) end, 5000),
+    {total_heap_size, Words} = process_info(Proxy, total_heap_size),
+    ?assert(Words < 233, "the hibernated heap holds the live data only, not the open request: "
+                         ++ integer_to_list(Words) ++ " words"),
+    events(Proxy, [{frame, {text, <<"after">>}}]),
+    ?assertEqual([[{text, <<"after">>}]], replies(Proxy)),
+    ?assert(is_process_alive(Guard)).
+
+wait_until(Fun, Ms) when Ms =< 0 -> ?assert(Fun());
+wait_until(Fun, Ms) ->
+    case Fun() of
+        true -> ok;
+        false -> timer:sleep(50), wait_until(Fun, Ms - 50)
+    end.
 
 conn_pid_death_terminates_with_error_closed() ->
     Test = self(),
