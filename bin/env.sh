@@ -70,6 +70,12 @@ corral_ensure_built() {
 # frames (short-lived garbage at hundreds of MB/s, 8 MB live) on a busy machine made the server's RSS climb by a
 # hundred MB at a time, run after run (FloodTest), with nothing more held. Fixed, the heap's pages are all in use
 # after warm-up and RSS stays where it is. Nothing when CORRAL_JAVA_OPTS sizes the heap itself.
+# The young generation is at most a sixteenth of it (64 MiB at 1 GiB; -XX:MaxNewSize, an upper bound G1 keeps
+# adapting under, a fixed size for Serial GC). A WebSocket server's garbage (upgrades, frames) dies young while what
+# it keeps (the connections) lives long: with the JVM's default young generation (a third of the heap for Serial)
+# an accept burst of 20,000 upgrades touched 270 MB of eden pages for the first time, RSS that stays after the burst
+# and that no connection holds (bench/README.md, section 6). Bounded, the garbage reuses the same pages and RSS
+# follows what the connections hold; a minor collection of 64 MiB with little surviving takes about a millisecond.
 corral_heap_flags() {
   case " ${CORRAL_JAVA_OPTS:-} " in
     *-Xmx*|*-Xms*|*MaxHeapSize*|*InitialHeapSize*|*RAMPercentage*) return 0 ;;
@@ -82,7 +88,10 @@ corral_heap_flags() {
   case "$limit" in ''|*[!0-9]*) ;; *) [ $((limit / 1048576)) -lt "$mb" ] && mb=$((limit / 1048576)) ;; esac
   mb=$((mb / 4))
   [ "$mb" -gt 1024 ] && mb=1024
-  echo "-Xms${mb}m -Xmx${mb}m"
+  local young=$((mb / 16))
+  [ "$young" -lt 16 ] && young=16
+  [ "$young" -gt $((mb / 3)) ] && young=$((mb / 3))
+  echo "-Xms${mb}m -Xmx${mb}m -XX:MaxNewSize=${young}m"
 }
 
 # Runs the engine (./corral, and tests of the launcher itself). -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError
@@ -91,7 +100,7 @@ corral_heap_flags() {
 # Netty's leak detector is off in production runs (it keeps the JIT from inlining the frame unmask loop);
 # CORRAL_JAVA_OPTS comes after, so -Dio.netty.leakDetection.level=paranoid there turns it back on.
 corral_exec() {
-  # shellcheck disable=SC2046 # the heap flags are two words
+  # shellcheck disable=SC2046 # the heap flags are several words
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+ExitOnOutOfMemoryError $(corral_heap_flags) \
     -Dio.netty.leakDetection.level=disabled ${CORRAL_JAVA_OPTS:-} \
     -Dcorral.home="$ROOT" \

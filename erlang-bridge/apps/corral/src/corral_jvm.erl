@@ -41,7 +41,8 @@ command(JvmNode, Owner) ->
 %% The heap corral_heap_flags in bin/env.sh gives: fixed (-Xms = -Xmx), a quarter of the memory (the machine's, or
 %% the cgroup's limit when lower), at most 1 GiB; nothing when jvm_args size the heap themselves. Left to the JVM,
 %% G1 grows a small heap under a flood's garbage a hundred MB at a time, and the RSS with it (README, "Logs and
-%% memory").
+%% memory"). The young generation is at most a sixteenth of the heap, as there: garbage bursts (a wave of upgrades)
+%% then reuse the same pages instead of touching a third of the heap for the first time.
 heap_flags(Extra) ->
     Sizes = fun(Arg) -> lists:any(fun(P) -> string:find(Arg, P) =/= nomatch end,
                                   ["-Xmx", "-Xms", "MaxHeapSize", "InitialHeapSize", "RAMPercentage"]) end,
@@ -49,8 +50,10 @@ heap_flags(Extra) ->
         true -> [];
         undefined -> [];
         Mb ->
-            Heap = integer_to_list(min(1024, Mb div 4)),
-            ["-Xms" ++ Heap ++ "m", "-Xmx" ++ Heap ++ "m"]
+            HeapMb = min(1024, Mb div 4),
+            Heap = integer_to_list(HeapMb),
+            Young = integer_to_list(min(HeapMb div 3, max(16, HeapMb div 16))),
+            ["-Xms" ++ Heap ++ "m", "-Xmx" ++ Heap ++ "m", "-XX:MaxNewSize=" ++ Young ++ "m"]
     end.
 
 memory_mb() ->

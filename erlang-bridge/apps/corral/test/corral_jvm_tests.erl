@@ -31,6 +31,10 @@ without_a_heap_option_the_heap_is_fixed_at_a_quarter_of_the_memory_and_at_most_a
         {match, [Kb]} = re:run(Info, "^MemTotal:\\s+(\\d+) kB", [multiline, {capture, all_but_first, list}]),
         ?assert(list_to_integer(Mb) =< min(1024, list_to_integer(Kb) div 4096)),
         ?assert(list_to_integer(Mb) > 0),
+        %% The young generation is bounded, as bin/env.sh's corral_heap_flags bounds it.
+        [Young] = [Y || "-XX:MaxNewSize=" ++ Y <- Args],
+        {match, [YoungMb]} = re:run(Young, "^(\\d+)m$", [{capture, all_but_first, list}]),
+        ?assertEqual(min(list_to_integer(Mb) div 3, max(16, list_to_integer(Mb) div 16)), list_to_integer(YoungMb)),
         ?assert(lists:member("-Dx=y", Args))
     end).
 
