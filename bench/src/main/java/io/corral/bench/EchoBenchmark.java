@@ -88,8 +88,8 @@ public final class EchoBenchmark {
     private final Path cowboySrc;
     private final String clientCpu;
     private final Path out;
-    private final List<String> serverJvm = List.of("-Xms1g", "-Xmx1g", "--enable-native-access=ALL-UNNAMED",
-            "-Dio.netty.leakDetection.level=disabled");
+    private final List<String> serverJvm = concat(heapFlags("1g"), List.of("--enable-native-access=ALL-UNNAMED",
+            "-Dio.netty.leakDetection.level=disabled"));
     private final List<String> clientJvm = List.of("-Xms512m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED");
     /** Targets that could not start, with why; they are not tried again. */
     private final Map<String, String> unavailable = new LinkedHashMap<>();
@@ -320,6 +320,26 @@ public final class EchoBenchmark {
     }
 
     /** A port free on this machine now (the kernel picks it; the server binds it right after). */
+    /**
+     * The heap the launcher gives a server of this size (bin/env.sh, corral_heap_flags): fixed, and a young
+     * generation of at most a sixteenth of it (64 MiB at 1 GiB). Every benchmark starts every server side, plain
+     * Netty included, with these flags, so the figures are those of the servers ./corral runs.
+     */
+    static List<String> heapFlags(String size) {
+        String s = size.trim().toLowerCase(Locale.ROOT);
+        long mb = s.endsWith("g") ? Long.parseLong(s.substring(0, s.length() - 1)) * 1024
+                : s.endsWith("m") ? Long.parseLong(s.substring(0, s.length() - 1))
+                : Long.parseLong(s) / (1024 * 1024);
+        long young = Math.min(mb / 3, Math.max(16, mb / 16));
+        return List.of("-Xms" + mb + "m", "-Xmx" + mb + "m", "-XX:MaxNewSize=" + young + "m");
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -48,7 +48,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java io.corral.bench.ScaleBenchmark --root DIR [--connections 10000] [--rounds 3] [--wave 500]
- *     [--server-cpu 0] [--client-cpu 1] [--server-heap 2g] [--server-jvm 'EXTRA FLAGS'] [--threads T]
+ *     [--server-cpu 0] [--client-cpu 1] [--server-heap 1g] [--server-jvm 'EXTRA FLAGS'] [--threads T]
  *     [--route java|erlang] [--out bench/results/scale.json]
  * </pre>
  * {@code --server-cpu ''} / {@code --client-cpu ''} run unpinned. {@code --route erlang} serves the connections
@@ -104,7 +104,7 @@ public final class ScaleBenchmark {
         wave = Integer.parseInt(o.getOrDefault("wave", "500"));
         serverCpu = o.getOrDefault("server-cpu", "0");
         clientCpu = o.getOrDefault("client-cpu", "1");
-        serverHeap = o.getOrDefault("server-heap", "2g");
+        serverHeap = o.getOrDefault("server-heap", "1g");
         threads = o.getOrDefault("threads", "");
         route = o.getOrDefault("route", "java");
         if (!route.equals("java") && !route.equals("erlang")) throw new IllegalArgumentException("--route java|erlang");
@@ -124,12 +124,16 @@ public final class ScaleBenchmark {
         String url = "ws://127.0.0.1:" + port + "/scale";
 
         List<String> cmd = pinned(serverCpu);
-        cmd.addAll(List.of(java(), "-Xmx" + serverHeap, "--enable-native-access=ALL-UNNAMED",
-                "-Dio.netty.leakDetection.level=disabled"));
+        cmd.add(java());
+        cmd.addAll(EchoBenchmark.heapFlags(serverHeap)); // the launcher's heap of that size
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled"));
         cmd.addAll(serverJvm);
         cmd.addAll(List.of("-Dcorral.home=" + root, "-cp", serverClassPath(), "io.corral.cli.Main", "serve",
                 "--port", String.valueOf(port), "--routes", routes.toString(),
-                "--node", "corral_scale", "--cookie", cookie));
+                "--node", "corral_scale", "--cookie", cookie,
+                // The listener's default limit (the open-file limit less a quarter, at most 1,024 held back) is under
+                // the 19,950 connections this machine's fd limit allows; the benchmark sets the connections.
+                "--max-connections", String.valueOf(connections + warmupConnections)));
         if (!threads.isEmpty()) cmd.addAll(List.of("--threads", threads));
         if (route.equals("erlang")) cmd.addAll(List.of("--pa", root.resolve("bench/erlang/ebin").toString()));
         log("server: %s", String.join(" ", cmd).replace(cookie, "<cookie>"));
@@ -395,7 +399,8 @@ public final class ScaleBenchmark {
                     + " last frame read by the client (%d rounds)%n", connections,
                     median(rounds.stream().map(Round::totalMs).toList()), rounds.size()));
         }
-        b.append(String.format(Locale.ROOT, "server pinned to CPU %s, client and erl driver to CPU %s; server -Xmx%s%n",
+        b.append(String.format(Locale.ROOT, "server pinned to CPU %s, client and erl driver to CPU %s; server heap %s"
+                + " (the launcher's flags for that size)%n",
                 serverCpu.isEmpty() ? "-" : serverCpu, clientCpu.isEmpty() ? "-" : clientCpu, serverHeap));
         for (String p : problems) b.append("PROBLEM: ").append(p).append('\n');
         return b.toString();
@@ -485,7 +490,7 @@ public final class ScaleBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = EchoBenchmark.options(args, "ScaleBenchmark --root DIR [--connections N] [--rounds R]"
-                + " [--wave W] [--warmup-connections N] [--server-cpu N|''] [--client-cpu N|''] [--server-heap 2g]"
+                + " [--wave W] [--warmup-connections N] [--server-cpu N|''] [--client-cpu N|''] [--server-heap 1g]"
                 + " [--server-jvm 'FLAGS'] [--threads T] [--route java|erlang] [--out FILE]");
         try {
             new ScaleBenchmark(o).run();

@@ -19,6 +19,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,8 +53,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * At start: {@code CONNECTED n millis} once every handshake is done (or {@code FAILED why} and exit 1).
  *
+ * <p>Every connection sends an empty ping every {@code --keepalive-ms} (20 s by default, 0 for none) from its
+ * handshake on, as a client of a server with an idle timeout does: a Corral route has Cowboy's 60 s
+ * {@code idle_timeout} by default, and opening 20,000 connections on a loaded machine takes longer than that, so
+ * without pings the first connections would be closed before the last opened. The server's pongs are dropped by
+ * Netty's client handler.
+ *
  * <pre>
  * java io.corral.bench.ScaleClient --url ws://127.0.0.1:8080/scale [--connections 10000] [--wave 500] [--threads 1]
+ *     [--keepalive-ms 20000]
  * </pre>
  */
 public final class ScaleClient {
@@ -61,6 +70,7 @@ public final class ScaleClient {
     private final int connections;
     private final int wave;
     private final int threads;
+    private final long keepaliveMillis;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     /** The round being waited for; frames of any other round count as failures. */
@@ -70,11 +80,12 @@ public final class ScaleClient {
     private final AtomicLong lastMicros = new AtomicLong();
     private volatile CountDownLatch allGot = new CountDownLatch(0);
 
-    ScaleClient(URI url, int connections, int wave, int threads) {
+    ScaleClient(URI url, int connections, int wave, int threads, long keepaliveMillis) {
         this.url = url;
         this.connections = connections;
         this.wave = wave;
         this.threads = threads;
+        this.keepaliveMillis = keepaliveMillis;
     }
 
     static long nowMicros() {
@@ -172,12 +183,17 @@ public final class ScaleClient {
     private final class Conn extends ChannelInboundHandlerAdapter {
         private boolean handshaken;
         private long lastRound = -1;
+        private ScheduledFuture<?> keepalive;
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
                 handshaken = true;
                 open.incrementAndGet();
+                if (keepaliveMillis > 0) {
+                    keepalive = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(new PingWebSocketFrame()),
+                            keepaliveMillis, keepaliveMillis, TimeUnit.MILLISECONDS);
+                }
             } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
                 failures.incrementAndGet();
             }
@@ -211,6 +227,7 @@ public final class ScaleClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (keepalive != null) keepalive.cancel(false);
             if (handshaken) open.decrementAndGet();
             else failures.incrementAndGet();
             ctx.fireChannelInactive();
@@ -227,18 +244,20 @@ public final class ScaleClient {
     public static void main(String[] args) throws Exception {
         URI url = null;
         int connections = 10_000, wave = 500, threads = Runtime.getRuntime().availableProcessors();
+        long keepaliveMillis = 20_000;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--url" -> url = URI.create(args[i + 1]);
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
                 case "--wave" -> wave = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                case "--keepalive-ms" -> keepaliveMillis = Long.parseLong(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (url == null) throw new IllegalArgumentException("--url is required");
         try {
-            new ScaleClient(url, connections, wave, threads).run();
+            new ScaleClient(url, connections, wave, threads, keepaliveMillis).run();
         } catch (IllegalStateException e) {
             say("FAILED %s", e.getMessage());
             System.exit(1);
