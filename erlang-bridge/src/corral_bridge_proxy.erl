@@ -198,9 +198,12 @@ batch(Events, D) ->
 direct(Msg, D) ->
     run([{info, Msg}], D, commands, [], false).
 
-run([], D, Kind, Acc, Hibernate) ->
+run([], D, Kind, Acc, false) ->
     send(Kind, Acc, D),
-    {next_state, running, D, [hibernate || Hibernate]};
+    {next_state, running, D};
+run([], D, Kind, Acc, true) ->
+    send(Kind, Acc, D),
+    {next_state, running, D, [hibernate]};
 run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, _) ->
     %% Messages that reached this process before the session started come next, in arrival order; their commands
     %% join websocket_init's answer, java-node knowing nothing of them. That answer is sent even when empty:
@@ -214,6 +217,10 @@ run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, _) ->
     end;
 run([{join, {info, Msg}} | Rest], D, Kind, Acc, _) ->
     handler_call(websocket_info, [Msg], Rest, D, Kind, Acc);
+run([{frame, Frame = {Type, _}} | Rest], D = #data{gen = '2.latest'}, Kind, Acc, _)
+        when Type =:= text; Type =:= binary ->
+    %% The common event, a data frame for a 2.x handler: corral_bridge_reason:frame_in/2 would return it as is.
+    handler_call(websocket_handle, [Frame], Rest, D, Kind, [[] | Acc]);
 run([{frame, Frame} | Rest], D = #data{gen = Gen}, Kind, Acc, _) ->
     handler_call(websocket_handle, [corral_bridge_reason:frame_in(Gen, Frame)], Rest, D, Kind, [[] | Acc]);
 run([{info, Msg} | Rest], D, Kind, Acc, _) ->
@@ -226,11 +233,7 @@ run([_Unknown | Rest], D, Kind, Acc, Hibernate) ->
     run(Rest, D, Kind, [[] | Acc], Hibernate).
 
 handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, state = State}, Kind, [Cur | Done]) ->
-    FullArgs = case Gen of
-        '1.x' -> Args ++ [Req, State];
-        _ -> Args ++ [State]
-    end,
-    try apply(Module, Fun, FullArgs) of
+    try call(Module, Fun, Args, Gen, Req, State) of
         Result -> result(Result, Rest, D, Kind, [Cur | Done])
     catch Class:Reason:Stacktrace ->
         %% Cowboy sends close 1011, calls terminate with the crash and re-raises (cowboy_websocket:handler_call/6): the
@@ -246,6 +249,12 @@ handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, s
                 reraise(Class, Reason, Stacktrace)
         end
     end.
+
+%% The callback with the generation's arguments; the one-argument 2.x calls (websocket_handle, websocket_info) are
+%% direct calls, without building an argument list for apply/3.
+call(Module, Fun, [Arg], Gen, _Req, State) when Gen =/= '1.x' -> Module:Fun(Arg, State);
+call(Module, Fun, Args, '1.x', Req, State) -> apply(Module, Fun, Args ++ [Req, State]);
+call(Module, Fun, Args, _Gen, _Req, State) -> apply(Module, Fun, Args ++ [State]).
 
 result({Cmds, State}, Rest, D = #data{gen = '2.latest'}, Kind, [Cur | Done]) when is_list(Cmds) ->
     %% The common return, a list of text and binary frames with binary payloads, needs no normalizing: what
@@ -286,6 +295,10 @@ result_general(Result, Rest, D = #data{gen = Gen}, Kind, [Cur | Done]) ->
     end.
 
 send(_, [], _) ->
+    ok;
+send(replies, [Only], #data{conn = Conn}) ->
+    %% One event in the batch, the common case under a steady load.
+    Conn ! ?CORRAL_REPLIES(self(), [lists:reverse(Only)]),
     ok;
 send(replies, Acc, #data{conn = Conn}) ->
     Conn ! ?CORRAL_REPLIES(self(), lists:foldl(fun(R, In) -> [lists:reverse(R) | In] end, [], Acc)),

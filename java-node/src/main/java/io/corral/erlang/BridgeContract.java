@@ -124,8 +124,8 @@ public final class BridgeContract {
         return tuple(new OtpErlangTuple(parts), new OtpErlangLong(a.getPort()));
     }
 
-    private static final OtpErlangAtom EVENTS = atom("events");
-    private static final OtpErlangAtom FRAME = atom("frame");
+    static final OtpErlangAtom EVENTS = atom("events");
+    static final OtpErlangAtom FRAME = atom("frame");
     private static final OtpErlangAtom INFO = atom("info");
     private static final OtpErlangAtom TEXT = atom("text");
     private static final OtpErlangAtom BINARY = atom("binary");
@@ -133,24 +133,32 @@ public final class BridgeContract {
     private static final OtpErlangAtom PONG = atom("pong");
     private static final OtpErlangObject[] NO_EVENTS = new OtpErlangObject[0];
 
-    /** {@code {'$corral', 2, events, [Event]}}; the atoms of the hot path are shared constants (they are immutable). */
+    /**
+     * {@code {'$corral', 2, events, [Event]}}, written straight into the encode buffer ({@link EncodedEvents}); the
+     * atoms of the hot path are shared constants (they are immutable).
+     */
     public static OtpErlangObject events(List<OtpErlangObject> events) {
-        return new OtpErlangTuple(new OtpErlangObject[] {TAG, VSN, EVENTS,
-                new OtpErlangList(events.toArray(NO_EVENTS))});
+        return new EncodedEvents(events.toArray(NO_EVENTS));
     }
 
     public static final OtpErlangObject WEBSOCKET_INIT = atom("websocket_init");
 
-    /** {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does. */
+    private static final byte[] TEXT_EVENT = EncodedEvents.Frame.prefix(TEXT),
+            BINARY_EVENT = EncodedEvents.Frame.prefix(BINARY), PING_EVENT = EncodedEvents.Frame.prefix(PING),
+            PONG_EVENT = EncodedEvents.Frame.prefix(PONG);
+
+    /**
+     * {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does.
+     * Written straight into the encode buffer, the payload from the frame's own array ({@link EncodedEvents.Frame}).
+     */
     public static OtpErlangObject frameEvent(Frame f) {
-        OtpErlangAtom kind = switch (f) {
-            case Frame.Text t -> TEXT;
-            case Frame.Binary b -> BINARY;
-            case Frame.Ping p -> PING;
-            case Frame.Pong p -> PONG;
+        return switch (f) {
+            case Frame.Text t -> new EncodedEvents.Frame(TEXT_EVENT, TEXT, f.payload());
+            case Frame.Binary b -> new EncodedEvents.Frame(BINARY_EVENT, BINARY, f.payload());
+            case Frame.Ping p -> new EncodedEvents.Frame(PING_EVENT, PING, f.payload());
+            case Frame.Pong p -> new EncodedEvents.Frame(PONG_EVENT, PONG, f.payload());
             case Frame.Close c -> throw new IllegalArgumentException("close frames end the session, they are not events");
         };
-        return tuple(FRAME, tuple(kind, new AdoptedBinary(f.payload())));
     }
 
     public static OtpErlangObject infoEvent(OtpErlangObject msg) {
@@ -223,6 +231,8 @@ public final class BridgeContract {
             case "replies" -> {
                 OtpErlangList answers = (OtpErlangList) t.elementAt(4);
                 int n = answers.arity();
+                // One answer, the common case under a steady load: one object, not a list and its array.
+                if (n == 1) yield new Replies(proxy, List.of(commands(proxy, (OtpErlangList) answers.elementAt(0))));
                 List<Commands> out = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) out.add(commands(proxy, (OtpErlangList) answers.elementAt(i)));
                 yield new Replies(proxy, out);
@@ -304,6 +314,9 @@ public final class BridgeContract {
     static Commands commands(OtpErlangPid proxy, OtpErlangList list) {
         int n = list.arity();
         if (n == 0) return new Commands(proxy, List.of(), false, null);
+        if (n == 1 && dataFrame(list.elementAt(0)) instanceof Command only) {
+            return new Commands(proxy, List.of(only), false, null); // the echo's answer: one frame
+        }
         List<Command> out = new ArrayList<>(n);
         boolean hibernate = false;
         Crash crash = null;

@@ -50,6 +50,8 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
     /** More handshake packets than a handshake has, unread: a peer flooding the handshake, closed. */
     private static final int MAX_HANDSHAKE_PACKETS = 16;
     private static final byte[] TICK = {0, 0, 0, 0};
+    /** Packets up to this size are read into one reused array per connection; larger ones into their own. */
+    private static final int PACKET_KEEP = 64 * 1024;
 
     private final Channel channel;
     private final EventLoop loop;
@@ -191,6 +193,8 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
         private static final int LIVE = 2;
         private int state = HANDSHAKE;
         private ByteBuf acc;
+        /** The array distribution packets are read into (event loop only); grows up to PACKET_KEEP. */
+        private byte[] packet = new byte[512];
         private OtpCookedConnection connection;
         private IOException why;
 
@@ -231,9 +235,12 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                         tock();
                         continue;
                     }
-                    byte[] packet = new byte[len];
-                    acc.readBytes(packet);
-                    if (!CorralOtpNode.receive(connection, packet, monitors)) {
+                    // One array for every packet up to PACKET_KEEP: receive decodes a message for a Corral pid
+                    // at once and copies out one for a JInterface mailbox, so nothing keeps the array.
+                    boolean reuse = len <= PACKET_KEEP;
+                    byte[] packet = reuse ? packetBuffer(len) : new byte[len];
+                    acc.readBytes(packet, 0, len);
+                    if (!CorralOtpNode.receive(connection, packet, len, reuse, monitors)) {
                         throw new IllegalStateException("not a distribution message");
                     }
                 }
@@ -253,6 +260,11 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
             synchronized (connection) {
                 out.writeTick();
             }
+        }
+
+        private byte[] packetBuffer(int len) {
+            if (packet.length < len) packet = new byte[Math.max(len, Math.min(PACKET_KEEP, 2 * packet.length))];
+            return packet;
         }
 
         private void handshake(ChannelHandlerContext ctx) {
@@ -336,8 +348,7 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
      * the loop, and every write made on the loop moves the queue first, so bytes leave in the order they were
      * written. Flushes are gathered: one per loop round, after everything written in it.
      */
-    private final class ChannelOutput extends OutputStream implements CorralOtpNode.WriteCounter,
-            CorralOtpNode.NonBlocking {
+    private final class ChannelOutput extends OutputStream implements CorralOtpNode.WriteCounter {
         private final Queue<ByteBuf> offLoop = new ConcurrentLinkedQueue<>();
         private final Runnable moveAndFlush = this::moveAndFlush;
         private final Runnable flush = this::flushNow;

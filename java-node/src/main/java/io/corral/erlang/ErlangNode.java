@@ -64,7 +64,6 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> up = ConcurrentHashMap.newKeySet();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
-    private final Map<OtpErlangPid, LocalProcess> processes = new ConcurrentHashMap<>();
     private final OtpErlangPid system; // the sender of sends made on behalf of no binding
     private volatile Introspection introspection = Introspection.EMPTY;
     private final Groups groups;
@@ -190,8 +189,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         if (closed) throw new IllegalStateException("Erlang node " + name() + " is closed");
         OtpErlangPid pid = node.createPid();
         Binding b = new Binding(this, pid, sink);
-        processes.put(pid, b);
-        node.register(pid, b);
+        node.register(pid, b); // the node's pid table is the only one: no second map of the same processes
         return b;
     }
 
@@ -262,7 +260,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
 
     /** Live pids made by {@link #bind} (for leak checks). */
     public int processCount() {
-        return (int) processes.values().stream().filter(p -> p instanceof Binding).count();
+        return (int) node.receivers().stream().filter(p -> p instanceof Binding).count();
     }
 
     // ---- gen_server:call ----
@@ -300,7 +298,6 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         }
 
         CompletableFuture<Term> start() {
-            processes.put(pid, this);
             node.register(pid, this);
             OtpErlangTuple msg = new OtpErlangTuple(new OtpErlangObject[] {GEN_CALL,
                     new OtpErlangTuple(new OtpErlangObject[] {pid, ref}), request});
@@ -353,8 +350,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
         }
 
         private void finish(Term reply, Throwable error) {
-            if (processes.remove(pid) == null) return; // already finished
-            node.unregister(pid);
+            if (!node.unregister(pid)) return; // already finished
             if (!monitorFired && !serverNode.equals(name())) {
                 outbox.submit(serverNode, c -> CorralOtpNode.control(c, new OtpErlangLong(CorralOtpNode.DEMONITOR_P),
                         pid, server, ref));
@@ -431,9 +427,13 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
                 monitored, watcher, ref, reason));
     }
 
+    /** The JInterface node underneath, for tests of what reaches its own mailboxes. */
+    CorralOtpNode otpNode() {
+        return node;
+    }
+
     void unregister(OtpErlangPid pid) {
         node.unregister(pid);
-        processes.remove(pid);
     }
 
     void reply(OtpErlangPid from, OtpErlangPid to, OtpErlangObject msg) {
@@ -517,7 +517,7 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     private void nodeDown(String peer, String why) {
         if (!up.remove(peer)) return;
         log.warn("Erlang node {} disconnected: {}", peer, why);
-        for (LocalProcess p : processes.values()) p.nodeDown(peer);
+        for (CorralOtpNode.Receiver r : node.receivers()) if (r instanceof LocalProcess p) p.nodeDown(peer);
         for (NodeListener l : listeners) {
             try {
                 l.nodeDown(peer, why);
@@ -638,8 +638,8 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        for (LocalProcess p : processes.values()) {
-            if (p instanceof Binding b) b.exit(new OtpErlangAtom("shutdown"));
+        for (CorralOtpNode.Receiver r : List.copyOf(node.receivers())) {
+            if (r instanceof Binding b) b.exit(new OtpErlangAtom("shutdown"));
         }
         writers.shutdown();
         try {

@@ -15,8 +15,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One writer per remote node. When the node is connected over a transport whose writes never block (the event-loop
- * transport, {@link DistTransport}) and nothing is queued before it, an operation runs at once on the caller's thread:
+ * One writer per remote node. When the node is connected (every connection runs on the event-loop transport,
+ * {@link DistTransport}, whose writes never block) and nothing is queued before it, an operation runs at once on the
+ * caller's thread:
  * on an event loop, a frame for an Erlang handler goes out without a thread hand-off. Otherwise callers enqueue and
  * return at once, and a drain task (virtual thread) connects if needed and writes everything queued, in order (the
  * transport gathers the writes into one flush per event-loop round). Either way operations towards one
@@ -41,7 +42,7 @@ final class Outbox {
     record Send(OtpErlangPid to, OtpErlangObject msg) implements Op {
         @Override
         public void run(OtpCookedConnection c) throws IOException {
-            run(c, new OtpOutputStream());
+            run(c, new OtpOutputStream()); // not on the send path: the writer always gives its reused buffer
         }
 
         @Override
@@ -106,10 +107,11 @@ final class Outbox {
 
         void add(Op op) {
             if (queue.isEmpty() && running.compareAndSet(false, true)) {
-                // Holding `running`, nothing queued can be overtaken: run it here if writing cannot block.
+                // Holding `running`, nothing queued can be overtaken: run it here, as writing to a connection that
+                // is up never blocks (DistTransport queues it); connecting does, so that is the drain's.
                 OtpCookedConnection c = current;
                 if (c == null || !c.isConnected()) current = c = node.existingConnection(peer);
-                if (c == null || !CorralOtpNode.writesWithoutBlocking(c)) {
+                if (c == null) {
                     queue.add(op);
                     executor.execute(this::drain); // the drain gives `running` back
                     return;

@@ -1,5 +1,6 @@
 package io.corral.erlang;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpInputStream;
+import com.ericsson.otp.erlang.OtpOutputStream;
 import io.corral.api.Command;
 import io.corral.api.Frame;
 import io.corral.api.HandlerOptions;
@@ -134,5 +137,39 @@ class BridgeContractTest {
         assertEquals(Term.tuple(Term.atom("frame"), Term.tuple(Term.atom("ping"), Term.binary(""))),
                 Term.of(BridgeContract.frameEvent(Frame.ping())), "an empty ping is a tuple; the proxy shapes it per generation");
         assertThrows(IllegalArgumentException.class, () -> BridgeContract.frameEvent(Frame.close()));
+    }
+
+    @Test
+    void eventsWrittenStraightIntoTheBufferAreTheBytesJInterfaceWritesForTheSameTerm() throws Exception {
+        byte[] big = new byte[70_000]; // past any one-byte or two-byte length
+        for (int i = 0; i < big.length; i++) big[i] = (byte) i;
+        List<Frame> frames = List.of(new Frame.Text("héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new Frame.Binary(big), Frame.ping(), new Frame.Pong(new byte[] {1, 2}), new Frame.Binary(new byte[0]));
+        List<com.ericsson.otp.erlang.OtpErlangObject> events = new java.util.ArrayList<>();
+        List<Term> expected = new java.util.ArrayList<>();
+        events.add(BridgeContract.WEBSOCKET_INIT);
+        expected.add(Term.atom("websocket_init"));
+        for (Frame f : frames) {
+            events.add(BridgeContract.frameEvent(f));
+            String kind = f.getClass().getSimpleName().toLowerCase();
+            expected.add(Term.tuple(Term.atom("frame"), Term.tuple(Term.atom(kind), Term.binary(f.payload()))));
+        }
+        events.add(BridgeContract.infoEvent(Term.atom("tick").raw()));
+        expected.add(Term.tuple(Term.atom("info"), Term.atom("tick")));
+        events.add(BridgeContract.terminateEvent(TerminateReason.STOP));
+        expected.add(Term.tuple(Term.atom("terminate"), Term.atom("stop")));
+        Term stock = msg("events", Term.list(expected));
+
+        com.ericsson.otp.erlang.OtpErlangObject ours = BridgeContract.events(events);
+        byte[] written = new OtpOutputStream(ours).toByteArray();
+        assertArrayEquals(new OtpOutputStream(stock.raw()).toByteArray(), written,
+                "erlang-bridge must receive the very bytes the JInterface terms would have made");
+        assertEquals(stock.raw(), new OtpInputStream(written).read_any(), "and they decode to the contract's term");
+        assertEquals(stock, Term.of(ours), "the object compares as the term it stands for");
+        assertEquals(stock.toString(), Term.of(ours).toString(), "and prints as it");
+        assertEquals(BridgeContract.events(List.of()).toString(), msg("events", Term.list()).toString(),
+                "an empty batch is the empty list");
+        assertArrayEquals(new OtpOutputStream(msg("events", Term.list()).raw()).toByteArray(),
+                new OtpOutputStream(BridgeContract.events(List.of())).toByteArray(), "written as nil");
     }
 }

@@ -60,6 +60,38 @@ class ErlangNodeTest {
     }
 
     @Test
+    void aJInterfaceMailboxGetsItsMessagesIntactThoughPacketsAreReadIntoOneReusedArray() throws Exception {
+        // Packets are read into one array per connection, reused for the next; a JInterface mailbox decodes its
+        // messages only when they are taken, long after, so what reaches one must have been copied out of it.
+        com.ericsson.otp.erlang.OtpMbox named = java.otpNode().createMbox("plain_box");
+        com.ericsson.otp.erlang.OtpMbox byPid = java.otpNode().createMbox();
+        int n = 500;
+        try {
+            erl.eval(java, "[J, P] = Args, [begin {plain_box, J} ! {I, binary:copy(<<I:16>>, I)}, "
+                    + "P ! {pid, I, binary:copy(<<I:16>>, 1000 - I)} end || I <- lists:seq(1, " + n + ")], ok.",
+                    Term.atom(java.name()), Term.pid(byPid.self()));
+            for (int i = 1; i <= n; i++) {
+                byte[] one = {(byte) (i >> 8), (byte) i};
+                Term m = Term.of(named.receive(WAIT.toMillis()));
+                assertEquals(Term.tuple(Term.integer(i), Term.binary(repeat(one, i))), m,
+                        "message " + i + " to the registered mailbox, as sent");
+                Term p = Term.of(byPid.receive(WAIT.toMillis()));
+                assertEquals(Term.tuple(Term.atom("pid"), Term.integer(i), Term.binary(repeat(one, 1000 - i))), p,
+                        "message " + i + " to the mailbox's pid, as sent");
+            }
+        } finally {
+            named.close();
+            byPid.close();
+        }
+    }
+
+    private static byte[] repeat(byte[] b, int times) {
+        byte[] out = new byte[b.length * times];
+        for (int i = 0; i < times; i++) System.arraycopy(b, 0, out, i * b.length, b.length);
+        return out;
+    }
+
+    @Test
     void javaSendsToAnErlangRegisteredProcess() throws Exception {
         // A registered collector on the Erlang side forwards what it gets back to us.
         QueueSink sink = new QueueSink();

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * weak ones, so an unreferenced mailbox silently loses its messages) until {@link #unregister} is called.
  *
  * <p>Setting up a connection blocks (the handshake): the per-node writers of {@code io.corral.erlang} do it, never an
- * event loop. Writing to a connection up on the event-loop transport ({@link #writesWithoutBlocking}) never blocks.
+ * event loop. Writing to a connection that is up never blocks: every connection runs on the event-loop transport
+ * ({@code io.corral.erlang.DistTransport}, made by {@code CorralTransportFactory}), whose writes are queued.
  */
 public class CorralOtpNode extends OtpNode {
 
@@ -222,8 +223,14 @@ public class CorralOtpNode extends OtpNode {
         byPid.put(pid, receiver);
     }
 
-    public void unregister(OtpErlangPid pid) {
-        byPid.remove(pid);
+    /** @return false when {@code pid} was not registered (unregistered already) */
+    public boolean unregister(OtpErlangPid pid) {
+        return byPid.remove(pid) != null;
+    }
+
+    /** The receivers registered by pid now (a weakly consistent view: registrations may come and go meanwhile). */
+    public java.util.Collection<Receiver> receivers() {
+        return java.util.Collections.unmodifiableCollection(byPid.values());
     }
 
     /** Registers {@code name}; false when it is taken (by a receiver or a JInterface mailbox). */
@@ -377,36 +384,25 @@ public class CorralOtpNode extends OtpNode {
         void attach(OtpCookedConnection connection);
     }
 
-    /** An output stream whose writes never block (they are queued to an event loop). */
-    public interface NonBlocking {}
-
     /** The name of the node at the other end of {@code c}. */
     public static String peerName(OtpCookedConnection c) {
         return c.name;
     }
 
-    /** True when writing to {@code c} never blocks the caller, so a writer may run on an event loop. */
-    public static boolean writesWithoutBlocking(OtpCookedConnection c) {
-        try {
-            final OtpTransport s = c.socket;
-            return s != null && s.getOutputStream() instanceof NonBlocking;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /**
-     * Takes one distribution packet (what follows its 4-byte length) as JInterface's reader loop does
-     * (AbstractConnection.run), on the caller's thread: the control message decides, a message's payload stays
-     * encoded in the {@link OtpMsg} until its receiver decodes it (with shared atoms, {@link InterningInputStream}).
-     * MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT go to {@code monitors}; GROUP_LEADER is ignored, as JInterface
-     * ignores it.
+     * Takes one distribution packet, what follows its 4-byte length, in {@code packet[0, length)}, as JInterface's
+     * reader loop does (AbstractConnection.run), on the caller's thread: the control message decides. A message for a
+     * {@link Receiver} (by pid or registered name) is decoded here, with shared atoms and pids
+     * ({@link InterningInputStream}), and handed to it at once, without an {@link OtpMsg}; one for a JInterface
+     * mailbox stays encoded in its {@link OtpMsg} until taken, copied out of {@code packet} first when the caller
+     * {@code reused} the array for the next packet. MONITOR_P, DEMONITOR_P and MONITOR_P_EXIT go to {@code monitors};
+     * GROUP_LEADER is ignored, as JInterface ignores it.
      *
      * @return false when the packet is not a distribution message JInterface knows (it then drops the connection)
      */
-    public static boolean receive(OtpCookedConnection c, byte[] packet, java.util.function.Consumer<OtpErlangTuple> monitors)
-            throws OtpErlangDecodeException {
-        final OtpInputStream in = new InterningInputStream(packet, 0, packet.length);
+    public static boolean receive(OtpCookedConnection c, byte[] packet, int length, boolean reused,
+            java.util.function.Consumer<OtpErlangTuple> monitors) throws OtpErlangDecodeException {
+        final InterningInputStream in = new InterningInputStream(packet, 0, length);
         if (in.read1() != AbstractConnection.passThrough) return false;
         if (!(in.read_any() instanceof OtpErlangTuple head) || head.arity() == 0
                 || !(head.elementAt(0) instanceof OtpErlangLong tagTerm)) {
@@ -417,11 +413,22 @@ public class CorralOtpNode extends OtpNode {
         final int tag = (int) tagValue;
         switch (tag) {
             case MONITOR_P, DEMONITOR_P, MONITOR_P_EXIT -> monitors.accept(head);
-            case AbstractConnection.sendTag, AbstractConnection.sendTTTag -> // {SEND, Unused, To[, Token]}, Msg
-                    c.deliver(new OtpMsg((OtpErlangPid) head.elementAt(2), in));
-            case AbstractConnection.regSendTag, AbstractConnection.regSendTTTag -> // {REG_SEND, From, Unused, Name..}
-                    c.deliver(new OtpMsg((OtpErlangPid) head.elementAt(1),
-                            ((OtpErlangAtom) head.elementAt(3)).atomValue(), in));
+            case AbstractConnection.sendTag, AbstractConnection.sendTTTag -> { // {SEND, Unused, To[, Token]}, Msg
+                final OtpErlangPid to = (OtpErlangPid) head.elementAt(2);
+                final Receiver r = ((CorralOtpNode) c.self).byPid.get(to);
+                if (r != null) {
+                    message(r, null, in); // SEND carries no sender (OtpMsg's getSenderPid is null for it too)
+                } else {
+                    c.deliver(new OtpMsg(to, reused ? rest(in) : in));
+                }
+            }
+            case AbstractConnection.regSendTag, AbstractConnection.regSendTTTag -> { // {REG_SEND, From, Unused, Name..}
+                final OtpErlangPid from = (OtpErlangPid) head.elementAt(1);
+                final String name = ((OtpErlangAtom) head.elementAt(3)).atomValue();
+                final Receiver r = ((CorralOtpNode) c.self).byName.get(name);
+                if (r != null) message(r, from, in);
+                else c.deliver(new OtpMsg(from, name, reused ? rest(in) : in));
+            }
             case AbstractConnection.exitTag, AbstractConnection.exit2Tag -> // {EXIT, From, To, Reason}
                     c.deliver(new OtpMsg(tag, (OtpErlangPid) head.elementAt(1), (OtpErlangPid) head.elementAt(2),
                             java.util.Objects.requireNonNull(head.elementAt(3))));
@@ -439,6 +446,25 @@ public class CorralOtpNode extends OtpNode {
             }
         }
         return true;
+    }
+
+    /**
+     * Decodes the payload and hands it to {@code r}, on the reading thread, as {@link #deliver} does for a message
+     * that reaches it through an {@link OtpMsg}; a payload that does not decode is dropped, as there.
+     */
+    private static void message(Receiver r, OtpErlangPid from, InterningInputStream in) {
+        final OtpErlangObject msg;
+        try {
+            msg = in.read_any();
+        } catch (OtpErlangDecodeException e) {
+            return;
+        }
+        r.message(from, msg);
+    }
+
+    /** What is left of {@code in}, in an array of its own. */
+    private static InterningInputStream rest(InterningInputStream in) {
+        return in.rest();
     }
 
     /** An output stream that counts what it was given, so the ticker knows whether anything went out. */

@@ -34,8 +34,101 @@ public final class InterningInputStream extends OtpInputStream {
         if (tag == OtpExternal.atomTag || tag == OtpExternal.smallAtomUtf8Tag || tag == OtpExternal.atomUtf8Tag) {
             OtpErlangAtom a = cached();
             if (a != null) return a;
+        } else if (tag == OtpExternal.newPidTag || tag == OtpExternal.pidTag) {
+            OtpErlangPid p = cachedPid();
+            if (p != null) return p;
+        } else if (tag == OtpExternal.smallIntTag && count - pos >= 2) {
+            // SMALL_INTEGER_EXT (the contract's version in every message): stock decodes it through a byte array.
+            OtpErlangLong l = SMALL_INTS[buf[pos + 1] & 0xff];
+            pos += 2;
+            return l;
         }
         return super.read_any();
+    }
+
+    /** What is left to read, in a stream over an array of its own. */
+    InterningInputStream rest() {
+        byte[] copy = java.util.Arrays.copyOfRange(buf, pos, count);
+        return new InterningInputStream(copy, 0, copy.length);
+    }
+
+    // Stock read2BE and read4BE allocate a byte[] per call (a list head, a binary's length, a pid's three numbers):
+    // read in place when the bytes are there, as stock otherwise (its behaviour on a short input included).
+
+    @Override
+    public int read2BE() throws OtpErlangDecodeException {
+        if (count - pos < 2) return super.read2BE();
+        int v = (buf[pos] & 0xff) << 8 | buf[pos + 1] & 0xff;
+        pos += 2;
+        return v;
+    }
+
+    @Override
+    public int read4BE() throws OtpErlangDecodeException {
+        if (count - pos < 4) return super.read4BE();
+        int v = (buf[pos] & 0xff) << 24 | (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8 | buf[pos + 3] & 0xff;
+        pos += 4;
+        return v;
+    }
+
+    private static final OtpErlangLong[] SMALL_INTS = new OtpErlangLong[256];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) SMALL_INTS[i] = new OtpErlangLong(i);
+    }
+
+    private record PidEntry(byte[] key, OtpErlangPid pid) {}
+
+    /**
+     * Two-way: a pid is looked for in its slot and the one beside it, and a new one pushes the slot's entry to the
+     * other way, so two busy pids that hash alike do not evict each other on every message.
+     */
+    private static final int PID_SLOTS = 4096; // a power of two
+    private static final PidEntry[] PIDS = new PidEntry[PID_SLOTS];
+
+    /**
+     * The pid at the current position (its tag there, the version byte consumed) from a table of shared instances,
+     * consuming it; null (position unchanged) when it is not one the table keeps. Every message of an Erlang route
+     * carries two pids (the recipient in the control message, the proxy in the payload), the same few each time:
+     * stock JInterface makes two {@link OtpErlangPid} objects per pid decoded (read_pid's and the copy
+     * {@code new OtpErlangPid(stream)} makes of it), and a fresh pid hashes anew (allocating) on every lookup in the
+     * node's pid table. Pids are immutable and compared by value, as atoms are; the table is bounded and lock-free,
+     * as the atoms'.
+     */
+    private OtpErlangPid cachedPid() throws OtpErlangDecodeException {
+        int start = pos;
+        int tag = buf[start] & 0xff;
+        int a = start + 1; // the node name's atom
+        if (a + 2 >= count) return null;
+        int atomTag = buf[a] & 0xff;
+        int nameEnd;
+        if (atomTag == OtpExternal.smallAtomUtf8Tag) {
+            nameEnd = a + 2 + (buf[a + 1] & 0xff);
+        } else if (atomTag == OtpExternal.atomUtf8Tag || atomTag == OtpExternal.atomTag) {
+            nameEnd = a + 3 + ((buf[a + 1] & 0xff) << 8 | buf[a + 2] & 0xff);
+        } else {
+            return null;
+        }
+        int end = nameEnd + 8 + (tag == OtpExternal.newPidTag ? 4 : 1); // id, serial, creation
+        if (end > count || end - start > MAX_CACHED + 16) return null;
+        int h = 0;
+        for (int i = start; i < end; i++) h = 31 * h + buf[i];
+        int slot = (h ^ (h >>> 16)) & (PID_SLOTS - 1);
+        PidEntry e = PIDS[slot];
+        if (e != null && java.util.Arrays.equals(e.key, 0, e.key.length, buf, start, end)) {
+            pos = end;
+            return e.pid;
+        }
+        PidEntry other = PIDS[slot ^ 1];
+        if (other != null && java.util.Arrays.equals(other.key, 0, other.key.length, buf, start, end)) {
+            pos = end;
+            return other.pid;
+        }
+        OtpErlangPid pid = read_pid(); // one object (stock read_any makes two)
+        if (pos != end) throw new OtpErlangDecodeException("pid of unexpected length");
+        if (e != null) PIDS[slot ^ 1] = e;
+        PIDS[slot] = new PidEntry(java.util.Arrays.copyOfRange(buf, start, end), pid);
+        return pid;
     }
 
     /** Used by pids, ports and references for their node name, and by tuples' atoms decoded as strings. */
@@ -101,7 +194,8 @@ public final class InterningInputStream extends OtpInputStream {
     /** The message's payload, decoded with shared atoms when it came from the network and is small. */
     static OtpErlangObject payload(OtpMsg m) throws OtpErlangDecodeException {
         OtpInputStream in = m.getMsgBuf();
-        if (in == null) return m.getMsg();
+        // Read by CorralOtpNode.receive: the stream shares atoms already, no copy needed.
+        if (in == null || in instanceof InterningInputStream) return m.getMsg();
         int n = in.available();
         if (n > MAX_COPIED) return m.getMsg();
         byte[] b = SCRATCH.get();

@@ -104,4 +104,63 @@ class InterningInputStreamTest {
         assertEquals(replies(), InterningInputStream.payload(new OtpMsg(PROXY, new OtpInputStream(small, 0))));
         assertEquals(replies(), InterningInputStream.payload(new OtpMsg(PROXY, replies())), "a local message has no buffer");
     }
+
+    @Test
+    void theSamePidDecodedTwiceIsOneInstanceEqualToJInterfacesOwn() throws Exception {
+        byte[] b = encode(replies());
+        OtpErlangPid one = (OtpErlangPid) ((OtpErlangTuple) interned(b)).elementAt(3);
+        OtpErlangPid two = (OtpErlangPid) ((OtpErlangTuple) interned(b)).elementAt(3);
+        assertSame(one, two, "a pid is decoded once and shared after that (its hash code with it)");
+        assertEquals(PROXY, one);
+        assertEquals(((OtpErlangTuple) stock(b)).elementAt(3), one);
+        OtpErlangPid other = new OtpErlangPid("bridge@localhost", 8, 0, 1);
+        assertEquals(other, interned(encode(other)), "a pid that differs in one number is its own entry");
+        OtpErlangPid creation = new OtpErlangPid("bridge@localhost", 7, 0, 2);
+        assertEquals(creation, interned(encode(creation)), "and one that differs in its creation only");
+        // PID_EXT (tag 103, one-byte creation), as older nodes send it: decoded as JInterface does.
+        byte[] old = {(byte) 131, 103, 119, 1, 'n', 0, 0, 0, 5, 0, 0, 0, 0, 3};
+        assertEquals(stock(old), interned(old));
+        assertSame(interned(old), interned(old));
+        for (int i = 0; i < 3000; i++) {
+            OtpErlangPid p = new OtpErlangPid("node_" + (i % 7) + "@h", i, i % 3, i);
+            assertEquals(p, interned(encode(p)), "pids that collide in the table still decode right: " + p);
+        }
+    }
+
+    @Test
+    void aTruncatedPidOrIntegerFailsOrReadsAsJInterfaceDoes() throws Exception {
+        byte[] b = encode(PROXY);
+        for (int n = 2; n < b.length; n++) {
+            byte[] cut = java.util.Arrays.copyOf(b, n);
+            String expected;
+            try {
+                expected = String.valueOf(stock(cut));
+            } catch (OtpErlangDecodeException e) {
+                expected = "fails";
+            }
+            String actual;
+            try {
+                actual = String.valueOf(interned(cut));
+            } catch (OtpErlangDecodeException e) {
+                actual = "fails";
+            }
+            assertEquals(expected, actual, "a pid cut to " + n + " bytes");
+        }
+        byte[] i = encode(new OtpErlangLong(1L << 40));
+        assertEquals(stock(i), interned(i));
+        byte[] cutInt = java.util.Arrays.copyOf(encode(new OtpErlangLong(100_000)), 4);
+        String expected;
+        try {
+            expected = String.valueOf(stock(cutInt));
+        } catch (OtpErlangDecodeException e) {
+            expected = "fails";
+        }
+        String actual;
+        try {
+            actual = String.valueOf(interned(cutInt));
+        } catch (OtpErlangDecodeException e) {
+            actual = "fails";
+        }
+        assertEquals(expected, actual, "a four-byte integer cut short reads as stock JInterface reads it");
+    }
 }
