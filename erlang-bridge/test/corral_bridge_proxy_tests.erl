@@ -357,9 +357,10 @@ hibernate_really_hibernates() ->
     events(Proxy, [{frame, {text, <<"awake">>}}]),
     ?assertEqual([[{text, <<"awake">>}]], replies(Proxy)).
 
-%% Not the handler's hibernate: a proxy that got nothing for proxy_hibernate_after (gen_statem's hibernate_after; 15 s
-%% by default, 300 ms here) and its guard (always, between its rare messages) wait hibernated, so an idle
-%% connection's processes hold only their live data; nothing changes for the handler or on the wire.
+%% Not the handler's hibernate: a proxy hibernates once websocket_init is answered and again after a whole
+%% proxy_hibernate_after period (15 s by default, 300 ms here) without an event or a message; its guard always waits
+%% hibernated. An idle connection's processes then hold only their live data; nothing changes for the handler or on
+%% the wire.
 an_idle_proxy_and_its_guard_hibernate_and_still_answer() ->
     application:set_env(corral_bridge, proxy_hibernate_after, 300),
     Proxy = try upgrade(ws_echo_h, opts()) after application:unset_env(corral_bridge, proxy_hibernate_after) end,
@@ -375,6 +376,10 @@ an_idle_proxy_and_its_guard_hibernate_and_still_answer() ->
                          ++ integer_to_list(Words) ++ " words"),
     events(Proxy, [{frame, {text, <<"after">>}}]),
     ?assertEqual([[{text, <<"after">>}]], replies(Proxy)),
+    %% Woken by that event, it hibernates again once a period passed without another.
+    wait_until(fun() -> Hibernated(Proxy) end, 5000),
+    events(Proxy, [{frame, {text, <<"again">>}}]),
+    ?assertEqual([[{text, <<"again">>}]], replies(Proxy)),
     ?assert(is_process_alive(Guard)).
 
 wait_until(Fun, Ms) when Ms =< 0 -> ?assert(Fun());

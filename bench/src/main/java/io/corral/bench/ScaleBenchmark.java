@@ -231,7 +231,11 @@ public final class ScaleBenchmark {
         List<String> c = pinned(clientCpu);
         c.addAll(List.of(java(), "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", benchClassPath(),
                 "io.corral.bench.ScaleClient", "--url", url, "--connections", String.valueOf(n),
-                "--wave", String.valueOf(wave)));
+                "--wave", String.valueOf(wave),
+                // The Java route's handler has the default 60 s idle_timeout: the client pings to keep the first
+                // connections open while the last are opened. The Erlang route's (corral_bench_idle_h) has none,
+                // and a ping is an event for its proxy (websocket_handle): its connections stay truly idle.
+                "--keepalive-ms", route.equals("erlang") ? "0" : "20000"));
         return ChildProcess.start(c, root);
     }
 
