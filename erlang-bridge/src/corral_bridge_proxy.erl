@@ -136,6 +136,8 @@ upgraded(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
     %% idle most of the time, and a burst of openings would otherwise hold every new proxy's full heap for a whole
     %% period); its next event wakes it and arms the idle check.
     case run(Events, active(D), replies, [], false) of
+        {next_state, running, D2 = #data{hibernate_after = Ms}} when Ms =/= infinity ->
+            {next_state, running, D2, [hibernate]};
         {next_state, running, D2 = #data{hibernate_after = Ms}, Actions} when Ms =/= infinity ->
             {next_state, running, D2, [hibernate | Actions]};
         Other ->
@@ -226,6 +228,9 @@ direct(Msg, D) ->
 active(D = #data{active = true}) -> D;
 active(D) -> D#data{active = true}.
 
+%% run/5 answers {next_state, running, D} when it has no action (the common case), with a list when it has.
+watched({next_state, running, D = #data{idle_check = false, hibernate_after = Ms}}) when Ms =/= infinity ->
+    {next_state, running, D#data{idle_check = true, active = false}, [idle_check(D)]};
 watched({next_state, running, D = #data{idle_check = false, hibernate_after = Ms}, Actions}) when Ms =/= infinity ->
     {next_state, running, D#data{idle_check = true, active = false}, [idle_check(D) | Actions]};
 watched(Result) ->
