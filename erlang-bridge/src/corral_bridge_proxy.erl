@@ -92,8 +92,7 @@ init({ConnPid, Spec = #{module := Module}}) ->
 initializing(internal, start, D = #data{gen = '1.x'}) ->
     case init_1x(D) of
         {upgrade, Decision, Hibernate, D2} ->
-            decide(Decision, D2),
-            {next_state, upgraded, D2#data{spec = #{}}, [hibernate || Hibernate]};
+            upgrade(Decision, D2, Hibernate);
         {raise, Class, Reason, Info} ->
             %% The client gets its 500; the process exits as Cowboy 1.x's does after an init/3 or
             %% websocket_init/3 crash (cowboy_handler:handler_init/4, cowboy_websocket:handler_init/4).
@@ -112,8 +111,7 @@ initializing(info, {Tag, Answer}, D = #data{helper = {Tag, MRef}}) ->
     demonitor(MRef, [flush]),
     case Answer of
         {upgrade, Decision, PartialReq, State} ->
-            decide(Decision, D),
-            {next_state, upgraded, D#data{helper = undefined, req = PartialReq, state = State, spec = #{}}};
+            upgrade(Decision, D#data{helper = undefined, req = PartialReq, state = State}, false);
         {done, Decision} ->
             decide(Decision, D),
             {stop, normal}
@@ -127,6 +125,20 @@ initializing(info, {'$corral_conn_down', Ref, _}, #data{down_ref = Ref}) ->
     {stop, normal};
 initializing(EventType, Event, D) ->
     early(EventType, Event, D).
+
+%% The upgrade is decided. When java-node asked for it in the open spec (`websocket_init => at_once`, CONTRACT.md
+%% section 2), websocket_init runs now and its answer follows the decision, as if java-node had sent the
+%% `websocket_init` event right after the 101: Cowboy runs it right after writing the 101 without waiting for the
+%% client (cowboy_websocket:takeover/7), and java-node holds the answer until the 101 is out and reads no frame before
+%% it. That saves a distribution round trip per upgrade. Otherwise the proxy waits for the event in `upgraded`.
+%% Either way the open request is dropped now: the session never reads it again.
+upgrade(Decision, D = #data{spec = #{websocket_init := at_once}}, Hibernate) ->
+    {upgrade, Headers, Opts} = Decision,
+    decide({upgrade, Headers, Opts#{websocket_init => ran}}, D),
+    run([websocket_init], D#data{spec = #{}}, replies, [], Hibernate);
+upgrade(Decision, D, Hibernate) ->
+    decide(Decision, D),
+    {next_state, upgraded, D#data{spec = #{}}, [hibernate || Hibernate]}.
 
 %% State: upgraded.
 
@@ -245,7 +257,7 @@ run([], D, Kind, Acc, false) ->
 run([], D, Kind, Acc, true) ->
     send(Kind, Acc, D),
     {next_state, running, D, [hibernate]};
-run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, _) ->
+run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, Hibernate) ->
     %% Messages that reached this process before the session started come next, in arrival order; their commands
     %% join websocket_init's answer, java-node knowing nothing of them. That answer is sent even when empty:
     %% java-node keeps the socket unread until websocket_init's commands are in force, as Cowboy applies them
@@ -254,7 +266,8 @@ run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, _) ->
     D2 = D#data{pending = []},
     case D#data.gen =/= '1.x' andalso erlang:function_exported(D#data.module, websocket_init, 1) of
         true -> handler_call(websocket_init, [], Follow ++ Rest, D2, Kind, [[] | Acc]);
-        false -> run(Follow ++ Rest, D2, Kind, [[] | Acc], false)
+        %% 1.x asked to hibernate from websocket_init/3: that holds until the next callback returns.
+        false -> run(Follow ++ Rest, D2, Kind, [[] | Acc], Hibernate)
     end;
 run([{join, {info, Msg}} | Rest], D, Kind, Acc, _) ->
     handler_call(websocket_info, [Msg], Rest, D, Kind, Acc);

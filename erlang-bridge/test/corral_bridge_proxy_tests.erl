@@ -69,7 +69,12 @@ tests() ->
      one_x_crash_in_websocket_init_exits_with_opts,
      one_x_crash_in_websocket_terminate_exits_with_the_terminate_reason,
      one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown,
-     one_x_websocket_init_hibernate].
+     one_x_websocket_init_hibernate,
+     at_once_runs_websocket_init_after_the_decision_without_an_event,
+     at_once_answer_holds_websocket_init_commands_then_frames_are_answered,
+     at_once_crash_in_websocket_init_is_its_answer,
+     at_once_in_one_x_keeps_the_hibernate_of_websocket_init,
+     at_once_refusal_sends_no_answer].
 
 run(Name) ->
     process_flag(trap_exit, true),
@@ -561,3 +566,50 @@ one_x_websocket_init_hibernate() ->
     {Proxy, {upgrade, [], #{idle_timeout := infinity}}} = open1(hibernate),
     timer:sleep(50),
     ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)).
+
+%% `websocket_init => at_once` in the open spec (what java-node sends): websocket_init runs right after the decision
+%% and its answer follows it as one `replies` message, without a `websocket_init` event (CONTRACT.md section 2).
+
+open_at_once(Module, Opts, Profile) ->
+    corral_bridge ! ?CORRAL_OPEN(self(), #{module => Module, opts => Opts, req => req_info(), profile => Profile,
+                                           websocket_init => at_once}),
+    receive ?CORRAL_INIT_RESULT(Proxy, Decision) -> {Proxy, Decision}
+    after ?T -> error(no_init_result)
+    end.
+
+at_once_runs_websocket_init_after_the_decision_without_an_event() ->
+    {Proxy, {upgrade, [], Opts}} = open_at_once(ws_echo_h, opts(), '2.latest'),
+    erlang:monitor(process, Proxy),
+    ?assertEqual(ran, maps:get(websocket_init, Opts), "the decision says websocket_init ran, so Java sends no event"),
+    ?assertEqual(Proxy, recorded(websocket_init)),
+    ?assertEqual([[]], replies(Proxy), "websocket_init's answer is sent even when empty"),
+    no_commands(Proxy).
+
+at_once_answer_holds_websocket_init_commands_then_frames_are_answered() ->
+    {Proxy, {upgrade, _, _}} =
+        open_at_once(ws_echo_h, (opts())#{init_commands => [{active, false}, {text, <<"hello">>}]}, '2.latest'),
+    ?assertEqual([[{active, false}, {text, <<"hello">>}]], replies(Proxy)),
+    events(Proxy, [{frame, {text, <<"a">>}}, {terminate, remote}]),
+    ?assertEqual([[{text, <<"a">>}]], replies(Proxy)),
+    ?assertMatch({remote, _}, recorded(terminate)).
+
+at_once_crash_in_websocket_init_is_its_answer() ->
+    {Proxy, {upgrade, _, _}} = open_at_once(ws_crash_h, #{test => self(), crash_in => websocket_init}, '2.latest'),
+    erlang:monitor(process, Proxy),
+    ?assertEqual([[{crash, exit, websocket_init_boom}]], replies(Proxy)),
+    ?assertEqual({crash, exit, websocket_init_boom}, recorded(terminate)),
+    %% It may be gone before the monitor was set (noproc): websocket_init ran before the decision reached us.
+    ?assert(lists:member(down(Proxy), [websocket_init_boom, noproc])).
+
+at_once_in_one_x_keeps_the_hibernate_of_websocket_init() ->
+    {Proxy, {upgrade, [], #{websocket_init := ran}}} =
+        open_at_once(ws_echo1_h, #{test => self(), mode => hibernate}, '1.1'),
+    ?assertEqual([[]], replies(Proxy), "1.x ran websocket_init/3 before the decision: an empty answer"),
+    timer:sleep(50),
+    ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)).
+
+at_once_refusal_sends_no_answer() ->
+    {Proxy, Decision} = open_at_once(ws_refuse_h, opts(), '2.latest'),
+    ?assertMatch({reply, 403, _, _}, Decision),
+    ?assertEqual(normal, recorded(terminate)),
+    no_commands(Proxy).

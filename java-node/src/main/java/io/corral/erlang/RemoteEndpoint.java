@@ -112,7 +112,8 @@ public final class RemoteEndpoint implements HandlerEndpoint {
     private InitDecision decide(BridgeContract.InitResult r, UpgradeRequest request, ConnectionProcess process,
             List<OtpErlangObject> early) {
         return switch (r.decision()) {
-            case BridgeContract.Upgrade u -> new InitDecision.Upgrade(new Session(r.proxy(), process, early), u.options(), u.headers());
+            case BridgeContract.Upgrade u -> new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.initRan()),
+                    u.options(), u.headers());
             case BridgeContract.Reply rep -> new InitDecision.Reply(rep.status(), rep.headers(), rep.body());
             // 2.x answers 204 when init did not reply; 1.x's {shutdown, Req} answers 400.
             case BridgeContract.NoReply n -> new InitDecision.Reply(request.profile().isOneX() ? 400 : 204, Map.of(), Frame.EMPTY);
@@ -148,10 +149,14 @@ public final class RemoteEndpoint implements HandlerEndpoint {
          */
         private long unansweredSince;
 
-        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early) {
+        /** The proxy ran websocket_init right after its decision: its answer comes without an event from here. */
+        private final boolean initRan;
+
+        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early, boolean initRan) {
             this.proxy = proxy;
             this.process = process;
             this.early = early;
+            this.initRan = initRan;
         }
 
         private void send(SessionContext ctx, OtpErlangObject event, long bytes) {
@@ -162,7 +167,13 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         @Override
         public void websocketInit(SessionContext ctx) {
             ctx.apply(List.of(Command.active(false)), false);
-            send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
+            if (initRan) {
+                // Its answer is on its way (or already waiting in the process's queue, handed over once the session is
+                // attached, after this): it fills the place kept here, before anything sent below is answered.
+                owed.add(ctx.later(0));
+            } else {
+                send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
+            }
             // Messages that reached the connection's pid before the session: websocket_info gets them next.
             if (early != null) for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m), 0);
             early = null;
