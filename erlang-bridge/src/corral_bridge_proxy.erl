@@ -6,8 +6,6 @@
 %%                 in the ws process, docs/contract/callbacks.md) and we wait for its answer. 1.x: init/3 and
 %%                 websocket_init/3 run here, in this process, before the 101 (section 2).
 %%   upgraded      the decision was sent; waiting for Java's `websocket_init` event (sent right after the 101).
-%%                 Skipped when Java asked for `websocket_init => at_once`: websocket_init then runs at once and its
-%%                 answer rides in the decision (upgrade/3).
 %%                 Messages arriving meanwhile are kept and handed to websocket_info right after websocket_init,
 %%                 before any later event, as the mailbox order would have it under Cowboy.
 %%   running       events from Java and messages to self() go to the handler; each callback result becomes
@@ -129,14 +127,15 @@ initializing(EventType, Event, D) ->
     early(EventType, Event, D).
 
 %% The upgrade is decided. When java-node asked for it in the open spec (`websocket_init => at_once`, CONTRACT.md
-%% section 2), websocket_init runs now and its answer goes in the decision itself (`websocket_init => Answer` in the
-%% options), as if java-node had sent the `websocket_init` event right after the 101: java-node writes the 101, then
-%% carries out the answer, and reads no frame before. Cowboy too runs websocket_init right after writing the 101,
-%% without waiting for the client (cowboy_websocket:takeover/7). That saves the event and its answer, a distribution
-%% round trip per upgrade. Otherwise the decision goes now and the proxy waits for the event in `upgraded`.
+%% section 2), websocket_init runs now and its answer follows the decision, as if java-node had sent the
+%% `websocket_init` event right after the 101: Cowboy runs it right after writing the 101 without waiting for the
+%% client (cowboy_websocket:takeover/7), and java-node holds the answer until the 101 is out and reads no frame before
+%% it. That saves a distribution round trip per upgrade. Otherwise the proxy waits for the event in `upgraded`.
 %% Either way the open request is dropped now: the session never reads it again.
 upgrade(Decision, D = #data{spec = #{websocket_init := at_once}}, Hibernate) ->
-    run([websocket_init], D#data{spec = #{}}, {init, Decision}, [], Hibernate);
+    {upgrade, Headers, Opts} = Decision,
+    decide({upgrade, Headers, Opts#{websocket_init => ran}}, D),
+    run([websocket_init], D#data{spec = #{}}, replies, [], Hibernate);
 upgrade(Decision, D, Hibernate) ->
     decide(Decision, D),
     {next_state, upgraded, D#data{spec = #{}}, [hibernate || Hibernate]}.
@@ -349,12 +348,6 @@ result_general(Result, Rest, D = #data{gen = Gen}, Kind, [Cur | Done]) ->
             end
     end.
 
-send({init, Decision}, [], D) ->
-    %% websocket_init's answer is missing (its return was invalid and the process is about to die): the decision goes
-    %% alone, so java-node writes the 101 and then sees the process die, as a Cowboy client would.
-    decide(Decision, D);
-send({init, {upgrade, Headers, Opts}}, [Cur], D) ->
-    decide({upgrade, Headers, Opts#{websocket_init => lists:reverse(Cur)}}, D);
 send(_, [], _) ->
     ok;
 send(replies, [Only], #data{conn = Conn}) ->

@@ -70,11 +70,9 @@ tests() ->
      one_x_crash_in_websocket_terminate_exits_with_the_terminate_reason,
      one_x_shutdown_and_close_in_reply_terminate_with_normal_shutdown,
      one_x_websocket_init_hibernate,
-     at_once_runs_websocket_init_before_the_decision_and_sends_its_answer_in_it,
+     at_once_runs_websocket_init_after_the_decision_without_an_event,
      at_once_answer_holds_websocket_init_commands_then_frames_are_answered,
-     at_once_timer_set_in_websocket_init_comes_as_commands,
      at_once_crash_in_websocket_init_is_its_answer,
-     at_once_invalid_websocket_init_return_sends_the_decision_alone_and_dies,
      at_once_in_one_x_keeps_the_hibernate_of_websocket_init,
      at_once_refusal_sends_no_answer].
 
@@ -569,9 +567,8 @@ one_x_websocket_init_hibernate() ->
     timer:sleep(50),
     ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)).
 
-%% `websocket_init => at_once` in the open spec (what java-node sends): websocket_init runs before the decision goes
-%% and its answer rides in it, `websocket_init => Answer` in the options; no `websocket_init` event is expected and
-%% no separate answer is sent (CONTRACT.md section 2).
+%% `websocket_init => at_once` in the open spec (what java-node sends): websocket_init runs right after the decision
+%% and its answer follows it as one `replies` message, without a `websocket_init` event (CONTRACT.md section 2).
 
 open_at_once(Module, Opts, Profile) ->
     corral_bridge ! ?CORRAL_OPEN(self(), #{module => Module, opts => Opts, req => req_info(), profile => Profile,
@@ -580,40 +577,34 @@ open_at_once(Module, Opts, Profile) ->
     after ?T -> error(no_init_result)
     end.
 
-at_once_runs_websocket_init_before_the_decision_and_sends_its_answer_in_it() ->
+at_once_runs_websocket_init_after_the_decision_without_an_event() ->
     {Proxy, {upgrade, [], Opts}} = open_at_once(ws_echo_h, opts(), '2.latest'),
-    ?assertEqual([], maps:get(websocket_init, Opts), "the answer, empty here, is in the options: Java sends no event"),
+    erlang:monitor(process, Proxy),
+    ?assertEqual(ran, maps:get(websocket_init, Opts), "the decision says websocket_init ran, so Java sends no event"),
     ?assertEqual(Proxy, recorded(websocket_init)),
-    ?assertEqual(60000, maps:get(idle_timeout, Opts), "the options are complete as before"),
+    ?assertEqual([[]], replies(Proxy), "websocket_init's answer is sent even when empty"),
     no_commands(Proxy).
 
 at_once_answer_holds_websocket_init_commands_then_frames_are_answered() ->
-    {Proxy, {upgrade, _, #{websocket_init := Answer}}} =
+    {Proxy, {upgrade, _, _}} =
         open_at_once(ws_echo_h, (opts())#{init_commands => [{active, false}, {text, <<"hello">>}]}, '2.latest'),
-    ?assertEqual([{active, false}, {text, <<"hello">>}], Answer),
-    no_commands(Proxy),
+    ?assertEqual([[{active, false}, {text, <<"hello">>}]], replies(Proxy)),
     events(Proxy, [{frame, {text, <<"a">>}}, {terminate, remote}]),
     ?assertEqual([[{text, <<"a">>}]], replies(Proxy)),
     ?assertMatch({remote, _}, recorded(terminate)).
 
-at_once_timer_set_in_websocket_init_comes_as_commands() ->
-    %% A timer set in websocket_init/1 fires later: it is not part of websocket_init's answer but a message of its own.
-    {Proxy, {upgrade, _, #{websocket_init := []}}} = open_at_once(ws_timer_h, #{}, '2.latest'),
-    ?assertEqual([{text, <<"tick">>}], commands(Proxy)).
-
 at_once_crash_in_websocket_init_is_its_answer() ->
-    {Proxy, {upgrade, _, #{websocket_init := Answer}}} =
-        open_at_once(ws_crash_h, #{test => self(), crash_in => websocket_init}, '2.latest'),
+    {Proxy, {upgrade, _, _}} = open_at_once(ws_crash_h, #{test => self(), crash_in => websocket_init}, '2.latest'),
     erlang:monitor(process, Proxy),
-    ?assertEqual([{crash, exit, websocket_init_boom}], Answer),
+    ?assertEqual([[{crash, exit, websocket_init_boom}]], replies(Proxy)),
     ?assertEqual({crash, exit, websocket_init_boom}, recorded(terminate)),
     %% It may be gone before the monitor was set (noproc): websocket_init ran before the decision reached us.
     ?assert(lists:member(down(Proxy), [websocket_init_boom, noproc])).
 
 at_once_in_one_x_keeps_the_hibernate_of_websocket_init() ->
-    {Proxy, {upgrade, [], #{websocket_init := Answer}}} =
+    {Proxy, {upgrade, [], #{websocket_init := ran}}} =
         open_at_once(ws_echo1_h, #{test => self(), mode => hibernate}, '1.1'),
-    ?assertEqual([], Answer, "1.x ran websocket_init/3 before the decision: an empty answer"),
+    ?assertEqual([[]], replies(Proxy), "1.x ran websocket_init/3 before the decision: an empty answer"),
     timer:sleep(50),
     ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)).
 
@@ -622,13 +613,3 @@ at_once_refusal_sends_no_answer() ->
     ?assertMatch({reply, 403, _, _}, Decision),
     ?assertEqual(normal, recorded(terminate)),
     no_commands(Proxy).
-
-at_once_invalid_websocket_init_return_sends_the_decision_alone_and_dies() ->
-    process_flag(trap_exit, true),
-    {Proxy, {upgrade, _, Opts}} =
-        open_at_once(ws_echo_h, (opts())#{init_commands => [{unknown_command}]}, '2.latest'),
-    ?assertNot(maps:is_key(websocket_init, Opts),
-               "no answer: Java writes the 101 and drops the connection when the process dies, as Cowboy's client sees"),
-    erlang:monitor(process, Proxy),
-    ?assertNotEqual(normal, down(Proxy), "it dies (noproc when already gone), not a normal end"),
-    not_recorded(terminate).

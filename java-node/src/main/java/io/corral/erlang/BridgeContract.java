@@ -215,12 +215,11 @@ public final class BridgeContract {
     public sealed interface Decision permits Upgrade, Reply, NoReply, Crash {}
 
     /**
-     * @param initAnswer websocket_init's answer when the proxy ran it before its decision ({@code websocket_init =>
-     *     [Cmd]} in the options, the bridge's answer to {@code at_once} in the open request): java-node sends no
-     *     {@code websocket_init} event and carries this out right after the 101. Null from a bridge that waits for
-     *     the event.
+     * @param initRan the proxy ran websocket_init already and its answer follows this decision ({@code websocket_init
+     *     => ran} in the options, the bridge's answer to {@code at_once} in the open request); false from a bridge that
+     *     waits for the {@code websocket_init} event
      */
-    public record Upgrade(Map<String, String> headers, HandlerOptions options, Commands initAnswer) implements Decision {}
+    public record Upgrade(Map<String, String> headers, HandlerOptions options, boolean initRan) implements Decision {}
 
     public record Reply(int status, Map<String, String> headers, byte[] body) implements Decision {}
 
@@ -237,7 +236,7 @@ public final class BridgeContract {
         String kind = ((OtpErlangAtom) t.elementAt(2)).atomValue();
         OtpErlangPid proxy = (OtpErlangPid) t.elementAt(3);
         return switch (kind) {
-            case "init_result" -> new InitResult(proxy, decision(proxy, t.elementAt(4)));
+            case "init_result" -> new InitResult(proxy, decision(t.elementAt(4)));
             case "commands" -> commands(proxy, (OtpErlangList) t.elementAt(4));
             case "replies" -> {
                 OtpErlangList answers = (OtpErlangList) t.elementAt(4);
@@ -252,13 +251,12 @@ public final class BridgeContract {
         };
     }
 
-    static Decision decision(OtpErlangPid proxy, OtpErlangObject d) {
+    static Decision decision(OtpErlangObject d) {
         Term t = Term.of(d);
         if (t.isAtom("no_reply")) return new NoReply();
         if (t.isTagged("upgrade", 3)) {
-            Term answer = t.element(2).isMap() ? t.element(2).get("websocket_init") : null;
-            return new Upgrade(headers(t.element(1)), options(t.element(2)),
-                    answer != null && answer.raw() instanceof OtpErlangList l ? commands(proxy, l) : null);
+            Term ran = t.element(2).isMap() ? t.element(2).get("websocket_init") : null;
+            return new Upgrade(headers(t.element(1)), options(t.element(2)), ran != null && ran.isAtom("ran"));
         }
         if (t.isTagged("reply", 4)) {
             return new Reply((int) t.element(1).longValue(), headers(t.element(2)), bytes(t.element(3)));

@@ -112,7 +112,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
     private InitDecision decide(BridgeContract.InitResult r, UpgradeRequest request, ConnectionProcess process,
             List<OtpErlangObject> early) {
         return switch (r.decision()) {
-            case BridgeContract.Upgrade u -> new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.initAnswer()),
+            case BridgeContract.Upgrade u -> new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.initRan()),
                     u.options(), u.headers());
             case BridgeContract.Reply rep -> new InitDecision.Reply(rep.status(), rep.headers(), rep.body());
             // 2.x answers 204 when init did not reply; 1.x's {shutdown, Req} answers 400.
@@ -149,18 +149,14 @@ public final class RemoteEndpoint implements HandlerEndpoint {
          */
         private long unansweredSince;
 
-        /**
-         * websocket_init's answer when the proxy ran it before its decision (it came in the decision); null when the
-         * proxy waits for the websocket_init event, or once carried out.
-         */
-        private BridgeContract.Commands initAnswer;
+        /** The proxy ran websocket_init right after its decision: its answer comes without an event from here. */
+        private final boolean initRan;
 
-        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early,
-                BridgeContract.Commands initAnswer) {
+        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early, boolean initRan) {
             this.proxy = proxy;
             this.process = process;
             this.early = early;
-            this.initAnswer = initAnswer;
+            this.initRan = initRan;
         }
 
         private void send(SessionContext ctx, OtpErlangObject event, long bytes) {
@@ -171,16 +167,10 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         @Override
         public void websocketInit(SessionContext ctx) {
             ctx.apply(List.of(Command.active(false)), false);
-            BridgeContract.Commands init = initAnswer;
-            initAnswer = null;
-            if (init != null) {
-                // The proxy ran websocket_init before deciding and its answer came with the decision: it is carried
-                // out now, in the place the event's answer would take, first after the 101.
-                ctx.answer(ctx.later(0), answer(init), init.hibernate(), crashOf(init));
-                if (proxyEnded) {
-                    early = null; // the session ended in websocket_init: nothing more goes to the proxy
-                    return;
-                }
+            if (initRan) {
+                // Its answer is on its way (or already waiting in the process's queue, handed over once the session is
+                // attached, after this): it fills the place kept here, before anything sent below is answered.
+                owed.add(ctx.later(0));
             } else {
                 send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
             }

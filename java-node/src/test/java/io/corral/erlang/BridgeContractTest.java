@@ -55,22 +55,18 @@ class BridgeContractTest {
         var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
         assertEquals("mqtt", up.headers().get("sec-websocket-protocol"), "header names are lower-cased");
         assertEquals(new HandlerOptions(HandlerOptions.INFINITY, 5000, true, false, io.corral.api.DeflateOptions.DEFAULTS), up.options());
-        assertNull(up.initAnswer(), "without websocket_init => Answer the bridge waits for the websocket_init event");
+        assertEquals(false, up.initRan(), "without websocket_init => ran the bridge waits for the websocket_init event");
     }
 
     @Test
-    void anUpgradeDecisionCarriesWebsocketInitsAnswerWhenTheProxyRanItFirst() {
+    void anUpgradeDecisionSaysWhenWebsocketInitRanAlready() {
         Term opts = Term.map(java.util.Map.of(Term.atom("idle_timeout"), Term.integer(60000),
-                Term.atom("websocket_init"), Term.list(Term.tuple(Term.atom("text"), Term.binary("hello")),
-                        Term.atom("hibernate"))));
+                Term.atom("websocket_init"), Term.atom("ran")));
         Term decision = Term.tuple(Term.atom("upgrade"), Term.list(), opts);
         var in = (BridgeContract.InitResult) BridgeContract.decode(msg("init_result", Term.pid(PROXY), decision).raw());
         var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
-        assertEquals(List.of(Frame.text("hello")), up.initAnswer().commands(),
-                "websocket_init's commands come with the decision: no event is to be sent for them");
-        assertTrue(up.initAnswer().hibernate(), "the answer is read as any other, hibernate included");
-        assertEquals(PROXY, up.initAnswer().proxy());
-        assertEquals(60000, up.options().idleTimeoutMillis(), "the answer does not disturb the options");
+        assertTrue(up.initRan(), "the proxy ran websocket_init at once: its answer follows, no event is to be sent");
+        assertEquals(60000, up.options().idleTimeoutMillis(), "the marker does not disturb the options");
     }
 
     @Test
