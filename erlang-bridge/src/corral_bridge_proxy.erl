@@ -135,7 +135,7 @@ initializing(EventType, Event, D) ->
 upgrade(Decision, D = #data{spec = #{websocket_init := at_once}}, Hibernate) ->
     {upgrade, Headers, Opts} = Decision,
     decide({upgrade, Headers, Opts#{websocket_init => ran}}, D),
-    run([websocket_init], D#data{spec = #{}}, replies, [], Hibernate);
+    initialized(run([websocket_init], active(D#data{spec = #{}}), replies, [], Hibernate));
 upgrade(Decision, D, Hibernate) ->
     decide(Decision, D),
     {next_state, upgraded, D#data{spec = #{}}, [hibernate || Hibernate]}.
@@ -144,19 +144,20 @@ upgrade(Decision, D, Hibernate) ->
 
 -spec upgraded(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
 upgraded(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
-    %% The batch that carries websocket_init: once it is answered the proxy hibernates at once (most connections are
-    %% idle most of the time, and a burst of openings would otherwise hold every new proxy's full heap for a whole
-    %% period); its next event wakes it and arms the idle check.
-    case run(Events, active(D), replies, [], false) of
-        {next_state, running, D2 = #data{hibernate_after = Ms}} when Ms =/= infinity ->
-            {next_state, running, D2, [hibernate]};
-        {next_state, running, D2 = #data{hibernate_after = Ms}, Actions} when Ms =/= infinity ->
-            {next_state, running, D2, [hibernate | Actions]};
-        Other ->
-            Other
-    end;
+    %% The batch that carries websocket_init.
+    initialized(run(Events, active(D), replies, [], false));
 upgraded(EventType, Event, D) ->
     early(EventType, Event, D).
+
+%% Once websocket_init is answered the proxy hibernates at once (most connections are idle most of the time, and a
+%% burst of openings would otherwise hold every new proxy's full heap for a whole period); its next event wakes it
+%% and arms the idle check.
+initialized({next_state, running, D = #data{hibernate_after = Ms}}) when Ms =/= infinity ->
+    {next_state, running, D, [hibernate]};
+initialized({next_state, running, D = #data{hibernate_after = Ms}, Actions}) when Ms =/= infinity ->
+    {next_state, running, D, [hibernate | Actions]};
+initialized(Other) ->
+    Other.
 
 %% State: running.
 

@@ -74,7 +74,8 @@ tests() ->
      at_once_answer_holds_websocket_init_commands_then_frames_are_answered,
      at_once_crash_in_websocket_init_is_its_answer,
      at_once_in_one_x_keeps_the_hibernate_of_websocket_init,
-     at_once_refusal_sends_no_answer].
+     at_once_refusal_sends_no_answer,
+     at_once_proxy_hibernates_once_websocket_init_is_answered].
 
 run(Name) ->
     process_flag(trap_exit, true),
@@ -584,6 +585,14 @@ at_once_runs_websocket_init_after_the_decision_without_an_event() ->
     ?assertEqual(Proxy, recorded(websocket_init)),
     ?assertEqual([[]], replies(Proxy), "websocket_init's answer is sent even when empty"),
     no_commands(Proxy).
+
+%% As after the websocket_init event: an idle connection's proxy does not keep its full heap until its first event.
+at_once_proxy_hibernates_once_websocket_init_is_answered() ->
+    {Proxy, {upgrade, [], _}} = open_at_once(ws_echo_h, opts(), '2.latest'),
+    ?assertEqual([[]], replies(Proxy)),
+    wait_until(fun() -> process_info(Proxy, current_function) =:= {current_function, {erlang, hibernate, 3}} end, 2000),
+    events(Proxy, [{frame, {text, <<"woken">>}}]),
+    ?assertEqual([[{text, <<"woken">>}]], replies(Proxy)).
 
 at_once_answer_holds_websocket_init_commands_then_frames_are_answered() ->
     {Proxy, {upgrade, _, _}} =

@@ -77,9 +77,9 @@ public final class BridgeContract {
         spec.put(OPTS, opts.raw());
         spec.put(REQ, reqInfo(req));
         spec.put(PROFILE, atom(req.profile().label));
-        // The proxy runs websocket_init before it decides and sends the answer inside its decision, instead of
-        // waiting for a websocket_init event from here: one distribution round trip less per upgrade (CONTRACT.md
-        // section 2).
+        // The proxy runs websocket_init right after sending its decision and sends the answer next, instead of
+        // waiting for a websocket_init event from here: one distribution message less per upgrade, and the 101 still
+        // does not wait for websocket_init (CONTRACT.md section 2).
         spec.put(WEBSOCKET_INIT_KEY, AT_ONCE);
         return message("open", conn, spec);
     }
