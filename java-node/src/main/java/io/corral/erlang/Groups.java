@@ -186,6 +186,9 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
     @Override
     public void exitSignal(OtpErlangPid from, OtpErlangObject reason) {
         List<Key> orphaned = new ArrayList<>();
+        // A relay ended by noconnection went with its node: that node is no candidate for the new one, though its
+        // connection may still be in the node table while its close is being reported.
+        String gone = reason instanceof OtpErlangAtom a && a.atomValue().equals("noconnection") ? from.node() : null;
         synchronized (this) {
             for (Map.Entry<Key, Group> e : groups.entrySet()) {
                 Group g = e.getValue();
@@ -200,7 +203,9 @@ public final class Groups implements ProcessBinding.Sink, NodeListener {
         }
         for (Key k : orphaned) {
             log.info("relay of pg group {} in scope {} ended ({}): asking another node", k.group(), k.scope(), reason);
-            askRelay(k, bridgeCandidates(k));
+            List<String> candidates = bridgeCandidates(k);
+            if (gone != null) candidates.remove(gone);
+            askRelay(k, candidates);
         }
     }
 
