@@ -17,7 +17,7 @@ import java.util.Arrays;
  * <p>Hand-written because JInterface encodes only its own term classes; {@link OtpErlangObject#encode} is its
  * extension point for this.
  */
-final class EncodedEvents extends OtpErlangObject {
+final class EncodedEvents extends EncodedTerm {
 
     /** {@code {'$corral', 2, events, } up to the list. */
     private static final byte[] HEAD = encoded(4, BridgeContract.TAG, BridgeContract.VSN, BridgeContract.EVENTS);
@@ -40,6 +40,7 @@ final class EncodedEvents extends OtpErlangObject {
     }
 
     /** The term this stands for, built as JInterface would have built it. */
+    @Override
     OtpErlangTuple term() {
         return new OtpErlangTuple(new OtpErlangObject[] {BridgeContract.TAG, BridgeContract.VSN, BridgeContract.EVENTS,
                 new OtpErlangList(events)});
@@ -51,16 +52,6 @@ final class EncodedEvents extends OtpErlangObject {
         return term().equals(o);
     }
 
-    @Override
-    protected int doHashCode() {
-        return term().hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return term().toString();
-    }
-
     /** A tuple's head and its first elements, encoded (no version byte: the message's is written before it). */
     static byte[] encoded(int arity, OtpErlangObject... first) {
         OtpOutputStream out = new OtpOutputStream();
@@ -70,7 +61,7 @@ final class EncodedEvents extends OtpErlangObject {
     }
 
     /** {@code {frame, {Kind, Bin}}}: the prefix up to the binary is one constant per kind. */
-    static final class Frame extends OtpErlangObject {
+    static final class Frame extends EncodedTerm {
         private final byte[] prefix;
         private final OtpErlangObject kind;
         private final byte[] payload;
@@ -97,6 +88,7 @@ final class EncodedEvents extends OtpErlangObject {
             buf.write_binary(payload); // BINARY_EXT: tag, 4-byte length, the bytes from this array
         }
 
+        @Override
         OtpErlangTuple term() {
             return new OtpErlangTuple(new OtpErlangObject[] {BridgeContract.FRAME,
                     new OtpErlangTuple(new OtpErlangObject[] {kind, new AdoptedBinary(payload)})});
@@ -106,16 +98,6 @@ final class EncodedEvents extends OtpErlangObject {
         public boolean equals(Object o) {
             if (o instanceof Frame f) return kind.equals(f.kind) && Arrays.equals(payload, f.payload);
             return term().equals(o);
-        }
-
-        @Override
-        protected int doHashCode() {
-            return term().hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return term().toString();
         }
     }
 }
