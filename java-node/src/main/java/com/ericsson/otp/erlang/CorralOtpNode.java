@@ -419,7 +419,7 @@ public class CorralOtpNode extends OtpNode {
                 if (r != null) {
                     message(r, null, in); // SEND carries no sender (OtpMsg's getSenderPid is null for it too)
                 } else {
-                    c.deliver(new OtpMsg(to, reused ? rest(in) : in));
+                    c.deliver(new OtpMsg(to, reused ? in.rest() : in));
                 }
             }
             case AbstractConnection.regSendTag, AbstractConnection.regSendTTTag -> { // {REG_SEND, From, Unused, Name..}
@@ -427,7 +427,7 @@ public class CorralOtpNode extends OtpNode {
                 final String name = ((OtpErlangAtom) head.elementAt(3)).atomValue();
                 final Receiver r = ((CorralOtpNode) c.self).byName.get(name);
                 if (r != null) message(r, from, in);
-                else c.deliver(new OtpMsg(from, name, reused ? rest(in) : in));
+                else c.deliver(new OtpMsg(from, name, reused ? in.rest() : in));
             }
             case AbstractConnection.exitTag, AbstractConnection.exit2Tag -> // {EXIT, From, To, Reason}
                     c.deliver(new OtpMsg(tag, (OtpErlangPid) head.elementAt(1), (OtpErlangPid) head.elementAt(2),
@@ -460,11 +460,6 @@ public class CorralOtpNode extends OtpNode {
             return;
         }
         r.message(from, msg);
-    }
-
-    /** What is left of {@code in}, in an array of its own. */
-    private static InterningInputStream rest(InterningInputStream in) {
-        return in.rest();
     }
 
     /** An output stream that counts what it was given, so the ticker knows whether anything went out. */
