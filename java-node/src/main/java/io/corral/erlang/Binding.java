@@ -30,6 +30,12 @@ final class Binding implements ProcessBinding, LocalProcess {
     private Set<OtpErlangPid> moreLinks;
     private Map<OtpErlangRef, OtpErlangPid> monitors;
 
+    /**
+     * The proxy whose answers this pid reads straight from their bytes ({@link BridgeAnswers}); null until a session
+     * with one runs. Set on the connection's event loop, read on the distribution connection's.
+     */
+    private volatile BridgeAnswers.Proxy answersFrom;
+
     Binding(ErlangNode node, OtpErlangPid pid, Sink sink) {
         this.node = node;
         this.pid = pid;
@@ -108,7 +114,29 @@ final class Binding implements ProcessBinding, LocalProcess {
         watchers.forEach((ref, watcher) -> node.monitorExit(pid, watcher, ref, reason));
     }
 
+    /** From now on the answers of {@code proxy} are read from their bytes; any other message as a term. */
+    void readAnswersOf(OtpErlangPid proxy) {
+        answersFrom = BridgeAnswers.Proxy.of(proxy);
+    }
+
     // ---- what arrives (JInterface threads, or a local sender) ----
+
+    @Override
+    public OtpErlangObject decode(com.ericsson.otp.erlang.InterningInputStream in)
+            throws com.ericsson.otp.erlang.OtpErlangDecodeException {
+        BridgeAnswers.Proxy proxy = answersFrom;
+        if (proxy != null) {
+            int start = in.getPos();
+            try {
+                OtpErlangObject answer = BridgeAnswers.read(in, proxy);
+                if (answer != null) return answer;
+            } catch (com.ericsson.otp.erlang.OtpErlangDecodeException e) {
+                // cut short: the term decoder reads it again and says how it fails
+            }
+            in.setPos(start);
+        }
+        return in.read_any();
+    }
 
     @Override
     public void message(OtpErlangPid from, OtpErlangObject message) {

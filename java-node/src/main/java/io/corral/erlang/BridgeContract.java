@@ -229,6 +229,7 @@ public final class BridgeContract {
 
     /** Decodes a bridge message; returns null for anything that is not one (it is then a user message). */
     public static Incoming decode(OtpErlangObject msg) {
+        if (msg instanceof BridgeAnswers.Answers a) return a.incoming; // read from its bytes already
         if (!(msg instanceof OtpErlangTuple t) || t.arity() < 4 || !TAG.equals(t.elementAt(0))) return null;
         if (!VSN.equals(t.elementAt(1))) {
             throw new IllegalArgumentException("erlang-bridge speaks contract " + t.elementAt(1) + ", java-node " + VERSION);

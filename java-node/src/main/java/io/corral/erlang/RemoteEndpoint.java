@@ -112,8 +112,12 @@ public final class RemoteEndpoint implements HandlerEndpoint {
     private InitDecision decide(BridgeContract.InitResult r, UpgradeRequest request, ConnectionProcess process,
             List<OtpErlangObject> early) {
         return switch (r.decision()) {
-            case BridgeContract.Upgrade u -> new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.initRan()),
-                    u.options(), u.headers());
+            case BridgeContract.Upgrade u -> {
+                // The proxy's answers, nearly every message this pid gets from now on, are read from their bytes.
+                if (process.binding() instanceof Binding b) b.readAnswersOf(r.proxy());
+                yield new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.initRan()), u.options(),
+                        u.headers());
+            }
             case BridgeContract.Reply rep -> new InitDecision.Reply(rep.status(), rep.headers(), rep.body());
             // 2.x answers 204 when init did not reply; 1.x's {shutdown, Req} answers 400.
             case BridgeContract.NoReply n -> new InitDecision.Reply(request.profile().isOneX() ? 400 : 204, Map.of(), Frame.EMPTY);

@@ -37,6 +37,16 @@ public class CorralOtpNode extends OtpNode {
 
         /** An exit signal: {@code link == true} when it travels along a link, false for {@code exit/2}. */
         void exit(OtpErlangPid from, OtpErlangObject reason, boolean link);
+
+        /**
+         * Decodes a message that came off the network for this receiver, {@code in} at its payload (the version byte),
+         * on the connection's event loop. The default decodes the term as JInterface does; a receiver that knows the
+         * shape of its usual messages may read them from the bytes without building the term, leaving anything else to
+         * {@code in.read_any()}.
+         */
+        default OtpErlangObject decode(InterningInputStream in) throws OtpErlangDecodeException {
+            return in.read_any();
+        }
     }
 
     private final Map<OtpErlangPid, Receiver> byPid = new ConcurrentHashMap<>();
@@ -404,6 +414,11 @@ public class CorralOtpNode extends OtpNode {
             java.util.function.Consumer<OtpErlangTuple> monitors) throws OtpErlangDecodeException {
         final InterningInputStream in = new InterningInputStream(packet, 0, length);
         if (in.read1() != AbstractConnection.passThrough) return false;
+        final OtpErlangPid sendTo = in.sendRecipient(); // the common case, without the head's tuple
+        if (sendTo != null) {
+            send(c, sendTo, in, reused);
+            return true;
+        }
         if (!(in.read_any() instanceof OtpErlangTuple head) || head.arity() == 0
                 || !(head.elementAt(0) instanceof OtpErlangLong tagTerm)) {
             return false;
@@ -413,15 +428,8 @@ public class CorralOtpNode extends OtpNode {
         final int tag = (int) tagValue;
         switch (tag) {
             case MONITOR_P, DEMONITOR_P, MONITOR_P_EXIT -> monitors.accept(head);
-            case AbstractConnection.sendTag, AbstractConnection.sendTTTag -> { // {SEND, Unused, To[, Token]}, Msg
-                final OtpErlangPid to = (OtpErlangPid) head.elementAt(2);
-                final Receiver r = ((CorralOtpNode) c.self).byPid.get(to);
-                if (r != null) {
-                    message(r, null, in); // SEND carries no sender (OtpMsg's getSenderPid is null for it too)
-                } else {
-                    c.deliver(new OtpMsg(to, reused ? in.rest() : in));
-                }
-            }
+            case AbstractConnection.sendTag, AbstractConnection.sendTTTag -> // {SEND, Unused, To[, Token]}, Msg
+                    send(c, (OtpErlangPid) head.elementAt(2), in, reused);
             case AbstractConnection.regSendTag, AbstractConnection.regSendTTTag -> { // {REG_SEND, From, Unused, Name..}
                 final OtpErlangPid from = (OtpErlangPid) head.elementAt(1);
                 final String name = ((OtpErlangAtom) head.elementAt(3)).atomValue();
@@ -448,14 +456,25 @@ public class CorralOtpNode extends OtpNode {
         return true;
     }
 
+    /** A SEND's payload, for {@code to}. */
+    private static void send(OtpCookedConnection c, OtpErlangPid to, InterningInputStream in, boolean reused) {
+        final Receiver r = ((CorralOtpNode) c.self).byPid.get(to);
+        if (r != null) {
+            message(r, null, in); // SEND carries no sender (OtpMsg's getSenderPid is null for it too)
+        } else {
+            c.deliver(new OtpMsg(to, reused ? in.rest() : in));
+        }
+    }
+
     /**
-     * Decodes the payload and hands it to {@code r}, on the reading thread, as {@link #deliver} does for a message
-     * that reaches it through an {@link OtpMsg}; a payload that does not decode is dropped, as there.
+     * Decodes the payload ({@link Receiver#decode}) and hands it to {@code r}, on the reading thread, as
+     * {@link #deliver} does for a message that reaches it through an {@link OtpMsg}; a payload that does not decode is
+     * dropped, as there.
      */
     private static void message(Receiver r, OtpErlangPid from, InterningInputStream in) {
         final OtpErlangObject msg;
         try {
-            msg = in.read_any();
+            msg = r.decode(in);
         } catch (OtpErlangDecodeException e) {
             return;
         }

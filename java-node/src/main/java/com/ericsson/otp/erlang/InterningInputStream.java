@@ -46,6 +46,42 @@ public final class InterningInputStream extends OtpInputStream {
         return super.read_any();
     }
 
+    /**
+     * Consumes {@code encoded} when the stream holds exactly these bytes at its position (a version byte there is
+     * skipped first), and says so; otherwise the position is unchanged. For readers that know the usual encoding of a
+     * term (a message's fixed prefix, an expected pid) and check it with one comparison instead of decoding it;
+     * another encoding of the same term is not recognised, so they fall back to decoding it.
+     */
+    public boolean skipIf(byte[] encoded) {
+        int at = pos < count && (buf[pos] & 0xff) == OtpExternal.versionTag ? pos + 1 : pos;
+        if (count - at < encoded.length
+                || !java.util.Arrays.equals(buf, at, at + encoded.length, encoded, 0, encoded.length)) {
+            return false;
+        }
+        pos = at + encoded.length;
+        return true;
+    }
+
+    /**
+     * The recipient of the control message {@code {SEND, Unused, ToPid}} at the position, consumed; null (position
+     * unchanged) for any other control message. Nearly every packet of an Erlang route is a SEND, and its head was
+     * decoded as a tuple (and its element array) only to take the pid out of it.
+     */
+    OtpErlangPid sendRecipient() throws OtpErlangDecodeException {
+        int start = pos;
+        int at = start < count && (buf[start] & 0xff) == OtpExternal.versionTag ? start + 1 : start;
+        if (count - at < 4 || (buf[at] & 0xff) != OtpExternal.smallTupleTag || buf[at + 1] != 3
+                || (buf[at + 2] & 0xff) != OtpExternal.smallIntTag || buf[at + 3] != AbstractConnection.sendTag) {
+            return null;
+        }
+        pos = at + 4;
+        read_any(); // Unused: the cookie atom of old nodes, '' today
+        int tag = peek1skip_version();
+        if ((tag == OtpExternal.newPidTag || tag == OtpExternal.pidTag) && read_any() instanceof OtpErlangPid to) return to;
+        pos = start;
+        return null;
+    }
+
     /** What is left to read, in a stream over an array of its own. */
     InterningInputStream rest() {
         byte[] copy = java.util.Arrays.copyOfRange(buf, pos, count);

@@ -163,4 +163,54 @@ class InterningInputStreamTest {
         }
         assertEquals(expected, actual, "a four-byte integer cut short reads as stock JInterface reads it");
     }
+
+    /** A distribution control message with a version byte, followed by a payload, as in a pass-through packet. */
+    private static byte[] packet(OtpErlangObject head, OtpErlangObject payload) {
+        OtpOutputStream out = new OtpOutputStream();
+        out.write1(OtpExternal.versionTag);
+        out.write_any(head);
+        out.write1(OtpExternal.versionTag);
+        out.write_any(payload);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aSendHeadGivesItsRecipientAndLeavesTheStreamAtThePayload() throws Exception {
+        byte[] b = packet(new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangLong(AbstractConnection.sendTag),
+                atom(""), PROXY}), replies());
+        InterningInputStream in = new InterningInputStream(b, 0, b.length);
+        assertEquals(PROXY, in.sendRecipient(), "the pid the head names");
+        assertEquals(replies(), in.read_any(), "the payload follows, read as before");
+    }
+
+    @Test
+    void anyOtherControlMessageIsLeftToTheTermDecoder() throws Exception {
+        OtpErlangPid from = new OtpErlangPid("erl@localhost", 9, 0, 1);
+        for (OtpErlangObject head : new OtpErlangObject[] {
+                new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangLong(6), from, atom(""), atom("corral")}), // REG_SEND
+                new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangLong(1), from, PROXY}), // LINK
+                new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangLong(12), atom(""), PROXY, atom("token")}), // SEND_TT
+                new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangLong(2), atom(""), atom("not_a_pid")})}) {
+            byte[] b = packet(head, atom("payload"));
+            InterningInputStream in = new InterningInputStream(b, 0, b.length);
+            assertEquals(null, in.sendRecipient(), "not a SEND to a pid: " + head);
+            assertEquals(0, in.getPos(), "nothing consumed: " + head);
+            assertEquals(head, in.read_any(), "the term decoder reads it from where it was");
+        }
+    }
+
+    @Test
+    void skipIfConsumesExactlyTheBytesItIsGivenAndNothingElse() throws Exception {
+        byte[] b = encode(replies());
+        byte[] pid = new OtpOutputStream(PROXY).toByteArray();
+        byte[] prefix = java.util.Arrays.copyOfRange(b, 1, 10);
+        InterningInputStream in = new InterningInputStream(b, 0, b.length);
+        assertEquals(false, in.skipIf(pid), "other bytes: not consumed");
+        assertEquals(0, in.getPos());
+        assertEquals(true, in.skipIf(prefix), "the bytes after the version byte");
+        assertEquals(10, in.getPos());
+        byte[] longer = new byte[b.length + 5];
+        InterningInputStream shortIn = new InterningInputStream(b, 0, b.length);
+        assertEquals(false, shortIn.skipIf(longer), "more bytes than the stream holds");
+    }
 }
