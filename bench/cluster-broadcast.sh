@@ -15,7 +15,7 @@ source "$ROOT/bench/common.sh"
 bench_erlc corral_bcast_driver.erl corral_bench_group_h.erl
 
 bench_fd_limit "${CONNECTIONS:-10000}"
-bench_no_node bcast_bridge bcast_cowboy bcast_jvm_a bcast_jvm_b
+bench_no_node bcast_bridge bcast_jvm_a bcast_jvm_b bcast_ebridge bcast_ejvm_a bcast_ejvm_b bcast_cowboy
 
 exec "$JAVA_HOME/bin/java" -cp "$BENCH_CP" \
   io.corral.bench.ClusterBroadcastBenchmark --root "$ROOT" "${BENCH_PIN[@]}" "$@"
