@@ -75,14 +75,25 @@ public final class Corral implements AutoCloseable {
 
     /**
      * The hidden node. Its name is {@code --node}, or {@code corral_PID@localhost} when only Erlang handlers need
-     * it; its cookie is {@code --cookie}, {@code --cookie-file}, {@code ~/.erlang.cookie} with {@code --node}, or a
+     * it ({@code corral_PID_2@localhost} and so on for the second and later Corral of the same JVM: a node that
+     * connects under the name of a node already connected takes that one's place, so two Corrals sharing a default
+     * name would cut each other off the handler node); its cookie is {@code --cookie}, {@code --cookie-file}, {@code ~/.erlang.cookie} with {@code --node}, or a
      * fresh random one shared with the local node Corral starts.
      */
+    /** How many Corrals of this JVM took a default node name so far. */
+    private static final java.util.concurrent.atomic.AtomicInteger DEFAULT_NAMES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The default name of the {@code n}th Corral of this JVM (from 1) started without a node name. */
+    static String defaultNodeName(int n) {
+        long pid = ProcessHandle.current().pid();
+        return (n == 1 ? "corral_" + pid : "corral_" + pid + "_" + n) + "@localhost";
+    }
+
     private static ErlangNode joinCluster(Settings settings, boolean erlangRoutes, IoLoops loops,
             List<AutoCloseable> resources)
             throws java.io.IOException {
         String name = settings.nodeName() != null ? settings.nodeName()
-                : "corral_" + ProcessHandle.current().pid() + "@localhost";
+                : defaultNodeName(DEFAULT_NAMES.incrementAndGet());
         NodeSettings.Builder b = NodeSettings.builder(name);
         if (settings.cookie() != null) b.cookie(settings.cookie());
         else if (settings.cookieFile() != null) b.cookieFile(settings.cookieFile());

@@ -285,6 +285,38 @@ class ClusterTest {
     }
 
     @Test
+    void twoCorralsInOneJvmWithNoNodeNameJoinTheSameHandlerNodeUnderNamesOfTheirOwn() throws Exception {
+        // Without --node each Corral names its Java node after the JVM's pid: two in one JVM must not share the
+        // name, or the handler node would take the second for the first (Erlang refuses a second connection from
+        // a node name it is connected to) and the second's upgrades would find no node.
+        Settings.Builder settings = Settings.builder().port(0).cookie(Cluster.COOKIE)
+                .erlangNode(cluster.handlerNames().get(0)).routesText("cluster routes", Cluster.ROUTES);
+        try (Corral one = Corral.start(settings.build()); Corral two = Corral.start(settings.build())) {
+            assertNotEquals(one.node().name(), two.node().name(), "each Corral's Java node has a name of its own");
+            assertTrue(one.node().name().startsWith("corral_" + ProcessHandle.current().pid()),
+                    "the default name still says which JVM it is: " + one.node().name());
+            List<Cluster.Upgraded> open = new ArrayList<>();
+            try {
+                for (Corral c : List.of(one, two)) {
+                    Cluster.awaitServing(c.port(), List.of(cluster.handlerNames().get(0)), Duration.ofSeconds(60));
+                    Cluster.Upgraded u = Cluster.open(c.port(), "/erl");
+                    assertEquals(101, u.status(), c.node().name() + "'s upgrade reached the cluster");
+                    open.add(u);
+                }
+                // Both sessions at once: the second Corral's node connecting must not have taken the first's place.
+                for (int i = 0; i < open.size(); i++) {
+                    WireClient w = open.get(i).client();
+                    w.sendText("still there " + i);
+                    assertEquals("still there " + i, w.readFrame().text(),
+                            "the session through Corral " + (i + 1) + " is served while the other one is open");
+                }
+            } finally {
+                for (Cluster.Upgraded u : open) u.client().close();
+            }
+        }
+    }
+
+    @Test
     void roundRobinPlacementOnTheWireGivesEachNodeItsTurnWhateverItsLoad() throws Exception {
         try (Corral rr = Corral.start(Settings.builder().port(0).nodeName("clusterRR_" + ProcessHandle.current().pid())
                 .cookie(Cluster.COOKIE).erlangNode(cluster.handlerNames().get(0)).erlangNode(cluster.handlerNames().get(1))
