@@ -23,7 +23,9 @@ import java.nio.charset.StandardCharsets;
  *       {@link #retainedDuplicate()} (a new frame over the same bytes) or {@code content().retainedSlice(...)}.</li>
  *   <li><b>A frame put in a {@code Result} belongs to Corral from then on</b>, one reference of it: Corral releases it
  *       once it is written, or when it is not written (an earlier close or {@code stop} in the list, a session that
- *       already ended). Do not touch it after returning it.</li>
+ *       already ended). Do not touch it after returning it. Writing it reads its bytes (as Netty does, its buffer's
+ *       reader index moves to the end), so the same frame or buffer listed twice goes out empty the second time: each further
+ *       copy needs indexes of its own, {@link #retainedDuplicate()}.</li>
  *   <li>{@link #text(ByteBuf)} and {@link #binary(ByteBuf)} take over the caller's reference of the buffer. Allocate
  *       replies from a pooled allocator ({@code ByteBufAllocator.DEFAULT.directBuffer(n)}): a direct buffer goes to
  *       the socket without a copy.</li>

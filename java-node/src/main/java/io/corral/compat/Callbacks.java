@@ -27,7 +27,7 @@ final class Callbacks {
     static <R> R invoke(SessionContext ctx, String handler, String callback, PartialRequest request,
             Callback<R> call) {
         R r;
-        long started = System.nanoTime();
+        long started = ctx.stats().callbackStarting();
         try {
             r = call.call();
         } catch (Throwable t) {
@@ -37,19 +37,22 @@ final class Callbacks {
         return returned(ctx, started, r);
     }
 
-    /** {@link #invoke}'s end when the callback raised; for callers that make the call themselves (no lambda). */
+    /**
+     * {@link #invoke}'s end when the callback raised; for callers that make the call themselves (no lambda), with
+     * {@code started} from {@code ctx.stats().callbackStarting()}.
+     */
     static void threw(SessionContext ctx, String handler, String callback, PartialRequest request, long started,
             Throwable t) {
         rethrowIfFatal(t);
-        ctx.stats().callback(System.nanoTime() - started);
+        ctx.stats().callbackEnded(started);
         crashed(handler, callback, request, ctx.connection().pid(), t);
         ctx.crash("error", t);
     }
 
     /** {@link #invoke}'s end when the callback returned {@code r}. */
     static <R> R returned(SessionContext ctx, long started, R r) {
-        // Two clock reads per callback (tens of nanoseconds) are the whole cost of corral.handler.callbacks.
-        ctx.stats().callback(System.nanoTime() - started);
+        // corral.handler.callbacks: a count, and two clock reads for the callbacks that are timed (ConnectionStats).
+        ctx.stats().callbackEnded(started);
         if (r == null) ctx.die("invalid_return");
         return r;
     }

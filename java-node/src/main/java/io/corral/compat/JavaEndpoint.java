@@ -153,7 +153,7 @@ public final class JavaEndpoint<S> implements HandlerEndpoint {
         @Override
         public void handleData(ByteBuf payload, boolean text, SessionContext ctx) {
             DataFrame frame = text ? DataFrame.text(payload) : DataFrame.binary(payload);
-            long started = System.nanoTime();
+            long started = ctx.stats().callbackStarting();
             Result<S> r;
             try {
                 r = handler.websocketHandle(frame, state);

@@ -3,6 +3,7 @@ package io.corral.connection;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Counters of one connection, for introspection from Erlang ({@code corral} service) and the CLI. Written only on
@@ -11,6 +12,11 @@ import java.net.InetSocketAddress;
  * <p>The per-frame counters are written with opaque stores (a plain store on x86 and ARM) and read with opaque loads:
  * each value is atomic and eventually seen by every reader, which is all introspection needs. A volatile store per
  * counter, as before, cost a full fence each, four to six per echoed frame.
+ *
+ * <p>Java handler callbacks are all counted, but only about one in {@link #CALLBACK_SAMPLE_MEAN} is timed (the
+ * connection's first always), its time weighted by the callbacks it stands for: two clock reads per callback were
+ * 3 % of a small echoed frame's CPU on a VM, whose {@code clock_gettime} takes 30 to 60 ns
+ * (bench/README.md, section 7).
  */
 public final class ConnectionStats {
     public final String listener;
@@ -42,6 +48,19 @@ public final class ConnectionStats {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /**
+     * How many callbacks one timed callback stands for, on average: the interval to the next timed one is drawn
+     * uniformly from 1 to {@code 2 * mean - 1}, so a handler whose every Nth callback is slow cannot fall between the
+     * samples every time, as it could with a fixed period.
+     */
+    static final int CALLBACK_SAMPLE_MEAN = 8;
+    /** What {@link #callbackStarting} returns for a callback that is not timed. */
+    public static final long NOT_TIMED = Long.MIN_VALUE;
+    /** Callbacks to go until the next timed one (the first callback of a connection is timed); event loop only. */
+    private int untilTimed = 1;
+    /** How many callbacks the timed callback under way stands for. */
+    private int timedWeight;
 
     /** Single writer (the event loop): read, add, store, without a fence. */
     private void add(VarHandle h, long n) {
@@ -79,9 +98,22 @@ public final class ConnectionStats {
         add(BYTES_OUT, bytes);
     }
 
-    public void callback(long nanos) {
+    /**
+     * A Java handler callback is about to run: it is counted. Returns the clock ({@link System#nanoTime}) when this
+     * one is timed, {@link #NOT_TIMED} otherwise; give the value to {@link #callbackEnded} once it returned or
+     * raised. The sum of callback time is thereby an estimate (each timed callback's time times the callbacks it
+     * stands for), the count exact, and the sum only grows.
+     */
+    public long callbackStarting() {
         add(CALLBACKS, 1);
-        add(CALLBACK_NANOS, nanos);
+        if (--untilTimed > 0) return NOT_TIMED;
+        untilTimed = timedWeight = 1 + ThreadLocalRandom.current().nextInt(2 * CALLBACK_SAMPLE_MEAN - 1);
+        return System.nanoTime();
+    }
+
+    /** The callback {@link #callbackStarting} returned {@code started} for is over. */
+    public void callbackEnded(long started) {
+        if (started != NOT_TIMED) add(CALLBACK_NANOS, (System.nanoTime() - started) * timedWeight);
     }
 
     public void roundTrip(long nanos) {

@@ -98,6 +98,13 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     private long lastClientDataNanos;
     private ScheduledFuture<?> idleTimer;
 
+    /**
+     * The client frame whose payload a Java handler is lent during {@link HandlerSession#handleData}, and that
+     * payload, or null: an echo of it ({@code frame.retain()}) goes out as this same frame object.
+     */
+    private WebSocketFrame lentFrame;
+    private ByteBuf lentPayload;
+
     /** Reassembly of a fragmented message (RFC 6455 section 5.4). */
     private ByteBuf fragments;
     private boolean fragmentsAreText;
@@ -293,7 +300,15 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             return;
         }
         if (frame.isFinalFragment()) {
-            session.handleData(frame.content(), text, this);
+            ByteBuf payload = frame.content();
+            lentFrame = frame;
+            lentPayload = payload;
+            try {
+                session.handleData(payload, text, this);
+            } finally {
+                lentFrame = null;
+                lentPayload = null;
+            }
             return;
         }
         // One buffer for the whole message, grown as fragments come (Cowboy keeps one binary): memory held is
@@ -562,6 +577,16 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     /** A handler's zero-copy frame: its buffer goes to the encoder as it is, and the socket releases it once written. */
     private void write(DataFrame data) {
         ByteBuf b = data.content();
+        WebSocketFrame in = lentFrame;
+        if (b == lentPayload && in.rsv() == 0 && data.isText() == (in instanceof TextWebSocketFrame)) {
+            // The echo of the frame being handled: that frame object goes out, as plain Netty's echo writes the
+            // frame it read (one object less per message). It holds the same buffer, so the reference the handler
+            // took is still the one the socket releases. Once: a second copy in the list gets a frame of its own.
+            lentFrame = null;
+            lentPayload = null;
+            writeOut(in);
+            return;
+        }
         writeOut(data.isText() ? new TextWebSocketFrame(b) : new BinaryWebSocketFrame(b));
     }
 

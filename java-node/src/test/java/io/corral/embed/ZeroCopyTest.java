@@ -112,6 +112,33 @@ class ZeroCopyTest {
         }
     }
 
+    /**
+     * Sends the lent frame back in the other ways a handler may: under the other opcode, as a slice, beside a
+     * duplicate of it. The engine writes a plain echo as the client's own frame object; these must not take that
+     * path (or only once), and must each go out with their own opcode and bytes, releasing every reference.
+     */
+    static final class Reshapes implements WebSocketHandler<Void> {
+        @Override
+        public InitResult<Void> init(Request request, Term options) {
+            return InitResult.upgrade(null);
+        }
+
+        @Override
+        public Result<Void> websocketHandle(DataFrame frame, Void state) {
+            return switch (frame.text()) {
+                case "lent first" -> Result.reply(state, frame.retain(), frame.retainedDuplicate());
+                case "as binary" -> Result.reply(state, DataFrame.binary(frame.content().retain()));
+                case "tail" -> Result.reply(state, DataFrame.text(frame.content().retainedSlice(2, 2)));
+                default -> Result.reply(state, frame.retainedDuplicate(), frame.retain());
+            };
+        }
+
+        @Override
+        public Result<Void> websocketHandle(Frame frame, Void state) {
+            return Result.ok(state);
+        }
+    }
+
     /** A deliberate leak, to show that the detector in this class does see one. */
     static final class Leaky implements WebSocketHandler<Void> {
         @Override
@@ -161,6 +188,7 @@ class ZeroCopyTest {
                 .route("/ends", new EndsTheList())
                 .route("/leaky", new Leaky())
                 .route("/bytes", new Bytes())
+                .route("/reshapes", new Reshapes())
                 .start();
         RecordingLeakDetector.collect(); // whatever earlier classes leaked is theirs, not this class's
     }
@@ -208,6 +236,33 @@ class ZeroCopyTest {
             assertEquals(1000, c.readUntilClose().closeCode());
         }
         assertNoLeak("echoing text, binary, fragmented and control frames");
+    }
+
+    @Test
+    void theLentFrameSentUnderTheOtherOpcodeAsASliceOrBesideADuplicateGoesOutAsEachOfThemAndLeaksNothing() throws Exception {
+        try (WireClient c = open("/reshapes")) {
+            for (int round = 0; round < 20; round++) {
+                c.sendText("lent first");
+                for (int i = 0; i < 2; i++) {
+                    WireClient.Frame f = c.readFrame();
+                    assertEquals(WireClient.Frame.TEXT, f.opcode(), "copy " + i + " of the echo is text");
+                    assertEquals("lent first", f.text(), "copy " + i + " has the lent bytes (the duplicate's"
+                            + " indexes are its own)");
+                }
+                c.sendText("as binary");
+                WireClient.Frame b = c.readFrame();
+                assertEquals(WireClient.Frame.BINARY, b.opcode(), "the lent text payload sent as binary is binary");
+                assertEquals("as binary", new String(b.payload(), StandardCharsets.UTF_8));
+                c.sendText("tail");
+                assertEquals("il", c.readFrame().text(), "a slice of the lent payload is the slice, not the frame");
+                c.sendText("dup");
+                assertEquals("dup", c.readFrame().text(), "a duplicate first");
+                assertEquals("dup", c.readFrame().text(), "then the lent frame itself");
+            }
+            c.sendClose(1000, "");
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertNoLeak("the lent frame written beside a duplicate, as binary and as a slice");
     }
 
     @Test
