@@ -3,6 +3,7 @@ package io.corral.connection;
 import io.corral.api.Command;
 import io.corral.api.Connection;
 import io.corral.api.TerminateReason;
+import io.netty.buffer.ByteBuf;
 import java.util.List;
 
 /** What a {@link HandlerSession} may do to its connection. Called on the connection's event loop only. */
@@ -14,6 +15,13 @@ public interface SessionContext {
      * timer the handler's own process got), which belongs before every answer still awaited.
      */
     void apply(List<Command> commands, boolean hibernate);
+
+    /**
+     * {@link #apply} of a result whose one command is a {@link io.corral.api.DataFrame}, given as the frame's buffer
+     * (whose reference this takes over) and kind rather than the frame: a handler's echo is carried out without its
+     * frame or list passing out of the call that made them, so the JIT can leave them off the heap.
+     */
+    void send(ByteBuf content, boolean text);
 
     /**
      * Keeps the place, in the connection's output, of the answer to the event being handed over now: a flavour that

@@ -492,6 +492,16 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         }
     }
 
+    @Override
+    public void send(ByteBuf content, boolean text) {
+        if (phase == Phase.CLOSED) {
+            content.release(); // Corral's to release, as a DataFrame in a result is (DataFrame, rule 2)
+            return;
+        }
+        write(content, text);
+        if (phase != Phase.CLOSED && !inRead) channel.flush();
+    }
+
     /** One command; a close or stop ends the session (the caller then drops the rest of the list). */
     private void applyOne(Command command) {
         switch (command) {
@@ -502,7 +512,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 endNow(TerminateReason.STOP, false);
             }
             case Frame frame -> write(frame);
-            case DataFrame data -> write(data);
+            case DataFrame data -> write(data.content(), data.isText());
             case Command.Stop stop -> {
                 write(Frame.close(CloseStatus.NORMAL));
                 endNow(TerminateReason.STOP, false);
@@ -574,11 +584,13 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         writeOut(out);
     }
 
-    /** A handler's zero-copy frame: its buffer goes to the encoder as it is, and the socket releases it once written. */
-    private void write(DataFrame data) {
-        ByteBuf b = data.content();
+    /**
+     * A handler's zero-copy frame ({@link DataFrame}'s buffer and kind): its buffer goes to the encoder as it is, and
+     * the socket releases it once written.
+     */
+    private void write(ByteBuf b, boolean text) {
         WebSocketFrame in = lentFrame;
-        if (b == lentPayload && in.rsv() == 0 && data.isText() == (in instanceof TextWebSocketFrame)) {
+        if (b == lentPayload && in.rsv() == 0 && text == (in instanceof TextWebSocketFrame)) {
             // The echo of the frame being handled: that frame object goes out, as plain Netty's echo writes the
             // frame it read (one object less per message). It holds the same buffer, so the reference the handler
             // took is still the one the socket releases. Once: a second copy in the list gets a frame of its own.
@@ -587,7 +599,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             writeOut(in);
             return;
         }
-        writeOut(data.isText() ? new TextWebSocketFrame(b) : new BinaryWebSocketFrame(b));
+        writeOut(text ? new TextWebSocketFrame(b) : new BinaryWebSocketFrame(b));
     }
 
     private void writeOut(WebSocketFrame out) {
