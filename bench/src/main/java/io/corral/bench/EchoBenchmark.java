@@ -184,14 +184,22 @@ public final class EchoBenchmark {
         System.out.println("written " + root.relativize(out));
     }
 
+    /** Servers started so far in this run (for {@code %NAME%} in BENCH_SERVER_JVM_OPTS). */
+    private int serverStarts;
+
     private Sample runOnce(Scenario sc, String target) throws Exception {
         int port = freePort();
         Path routes = null;
         List<String> cmd = new ArrayList<>(List.of("taskset", "-c", serverCpu, java));
         cmd.addAll(serverJvm);
-        // BENCH_SERVER_JVM_OPTS: extra flags for the JVM servers (netty, corral-*), e.g. a flight recording of a run.
+        // BENCH_SERVER_JVM_OPTS: extra flags for the JVM servers (netty, corral-*), e.g. a flight recording of a run;
+        // %NAME% in them becomes SCENARIO-TARGET-N (N counts the server starts), so each server gets a file of its own.
         String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
-        if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+        serverStarts++;
+        if (extra != null && !extra.isBlank()) {
+            String name = sc.name() + "-" + target + "-" + serverStarts;
+            cmd.addAll(List.of(extra.trim().replace("%NAME%", name).split("\\s+")));
+        }
         String path = "/echo";
         switch (target.endsWith(TLS_SUFFIX) ? target.substring(0, target.length() - TLS_SUFFIX.length()) : target) {
             case "netty" -> cmd.addAll(List.of("-cp", benchClassPath(), "io.corral.bench.NettyEchoServer",
