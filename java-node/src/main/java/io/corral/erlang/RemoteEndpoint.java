@@ -198,7 +198,8 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                 ctx.crash("error", e);
                 return;
             }
-            if (in instanceof BridgeContract.Replies r && r.proxy().equals(proxy)) {
+            // The answers read from their bytes carry this very pid (BridgeAnswers): no field-by-field compare of it.
+            if (in instanceof BridgeContract.Replies r && (r.proxy() == proxy || r.proxy().equals(proxy))) {
                 if (unansweredSince != 0) {
                     ctx.stats().roundTrip(System.nanoTime() - unansweredSince);
                     unansweredSince = 0;
@@ -211,7 +212,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                     }
                     ctx.answer(slot, answer(c), c.hibernate(), crashOf(c));
                 }
-            } else if (in instanceof BridgeContract.Commands c && c.proxy().equals(proxy)) {
+            } else if (in instanceof BridgeContract.Commands c && (c.proxy() == proxy || c.proxy().equals(proxy))) {
                 // A message or timer the proxy got itself: it came before every event still unanswered.
                 ended(c);
                 ctx.apply(c.commands(), c.hibernate());

@@ -70,4 +70,25 @@ class OutputSequenceTest {
         answer(a, "late");
         assertTrue(written.isEmpty(), "nothing is written after the session ended");
     }
+
+    @Test
+    void aSlotAnsweredAtTheHeadServesTheNextEventAsAFreshOne() {
+        OutputSequence.Slot a = out.open();
+        a.bytes = 32;
+        answer(a, "reply a");
+        OutputSequence.Slot b = out.open();
+        assertTrue(a == b, "the answered slot is reused: no object per message under a steady load");
+        assertEquals(0, b.bytes, "with nothing of its last event");
+        assertEquals(1, out.openSlots());
+        out.append(() -> written.add("pong"));
+        assertEquals(List.of("reply a"), written, "it is open again: the engine's write waits behind it");
+        answer(b, "reply b");
+        assertEquals(List.of("reply a", "reply b", "pong"), written);
+        OutputSequence.Slot c = out.open();
+        OutputSequence.Slot d = out.open();
+        assertFalse(c == d, "a second open slot is a new one");
+        answer(d, "reply d");
+        answer(c, "reply c");
+        assertEquals(List.of("reply a", "reply b", "pong", "reply c", "reply d"), written, "order kept");
+    }
 }
