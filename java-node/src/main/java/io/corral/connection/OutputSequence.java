@@ -26,6 +26,8 @@ public final class OutputSequence {
         private boolean dropped;
         /** What the event handed over weighs, for the connection's in-flight count. */
         long bytes;
+        /** The next free slot, while this one is in {@link #free}. */
+        private Slot nextFree;
     }
 
     /**
@@ -34,19 +36,25 @@ public final class OutputSequence {
      */
     private ArrayDeque<Object> queue;
     /**
-     * The slot of the last answer that ran at the head, for the next {@link #open}: under a steady load every event
-     * took a new slot, one object per message. A slot is handed out once and answered once (its holder polls it from
-     * its own queue of owed answers before answering), so once its answer has started nothing refers to it.
+     * Slots whose answers ran at the head, for the next {@link #open}s: under a steady load every event took a new
+     * slot, one object per message. A slot is handed out once and answered once (its holder polls it from its own
+     * queue of owed answers before answering), so once its answer has started nothing refers to it. At most
+     * {@link #MAX_FREE} are kept (answers arrive in batches, each event of the next read takes one), and one once
+     * nothing is open: an idle connection keeps one slot, not what its busiest moment opened.
      */
-    private Slot spare;
+    private Slot free;
+    private int freeCount;
+    static final int MAX_FREE = 8;
     private int open;
     private boolean draining;
 
     /** Appends a slot for an event whose answer comes later. */
     Slot open() {
-        Slot s = spare;
+        Slot s = free;
         if (s != null) {
-            spare = null;
+            free = s.nextFree;
+            freeCount--;
+            s.nextFree = null;
             s.filled = false;
             s.answer = null;
             s.bytes = 0;
@@ -89,7 +97,16 @@ public final class OutputSequence {
         slot.filled = true;
         open--;
         draining = true; // engine writes appended while the answer runs go behind it, as in fill
-        spare = slot; // out of the queue and answered: free for the next event
+        // Out of the queue and answered: free for a next event.
+        if (open == 0) {
+            free = slot;
+            freeCount = 1;
+            slot.nextFree = null;
+        } else if (freeCount < MAX_FREE) {
+            slot.nextFree = free;
+            free = slot;
+            freeCount++;
+        }
         return true;
     }
 

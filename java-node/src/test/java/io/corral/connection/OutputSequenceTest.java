@@ -86,9 +86,38 @@ class OutputSequenceTest {
         assertEquals(List.of("reply a", "reply b", "pong"), written);
         OutputSequence.Slot c = out.open();
         OutputSequence.Slot d = out.open();
-        assertFalse(c == d, "a second open slot is a new one");
+        assertFalse(c == d, "a second open slot is a new one: one was free");
         answer(d, "reply d");
         answer(c, "reply c");
         assertEquals(List.of("reply a", "reply b", "pong", "reply c", "reply d"), written, "order kept");
+    }
+
+    @Test
+    void answersOfABatchFreeTheirSlotsForTheNextReadUpToABound() {
+        int n = OutputSequence.MAX_FREE + 4;
+        java.util.Set<OutputSequence.Slot> first = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<OutputSequence.Slot> slots = new ArrayList<>();
+        for (int i = 0; i < n; i++) slots.add(out.open());
+        first.addAll(slots);
+        OutputSequence.Slot last = out.open(); // still open: the connection is not idle
+        for (int i = 0; i < n; i++) answer(slots.get(i), "reply " + i);
+        int reused = 0;
+        List<OutputSequence.Slot> next = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            OutputSequence.Slot s = out.open();
+            next.add(s);
+            if (first.contains(s)) reused++;
+        }
+        assertEquals(OutputSequence.MAX_FREE, reused, "the next read's events take the freed slots, as many as are kept");
+        assertEquals(n + 1, out.openSlots());
+        answer(last, "reply last");
+        for (int i = 0; i < n; i++) answer(next.get(i), "again " + i);
+        assertEquals(2 * n + 1, written.size(), "every answer ran once, in order");
+        assertEquals("reply last", written.get(n));
+        assertEquals(0, out.openSlots());
+        OutputSequence.Slot one = out.open();
+        OutputSequence.Slot two = out.open();
+        assertTrue(next.get(n - 1) == one, "idle, the sequence kept the last slot");
+        assertFalse(first.contains(two) || next.contains(two), "and only that one");
     }
 }
