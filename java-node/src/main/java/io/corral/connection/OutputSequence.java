@@ -39,8 +39,9 @@ public final class OutputSequence {
      * Slots whose answers ran at the head, for the next {@link #open}s: under a steady load every event took a new
      * slot, one object per message. A slot is handed out once and answered once (its holder polls it from its own
      * queue of owed answers before answering), so once its answer has started nothing refers to it. At most
-     * {@link #MAX_FREE} are kept (answers arrive in batches, each event of the next read takes one), and one once
-     * nothing is open: an idle connection keeps one slot, not what its busiest moment opened.
+     * {@link #MAX_FREE} are kept: the proxy answers a whole window of events in one message, so a connection with
+     * eight in flight frees eight at once, then its client's next eight events each take one. An idle connection
+     * keeps what it freed last, at most that many (256 bytes).
      */
     private Slot free;
     private int freeCount;
@@ -98,11 +99,7 @@ public final class OutputSequence {
         open--;
         draining = true; // engine writes appended while the answer runs go behind it, as in fill
         // Out of the queue and answered: free for a next event.
-        if (open == 0) {
-            free = slot;
-            freeCount = 1;
-            slot.nextFree = null;
-        } else if (freeCount < MAX_FREE) {
+        if (freeCount < MAX_FREE) {
             slot.nextFree = free;
             free = slot;
             freeCount++;
