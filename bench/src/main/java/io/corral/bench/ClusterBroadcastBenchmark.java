@@ -106,6 +106,14 @@ public final class ClusterBroadcastBenchmark {
             for (int r = 1; r <= warmup + rounds; r++) {
                 for (Setup su : setups) all.add(round(su, r, r <= warmup));
             }
+        } catch (IllegalStateException e) {
+            // The failing process's output is in the message; the others' last lines often say why (a server
+            // that refused or reset the connections, a node that went away).
+            for (ChildProcess p : started) {
+                System.err.println("cluster-broadcast: last output of " + p.name + " (pid " + p.process.pid() + "): "
+                        + String.join(" | ", p.tail()));
+            }
+            throw e;
         } finally {
             stopAll();
         }

@@ -3,6 +3,7 @@ package io.corral.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -348,10 +350,34 @@ public final class EchoBenchmark {
         return List.copyOf(all);
     }
 
+    /**
+     * A port free to listen on, below the kernel's ephemeral range ({@code ip_local_port_range}), from 10000 up.
+     * Not a port the kernel hands out itself ({@code bind(0)} picks from that range): the benchmarks' clients open
+     * tens of thousands of connections, each taking an ephemeral port, and a server port from the same range can be
+     * taken by one of them between the check here and the server's own bind, or clash with a TIME_WAIT left by an
+     * earlier run.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        int low = 32768;
+        try {
+            // readAllLines, not readString: a sysctl file reports size 0, and readString then returns its first byte.
+            low = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst()
+                    .trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or unreadable: the usual lower bound
         }
+        int span = Math.max(1, low - 10_000);
+        int start = ThreadLocalRandom.current().nextInt(span);
+        for (int i = 0; i < span; i++) {
+            int port = 10_000 + (start + i) % span;
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // in use: the next one
+            }
+        }
+        throw new IOException("no free port between 10000 and " + low);
     }
 
     /** Linux USER_HZ; 100 on every mainstream kernel build. */
