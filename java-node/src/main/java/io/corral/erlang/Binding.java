@@ -125,17 +125,8 @@ final class Binding implements ProcessBinding, LocalProcess {
     public OtpErlangObject decode(com.ericsson.otp.erlang.InterningInputStream in)
             throws com.ericsson.otp.erlang.OtpErlangDecodeException {
         BridgeAnswers.Proxy proxy = answersFrom;
-        if (proxy != null) {
-            int start = in.getPos();
-            try {
-                OtpErlangObject answer = BridgeAnswers.read(in, proxy);
-                if (answer != null) return answer;
-            } catch (com.ericsson.otp.erlang.OtpErlangDecodeException e) {
-                // cut short: the term decoder reads it again and says how it fails
-            }
-            in.setPos(start);
-        }
-        return in.read_any();
+        OtpErlangObject answer = proxy == null ? null : BridgeAnswers.read(in, proxy); // null: the stream is unmoved
+        return answer != null ? answer : in.read_any();
     }
 
     @Override

@@ -54,11 +54,17 @@ final class BridgeAnswers {
 
     /**
      * The answer of {@code proxy} at the stream's position, consumed; null, with the position unchanged, for anything
-     * this reader leaves to the term decoder.
+     * this reader leaves to the term decoder, a message cut short included (the term decoder reads it again and says
+     * how it fails).
      */
-    static OtpErlangObject read(InterningInputStream in, Proxy proxy) throws OtpErlangDecodeException {
+    static OtpErlangObject read(InterningInputStream in, Proxy proxy) {
         int start = in.getPos();
-        BridgeContract.Incoming answer = answer(in, proxy);
+        BridgeContract.Incoming answer;
+        try {
+            answer = answer(in, proxy);
+        } catch (OtpErlangDecodeException e) {
+            answer = null;
+        }
         if (answer == null) {
             in.setPos(start);
             return null;
