@@ -98,6 +98,7 @@ handle_info(?CORRAL_OPEN(ConnPid, Spec), S) when is_pid(ConnPid) ->
     end,
     {noreply, S};
 handle_info(?CORRAL_SUBSCRIBE(Pid), S = #state{subscribers = Subs}) when is_pid(Pid) ->
+    tune_link(node(Pid)),
     Subs2 = case maps:is_key(Pid, Subs) of
         true -> Subs;
         false -> Subs#{Pid => erlang:monitor(process, Pid)}
@@ -119,6 +120,28 @@ handle_info(_Msg, S) ->
 
 bridge_nodes() ->
     lists:usort([node(P) || P <- pg:get_members(?CORRAL_SCOPE, ?CORRAL_BRIDGE_GROUP)]).
+
+%% The read buffer of the distribution connection to a subscribed Corral JVM: every frame of every connection the
+%% JVM places here arrives on it. inet's default user-level buffer is 1460 bytes, and the port reads into it once per
+%% poll, so a 16 KiB frame took two reads, each after a wake-up of the scheduler (epoll_wait, and two
+%% timerfd_settime around it), and a run of small events one read per dozen. With ?DIST_READ_BUFFER one read takes
+%% what the socket holds, up to that size (bench/README.md section 7 has the counts). Only raised, never lowered (a
+%% node started with a larger `inet_dist_listen_options` buffer keeps it); a connection whose controller is a
+%% process (TLS distribution, a custom carrier) has buffers of its own and is left alone. The JVM subscribes again
+%% after every reconnection (a new connection, a new port), so each connection is set once.
+-define(DIST_READ_BUFFER, 65536).
+
+-spec tune_link(node()) -> ok.
+tune_link(Node) ->
+    case lists:keyfind(Node, 1, erlang:system_info(dist_ctrl)) of
+        {Node, Port} when is_port(Port) ->
+            case inet:getopts(Port, [buffer]) of
+                {ok, [{buffer, B}]} when B < ?DIST_READ_BUFFER -> _ = inet:setopts(Port, [{buffer, ?DIST_READ_BUFFER}]);
+                _ -> ok
+            end,
+            ok;
+        _ -> ok
+    end.
 
 %% Internal.
 
