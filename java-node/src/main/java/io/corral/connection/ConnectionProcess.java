@@ -5,6 +5,7 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import io.corral.api.Connection;
 import io.corral.api.Term;
 import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,11 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         exited = true;
         leaveAll();
         binding.exit(reason);
+        if (target == null && pending != null && loop.inEventLoop()) {
+            // Never handed to a session now: a remote handler's answer among them may hold payload buffers
+            // (io.corral.erlang.BridgeAnswers), given back here (releasing one twice does nothing).
+            for (Runnable p : pending) if (p instanceof Pending m) ReferenceCountUtil.release(m.message);
+        }
         Runnable r = onExit;
         onExit = null;
         if (r != null) r.run();
@@ -156,7 +162,7 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         loop.execute(() -> {
             Target t = target;
             if (t != null) t.onMessage(message);
-            else dispatch(() -> target.onMessage(message)); // queued until a target is attached
+            else dispatch(new Pending(message)); // queued until a target is attached
         });
     }
 
@@ -215,6 +221,20 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         @Override
         public java.util.concurrent.CompletionStage<Term> call(String name, String node, Term request, Duration timeout) {
             return binding.call(name, node, request, timeout);
+        }
+    }
+
+    /** A message waiting for a target. */
+    private final class Pending implements Runnable {
+        final OtpErlangObject message;
+
+        Pending(OtpErlangObject message) {
+            this.message = message;
+        }
+
+        @Override
+        public void run() {
+            target.onMessage(message);
         }
     }
 

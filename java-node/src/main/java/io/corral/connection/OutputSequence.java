@@ -18,6 +18,11 @@ import java.util.ArrayDeque;
  */
 public final class OutputSequence {
 
+    /** An answer that holds something to give back when it is dropped instead of run ({@link #clear}). */
+    public interface Droppable extends Runnable {
+        void dropped();
+    }
+
     /** The place of one later answer. */
     public static final class Slot {
         private Runnable answer;
@@ -78,13 +83,18 @@ public final class OutputSequence {
         }
     }
 
-    /** The answer for {@code slot}; it runs once every entry before the slot has run. */
-    void fill(Slot slot, Runnable answer) {
-        if (slot.dropped || slot.filled) return;
+    /**
+     * The answer for {@code slot}; it runs once every entry before the slot has run.
+     *
+     * @return false when the slot was dropped (or filled already): the answer will not run
+     */
+    boolean fill(Slot slot, Runnable answer) {
+        if (slot.dropped || slot.filled) return false;
         slot.answer = answer;
         slot.filled = true;
         open--;
         drain();
+        return true;
     }
 
     /**
@@ -126,7 +136,13 @@ public final class OutputSequence {
     /** The session ended: nothing after this point is written, and late answers are dropped. */
     void clear() {
         if (queue == null) return;
-        for (Object o : queue) if (o instanceof Slot s) s.dropped = true;
+        for (Object o : queue) {
+            if (o instanceof Slot s) {
+                s.dropped = true;
+                if (s.filled && s.answer instanceof Droppable d) d.dropped();
+                s.answer = null;
+            }
+        }
         queue.clear();
         open = 0;
     }

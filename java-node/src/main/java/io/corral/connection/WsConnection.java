@@ -486,9 +486,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             if (!inRead) channel.flush();
         } finally {
             // A DataFrame in a result is Corral's to release (DataFrame, rule 2): the ones never written are here.
-            for (int i = next; i < commands.size(); i++) {
-                if (commands.get(i) instanceof DataFrame d) d.release();
-            }
+            releaseData(commands, next);
         }
     }
 
@@ -557,11 +555,41 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             } finally {
                 output.endHead();
             }
-        } else {
-            output.fill(slot, () -> carryOutAnswer(commands, hibernate, crash));
+        } else if (!output.fill(slot, new HeldAnswer(commands, hibernate, crash))) {
+            releaseData(commands, 0); // dropped (the session ended): never written
         }
         if (phase == Phase.CLOSING || phase == Phase.CLOSED) return;
         if (!inRead) channel.flush();
+    }
+
+    /** An answer waiting for its turn; one that never gets it gives back its {@link DataFrame}s' buffers. */
+    private final class HeldAnswer implements OutputSequence.Droppable {
+        private final List<Command> commands;
+        private final boolean hibernate;
+        private final TerminateReason.Crash crash;
+
+        HeldAnswer(List<Command> commands, boolean hibernate, TerminateReason.Crash crash) {
+            this.commands = commands;
+            this.hibernate = hibernate;
+            this.crash = crash;
+        }
+
+        @Override
+        public void run() {
+            carryOutAnswer(commands, hibernate, crash);
+        }
+
+        @Override
+        public void dropped() {
+            releaseData(commands, 0);
+        }
+    }
+
+    /** A DataFrame in a result or answer is Corral's to release (DataFrame, rule 2): those from {@code from} on. */
+    private static void releaseData(List<Command> commands, int from) {
+        for (int i = from; i < commands.size(); i++) {
+            if (commands.get(i) instanceof DataFrame d) d.release();
+        }
     }
 
     /** A remote handler's answer to one event, at its turn in the output: its commands, then its crash if any. */
@@ -793,7 +821,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
     }
 
     private void onInfo(Term message) {
-        if (phase == Phase.CLOSED) return;
+        if (phase == Phase.CLOSED) {
+            // A remote handler's late answer may hold payload buffers (io.corral.erlang.BridgeAnswers): given back.
+            io.netty.util.ReferenceCountUtil.release(message.raw());
+            return;
+        }
         // One message from erlang-bridge carries the answers to a whole batch of events: they are written as one
         // flush, as the replies of one read batch are (a flush per answer halved the Erlang route's small-frame rate).
         boolean outer = inRead;

@@ -11,7 +11,10 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpExternal;
 import com.ericsson.otp.erlang.OtpOutputStream;
 import io.corral.api.Command;
+import io.corral.api.DataFrame;
 import io.corral.api.Frame;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCounted;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,11 +62,13 @@ final class BridgeAnswers {
      */
     static OtpErlangObject read(InterningInputStream in, Proxy proxy) {
         int start = in.getPos();
-        BridgeContract.Incoming answer;
+        BridgeContract.Incoming answer = null;
         try {
             answer = answer(in, proxy);
         } catch (OtpErlangDecodeException e) {
             answer = null;
+        } finally {
+            in.settleBuffers(answer != null); // the large payloads read as buffers are the answer's, or given back
         }
         if (answer == null) {
             in.setPos(start);
@@ -80,7 +85,7 @@ final class BridgeAnswers {
         // The pid as this side encodes it, as erts does; any other encoding is decoded and compared.
         if (!in.skipIf(proxy.encoded) && !proxy.pid.equals(in.read_any())) return null;
         OtpErlangPid pid = proxy.pid;
-        if (!replies) return commands(in, pid);
+        if (!replies) return commands(in, pid, false);
         int tag = in.peek1skip_version();
         if (tag == OtpExternal.nilTag) {
             in.read1();
@@ -88,7 +93,7 @@ final class BridgeAnswers {
         }
         if (tag != OtpExternal.listTag) return null;
         int n = in.read_list_head();
-        BridgeContract.Commands first = commands(in, pid);
+        BridgeContract.Commands first = commands(in, pid, true);
         if (first == null) return null;
         List<BridgeContract.Commands> all;
         if (n == 1) {
@@ -97,7 +102,7 @@ final class BridgeAnswers {
             List<BridgeContract.Commands> list = new ArrayList<>(n);
             list.add(first);
             for (int i = 1; i < n; i++) {
-                BridgeContract.Commands c = commands(in, pid);
+                BridgeContract.Commands c = commands(in, pid, true);
                 if (c == null) return null;
                 list.add(c);
             }
@@ -113,8 +118,15 @@ final class BridgeAnswers {
         return true;
     }
 
-    /** One command list, as {@link BridgeContract#commands} reads it; null for a shape left to it. */
-    private static BridgeContract.Commands commands(InterningInputStream in, OtpErlangPid pid)
+    /**
+     * One command list, as {@link BridgeContract#commands} reads it; null for a shape left to it. With
+     * {@code buffers}, large payloads are read as buffers ({@link #data}): only in the answers to events, whose
+     * number the connection bounds (it stops reading past its in-flight and send-buffer limits). What a handler
+     * pushes on its own (its {@code commands} messages) stays in arrays: a handler may push to a client that never
+     * reads for as long as the send timeout lets it, and those bytes then wait in the heap, whose size is fixed,
+     * not in direct memory outside it (FloodTest: the server's RSS stays flat under such clients).
+     */
+    private static BridgeContract.Commands commands(InterningInputStream in, OtpErlangPid pid, boolean buffers)
             throws OtpErlangDecodeException {
         int tag = in.peek1skip_version();
         if (tag == OtpExternal.nilTag) {
@@ -130,7 +142,7 @@ final class BridgeAnswers {
             int t = in.peek1skip_version();
             Command c;
             if (t == OtpExternal.smallTupleTag) {
-                c = tuple(in);
+                c = tuple(in, buffers);
                 if (c == null) return null;
             } else if (isAtom(t)) {
                 String a = in.read_atom();
@@ -167,12 +179,26 @@ final class BridgeAnswers {
     private static final byte[] TEXT_PREFIX = EncodedEvents.encoded(2, new OtpErlangAtom("text")),
             BINARY_PREFIX = EncodedEvents.encoded(2, new OtpErlangAtom("binary"));
 
-    /** A tagged command; null for a shape left to the term decoder. */
-    private static Command tuple(InterningInputStream in) throws OtpErlangDecodeException {
-        if (in.skipIf(TEXT_PREFIX)) return in.peek1skip_version() == OtpExternal.binTag ? new Frame.Text(in.read_binary()) : null;
-        if (in.skipIf(BINARY_PREFIX)) {
-            return in.peek1skip_version() == OtpExternal.binTag ? new Frame.Binary(in.read_binary()) : null;
+    /**
+     * The payload of {@code {text, Bin}} or {@code {binary, Bin}}: a large one as a buffer ({@link DataFrame}, taken
+     * from the distribution packet's own buffer when the stream has it: {@link InterningInputStream#readBinaryBuffer}),
+     * which the connection writes to the client's socket as it is; a small one as an array.
+     */
+    private static Command data(InterningInputStream in, boolean text, boolean buffers)
+            throws OtpErlangDecodeException {
+        int len = in.peekBinaryLength();
+        if (len < 0) return null;
+        if (buffers && len >= EncodedEvents.SPLICE_MIN && in.hasSource()) {
+            ByteBuf b = in.readBinaryBuffer();
+            return text ? DataFrame.text(b) : DataFrame.binary(b);
         }
+        return text ? new Frame.Text(in.read_binary()) : new Frame.Binary(in.read_binary());
+    }
+
+    /** A tagged command; null for a shape left to the term decoder. */
+    private static Command tuple(InterningInputStream in, boolean buffers) throws OtpErlangDecodeException {
+        if (in.skipIf(TEXT_PREFIX)) return data(in, true, buffers);
+        if (in.skipIf(BINARY_PREFIX)) return data(in, false, buffers);
         int arity = in.read_tuple_head();
         if (!isAtom(in.peek1skip_version())) return null;
         String tag = in.read_atom();
@@ -219,11 +245,61 @@ final class BridgeAnswers {
      * A message read by {@link BridgeAnswers}: {@link BridgeContract#decode} hands out {@link #incoming} as it is, and
      * as a term it is the one it was read from, rebuilt from the commands (each shape read says which term it was).
      */
-    static final class Answers extends EncodedTerm {
+    static final class Answers extends EncodedTerm implements ReferenceCounted {
         final BridgeContract.Incoming incoming;
+        /** Whether {@link #release} gave back the large payloads' buffers (see there). */
+        private volatile boolean released;
 
         Answers(BridgeContract.Incoming incoming) {
             this.incoming = incoming;
+        }
+
+        /**
+         * The large payloads ({@link DataFrame} commands) are this message's until the session hands its commands to
+         * the connection, which then releases them (written or dropped). A message dropped before that (the
+         * connection closed, no session to take it) is released through this, once; the session never calls it.
+         */
+        @Override
+        public boolean release() {
+            if (released) return false;
+            released = true;
+            List<BridgeContract.Commands> all = switch (incoming) {
+                case BridgeContract.Replies r -> r.answers();
+                case BridgeContract.Commands c -> List.of(c);
+                case BridgeContract.InitResult i -> List.of();
+            };
+            for (BridgeContract.Commands c : all) BridgeContract.release(c.commands());
+            return true;
+        }
+
+        @Override
+        public boolean release(int decrement) {
+            return release();
+        }
+
+        @Override
+        public int refCnt() {
+            return released ? 0 : 1;
+        }
+
+        @Override
+        public ReferenceCounted retain() {
+            throw new UnsupportedOperationException("an answer has one owner");
+        }
+
+        @Override
+        public ReferenceCounted retain(int increment) {
+            return retain();
+        }
+
+        @Override
+        public ReferenceCounted touch() {
+            return this;
+        }
+
+        @Override
+        public ReferenceCounted touch(Object hint) {
+            return this;
         }
 
         @Override
@@ -269,7 +345,7 @@ final class BridgeAnswers {
                 case Command.Deflate d -> pair("deflate", new OtpErlangAtom(d.deflate()));
                 case Command.ShutdownReason r -> pair("shutdown_reason", r.reason().raw());
                 case Command.SetOptions o -> throw new IllegalStateException("not read here: " + o);
-                case io.corral.api.DataFrame d -> throw new IllegalStateException("not read here: " + d);
+                case DataFrame d -> pair(d.isText() ? "text" : "binary", new AdoptedBinary(d.bytes()));
             };
         }
 

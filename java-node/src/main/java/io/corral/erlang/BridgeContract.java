@@ -156,6 +156,22 @@ public final class BridgeContract {
      * {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does.
      * Written straight into the encode buffer, the payload from the frame's own array ({@link EncodedEvents.Frame}).
      */
+    /**
+     * {@code {frame, {text|binary, Bin}}} whose payload is {@code content}, taking over the caller's reference of it
+     * (released once the message was written or failed: {@link EncodedEvents#release}).
+     */
+    static OtpErlangObject frameEvent(io.netty.buffer.ByteBuf content, boolean text) {
+        return text ? EncodedEvents.Frame.of(TEXT_EVENT, TEXT, content)
+                : EncodedEvents.Frame.of(BINARY_EVENT, BINARY, content);
+    }
+
+    /** Releases the buffers of the {@link io.corral.api.DataFrame}s among {@code commands} (commands not carried out). */
+    static void release(List<? extends Command> commands) {
+        for (int i = 0, n = commands.size(); i < n; i++) {
+            if (commands.get(i) instanceof io.corral.api.DataFrame d) d.release();
+        }
+    }
+
     public static OtpErlangObject frameEvent(Frame f) {
         return switch (f) {
             case Frame.Text t -> new EncodedEvents.Frame(TEXT_EVENT, TEXT, f.payload());

@@ -239,8 +239,14 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                     // at once and copies out one for a JInterface mailbox, so nothing keeps the array.
                     boolean reuse = len <= PACKET_KEEP;
                     byte[] packet = reuse ? packetBuffer(len) : new byte[len];
+                    int base = acc.readerIndex();
                     acc.readBytes(packet, 0, len);
-                    if (!CorralOtpNode.receive(connection, packet, len, reuse, monitors)) {
+                    // A packet that may carry a large payload: the decoder may keep that payload as a retained
+                    // slice of acc, written to the client's socket from there (BridgeAnswers). acc is never
+                    // compacted here (its read bytes are not discarded), and a merge writes only behind its
+                    // writer index or into a new buffer, so a slice's bytes stay as they are.
+                    ByteBuf source = len >= EncodedEvents.SPLICE_MIN ? acc : null;
+                    if (!CorralOtpNode.receive(connection, packet, len, reuse, monitors, source, base)) {
                         throw new IllegalStateException("not a distribution message");
                     }
                 }
@@ -348,7 +354,8 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
      * the loop, and every write made on the loop moves the queue first, so bytes leave in the order they were
      * written. Flushes are gathered: one per loop round, after everything written in it.
      */
-    private final class ChannelOutput extends OutputStream implements CorralOtpNode.WriteCounter {
+    private final class ChannelOutput extends OutputStream implements CorralOtpNode.WriteCounter,
+            CorralOtpNode.SplicingOutput {
         private final Queue<ByteBuf> offLoop = new ConcurrentLinkedQueue<>();
         private final Runnable moveAndFlush = this::moveAndFlush;
         private final Runnable flush = this::flushNow;
@@ -375,6 +382,41 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                 offLoop.add(buf);
                 loop.execute(moveAndFlush);
             }
+        }
+
+        /**
+         * One packet in pieces: the encoded bytes between the spliced buffers are copied into buffers of their own
+         * (a few dozen bytes: the length, the SEND head, the event term up to a binary's length), each spliced
+         * buffer goes out as a retained duplicate of itself, so the channel's gathering write sends a large payload
+         * from the buffer it came in without copying it. The pieces are written one after the other under this
+         * lock, as {@link #write(byte[], int, int)} writes one piece, so they stay in order and together.
+         */
+        @Override
+        public synchronized void writeSpliced(byte[] bytes, int length, ByteBuf[] spliced, int[] at, int n)
+                throws IOException {
+            if (closed || !channel.isOpen()) throw new EOFException("distribution connection closed");
+            boolean onLoop = loop.inEventLoop();
+            if (onLoop) drainOffLoop();
+            int from = 0;
+            for (int i = 0; i <= n; i++) {
+                int to = i < n ? at[i] : length;
+                if (to > from) {
+                    put(channel.alloc().buffer(to - from).writeBytes(bytes, from, to - from), onLoop);
+                    written += to - from;
+                }
+                from = to;
+                if (i < n) {
+                    written += spliced[i].readableBytes();
+                    put(spliced[i].retainedDuplicate(), onLoop);
+                }
+            }
+            if (onLoop) scheduleFlush();
+            else loop.execute(moveAndFlush);
+        }
+
+        private void put(ByteBuf b, boolean onLoop) {
+            if (onLoop) channel.write(b, channel.voidPromise());
+            else offLoop.add(b);
         }
 
         void writeTick() {

@@ -1,9 +1,13 @@
 package io.corral.erlang;
 
+import com.ericsson.otp.erlang.InterningOutputStream;
 import com.ericsson.otp.erlang.OtpErlangList;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangTuple;
+import com.ericsson.otp.erlang.OtpExternal;
 import com.ericsson.otp.erlang.OtpOutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.util.Arrays;
 
 /**
@@ -18,6 +22,15 @@ import java.util.Arrays;
  * extension point for this.
  */
 final class EncodedEvents extends EncodedTerm {
+
+    /**
+     * Payloads from this size on travel between the client's socket and the distribution channel in Netty's buffers
+     * (spliced into the distribution packet on the way out, a retained slice of the packet on the way back), smaller
+     * ones as arrays. Netty's WebSocket encoder gathers a payload from 1 KiB on
+     * ({@code WebSocket08FrameEncoder.GATHERING_WRITE_THRESHOLD}); here a buffer's reference counting, its slice
+     * objects and the extra pieces of a gathering write are paid per message instead of a copy of the payload.
+     */
+    static final int SPLICE_MIN = 2048;
 
     /** {@code {'$corral', 2, events, } up to the list. */
     private static final byte[] HEAD = encoded(4, BridgeContract.TAG, BridgeContract.VSN, BridgeContract.EVENTS);
@@ -46,6 +59,19 @@ final class EncodedEvents extends EncodedTerm {
                 new OtpErlangList(events)});
     }
 
+    /**
+     * Gives back the buffers of the frames this message holds ({@link Frame#of(byte[], OtpErlangObject, ByteBuf)}):
+     * once it was written, or when it will not be. Whoever sends it calls this once ({@code Outbox.Send}).
+     */
+    void release() {
+        for (OtpErlangObject e : events) if (e instanceof Frame f) f.release();
+    }
+
+    /** Releases the buffers {@code msg} holds, if it is a message of frame events. */
+    static void release(OtpErlangObject msg) {
+        if (msg instanceof EncodedEvents e) e.release();
+    }
+
     @Override
     public boolean equals(Object o) {
         if (o instanceof EncodedEvents e) return Arrays.equals(events, e.events);
@@ -60,17 +86,37 @@ final class EncodedEvents extends EncodedTerm {
         return out.toByteArray();
     }
 
-    /** {@code {frame, {Kind, Bin}}}: the prefix up to the binary is one constant per kind. */
+    /**
+     * {@code {frame, {Kind, Bin}}}: the prefix up to the binary is one constant per kind. The payload is an array, or
+     * a buffer (a large payload, {@link RemoteEndpoint}): an encoding that splices ({@link InterningOutputStream#splice},
+     * the distribution send) takes the buffer itself after the binary's length, so the payload reaches the channel
+     * without a copy; any other encoding copies it.
+     */
     static final class Frame extends EncodedTerm {
         private final byte[] prefix;
         private final OtpErlangObject kind;
         private final byte[] payload;
+        /** The payload as a buffer, a reference of this frame's own; null when it is {@link #payload}. */
+        private final ByteBuf content;
 
         /** Takes {@code payload} as it is (a frame's payload, copied once out of Netty's buffer for this event). */
         Frame(byte[] prefix, OtpErlangObject kind, byte[] payload) {
             this.prefix = prefix;
             this.kind = kind;
             this.payload = payload;
+            this.content = null;
+        }
+
+        private Frame(byte[] prefix, OtpErlangObject kind, ByteBuf content) {
+            this.prefix = prefix;
+            this.kind = kind;
+            this.payload = null;
+            this.content = content;
+        }
+
+        /** Takes over the caller's reference of {@code content}; {@link #release} gives it back. */
+        static Frame of(byte[] prefix, OtpErlangObject kind, ByteBuf content) {
+            return new Frame(prefix, kind, content);
         }
 
         /** The prefix of a frame event of {@code kind}: {@code {frame, {Kind, } up to the binary. */
@@ -82,21 +128,44 @@ final class EncodedEvents extends EncodedTerm {
             return all;
         }
 
+        /** Once: a second call does nothing. */
+        void release() {
+            if (content != null && !released) {
+                released = true;
+                content.release();
+            }
+        }
+
+        private boolean released;
+
         @Override
         public void encode(OtpOutputStream buf) {
             buf.writeN(prefix);
-            buf.write_binary(payload); // BINARY_EXT: tag, 4-byte length, the bytes from this array
+            if (content == null) {
+                buf.write_binary(payload); // BINARY_EXT: tag, 4-byte length, the bytes from this array
+            } else if (buf instanceof InterningOutputStream s && s.splicing()) {
+                buf.write1(OtpExternal.binTag);
+                buf.write4BE(content.readableBytes());
+                s.splice(content);
+            } else {
+                buf.write_binary(bytes());
+            }
+        }
+
+        private byte[] bytes() {
+            return content == null ? payload : ByteBufUtil.getBytes(content, content.readerIndex(),
+                    content.readableBytes(), true);
         }
 
         @Override
         OtpErlangTuple term() {
             return new OtpErlangTuple(new OtpErlangObject[] {BridgeContract.FRAME,
-                    new OtpErlangTuple(new OtpErlangObject[] {kind, new AdoptedBinary(payload)})});
+                    new OtpErlangTuple(new OtpErlangObject[] {kind, new AdoptedBinary(bytes())})});
         }
 
         @Override
         public boolean equals(Object o) {
-            if (o instanceof Frame f) return kind.equals(f.kind) && Arrays.equals(payload, f.payload);
+            if (o instanceof Frame f) return kind.equals(f.kind) && Arrays.equals(bytes(), f.bytes());
             return term().equals(o);
         }
     }

@@ -366,7 +366,11 @@ public final class ErlangNode implements ProcessBinding.Factory, AutoCloseable {
 
     void send(OtpErlangPid from, OtpErlangPid to, OtpErlangObject msg) {
         if (to.node().equals(name())) {
-            node.deliverLocal(from, to, msg);
+            try {
+                node.deliverLocal(from, to, msg);
+            } finally {
+                EncodedEvents.release(msg); // a local receiver took the term, not the buffers (never a proxy's pid)
+            }
         } else {
             outbox.submit(to.node(), new Outbox.Send(to, msg)); // SEND carries no sender, as in JInterface
         }

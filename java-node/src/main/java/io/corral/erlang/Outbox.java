@@ -38,16 +38,30 @@ final class Outbox {
         default void failed() {}
     }
 
-    /** {@code To ! Msg}: the message is encoded into the writer's reused buffer (no per-message buffers). */
+    /**
+     * {@code To ! Msg}: the message is encoded into the writer's reused buffer (no per-message buffers). A message
+     * of frame events may hold payload buffers ({@link EncodedEvents.Frame}): this op owns them and releases them
+     * once, when it ran (the transport took references of its own of what it writes) or failed.
+     */
     record Send(OtpErlangPid to, OtpErlangObject msg) implements Op {
         @Override
         public void run(OtpCookedConnection c) throws IOException {
-            run(c, new OtpOutputStream()); // not on the send path: the writer always gives its reused buffer
+            run(c, new InterningOutputStream(4096)); // not on the send path: the writer always gives its reused buffer
         }
 
         @Override
         public void run(OtpCookedConnection c, OtpOutputStream scratch) throws IOException {
-            CorralOtpNode.send(c, scratch, to, msg);
+            try {
+                CorralOtpNode.send(c, scratch, to, msg);
+            } finally {
+                scratch.reset(); // drops the spliced buffers' references (not counted: they are msg's)
+            }
+            EncodedEvents.release(msg); // written: the transport holds its own references (a failure: failed())
+        }
+
+        @Override
+        public void failed() {
+            EncodedEvents.release(msg);
         }
     }
 

@@ -189,6 +189,21 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             send(ctx, BridgeContract.frameEvent(frame), frame.payload().length);
         }
 
+        /**
+         * A large payload goes to the proxy in the buffer it came in (a retained slice of it, released once the
+         * event was written to the distribution channel: {@link EncodedEvents.Frame}); a small one is copied into
+         * an array, which costs less than a buffer's reference counting and a gathered write of its own.
+         */
+        @Override
+        public void handleData(io.netty.buffer.ByteBuf payload, boolean text, SessionContext ctx) {
+            int n = payload.readableBytes();
+            if (n < EncodedEvents.SPLICE_MIN) {
+                HandlerSession.super.handleData(payload, text, ctx);
+                return;
+            }
+            send(ctx, BridgeContract.frameEvent(payload.retainedSlice(), text), n);
+        }
+
         @Override
         public void info(Term message, SessionContext ctx) {
             BridgeContract.Incoming in;
@@ -204,10 +219,15 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                     ctx.stats().roundTrip(System.nanoTime() - unansweredSince);
                     unansweredSince = 0;
                 }
-                for (BridgeContract.Commands c : r.answers()) {
+                List<BridgeContract.Commands> answers = r.answers();
+                for (int i = 0, n = answers.size(); i < n; i++) {
+                    BridgeContract.Commands c = answers.get(i);
                     OutputSequence.Slot slot = owed.poll();
                     if (slot == null) {
-                        ctx.crash("error", "erlang-bridge answered more events than it was sent: " + r);
+                        String what = r.toString();
+                        // The connection takes the commands it is handed (and releases their buffers); these it is not.
+                        for (int j = i; j < n; j++) BridgeContract.release(answers.get(j).commands());
+                        ctx.crash("error", "erlang-bridge answered more events than it was sent: " + what);
                         return;
                     }
                     ctx.answer(slot, answer(c), c.hibernate(), crashOf(c));

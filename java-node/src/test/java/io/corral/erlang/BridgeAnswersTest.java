@@ -2,6 +2,7 @@ package io.corral.erlang;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,8 +14,13 @@ import com.ericsson.otp.erlang.OtpErlangDecodeException;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpOutputStream;
+import io.corral.api.Command;
+import io.corral.api.DataFrame;
 import io.corral.api.Frame;
 import io.corral.api.Term;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCounted;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -216,6 +222,91 @@ class BridgeAnswersTest {
         assertEquals(user.raw(), b.decode(in(user)), "and any other message is still the term");
         Term crash = replies(PROXY, Term.list(t("crash", "error", "boom")));
         assertEquals(crash.raw(), b.decode(in(crash)), "as is an answer this reader leaves to the term decoder");
+    }
+
+    /** {@code bytes} in a direct buffer of {@code capacity} at index 7, and a stream over them with it as source. */
+    static InterningInputStream sourced(byte[] bytes, ByteBuf source) {
+        source.writerIndex(7).writeBytes(bytes);
+        InterningInputStream in = new InterningInputStream(bytes, 0, bytes.length);
+        in.source(source, 7);
+        return in;
+    }
+
+    @Test
+    void aLargePayloadFromABufferIsASliceOfThatBufferThatTheAnswerReleases() throws Exception {
+        byte[] big = new byte[EncodedEvents.SPLICE_MIN + 100];
+        for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 7);
+        byte[] bytes = wire(replies(PROXY, Term.list(t("binary", Term.binary(big)), t("text", bin("small")))));
+        ByteBuf source = Unpooled.directBuffer(bytes.length + 7);
+        try {
+            OtpErlangObject read = BridgeAnswers.read(sourced(bytes, source), BridgeAnswers.Proxy.of(PROXY));
+            BridgeContract.Replies r = (BridgeContract.Replies) BridgeContract.decode(read);
+            List<Command> cmds = r.answers().get(0).commands();
+            DataFrame d = assertInstanceOf(DataFrame.class, cmds.get(0), "a payload from SPLICE_MIN on is a buffer");
+            assertFalse(d.isText());
+            assertArrayEquals(big, d.bytes(), "with the payload's bytes");
+            assertEquals(Frame.text("small"), cmds.get(1), "a small one stays an array");
+            assertEquals(2, source.refCnt(), "the payload is a retained slice of the packet's buffer, not a copy");
+            source.setZero(0, source.capacity());
+            assertEquals(0, d.content().getByte(d.content().readerIndex() + 1), "it shares the buffer's memory"
+                    + " (the payload's second byte was 7)");
+            assertTrue(((ReferenceCounted) read).release(), "a dropped answer gives its buffers back");
+            assertEquals(1, source.refCnt(), "the slice was released");
+        } finally {
+            source.release();
+        }
+    }
+
+    @Test
+    void aPayloadThatWouldPinAMuchLargerBufferIsCopiedOutOfIt() throws Exception {
+        byte[] big = new byte[EncodedEvents.SPLICE_MIN];
+        byte[] bytes = wire(replies(PROXY, Term.list(t("text", Term.binary(big)))));
+        ByteBuf source = Unpooled.directBuffer(5 * big.length);
+        try {
+            OtpErlangObject read = BridgeAnswers.read(sourced(bytes, source), BridgeAnswers.Proxy.of(PROXY));
+            DataFrame d = (DataFrame) ((BridgeContract.Replies) BridgeContract.decode(read)).answers().get(0)
+                    .commands().get(0);
+            assertTrue(d.isText());
+            assertEquals(1, source.refCnt(), "a buffer five times the payload is not kept alive by it: a copy");
+            assertArrayEquals(big, d.bytes());
+            assertTrue(((ReferenceCounted) read).release());
+            assertEquals(0, d.refCnt(), "the copy is released with the answer");
+        } finally {
+            source.release();
+        }
+    }
+
+    @Test
+    void whatAHandlerPushesOnItsOwnStaysInArraysHoweverLarge() throws Exception {
+        byte[] big = new byte[4 * EncodedEvents.SPLICE_MIN];
+        byte[] bytes = wire(commands(PROXY, t("binary", Term.binary(big))));
+        ByteBuf source = Unpooled.directBuffer(bytes.length + 7);
+        try {
+            OtpErlangObject read = BridgeAnswers.read(sourced(bytes, source), BridgeAnswers.Proxy.of(PROXY));
+            Command c = ((BridgeContract.Commands) BridgeContract.decode(read)).commands().get(0);
+            assertEquals(Frame.binary(big), c, "a push is not bounded by the events the client sent: its bytes wait"
+                    + " in the heap, not in direct memory");
+            assertEquals(1, source.refCnt(), "nothing of the packet's buffer is kept");
+        } finally {
+            source.release();
+        }
+    }
+
+    @Test
+    void aLargePayloadReadBeforeAShapeLeftToTheTermDecoderIsGivenBack() throws Exception {
+        byte[] big = new byte[3 * EncodedEvents.SPLICE_MIN];
+        Term msg = replies(PROXY, Term.list(t("binary", Term.binary(big)), t("crash", "error", "boom")));
+        byte[] bytes = wire(msg);
+        ByteBuf source = Unpooled.directBuffer(bytes.length + 7);
+        try {
+            InterningInputStream in = sourced(bytes, source);
+            assertNull(BridgeAnswers.read(in, BridgeAnswers.Proxy.of(PROXY)), "a crash is left to the term decoder");
+            assertEquals(1, source.refCnt(), "the slice taken for the payload before it was released");
+            assertEquals(0, in.getPos());
+            assertEquals(msg.raw(), in.read_any(), "and the term decoder reads the whole message");
+        } finally {
+            source.release();
+        }
     }
 
     static InterningInputStream in(Term msg) {

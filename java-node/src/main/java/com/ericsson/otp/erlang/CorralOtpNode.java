@@ -337,6 +337,8 @@ public class CorralOtpNode extends OtpNode {
             throws IOException {
         if (!c.isConnected()) throw new IOException("Not connected");
         scratch.reset();
+        final InterningOutputStream s = scratch instanceof InterningOutputStream i ? i : null;
+        if (s != null) s.allowSplicing();
         scratch.write4BE(0); // length, patched below
         scratch.write1(AbstractConnection.passThrough);
         scratch.write1(AbstractConnection.version);
@@ -346,8 +348,58 @@ public class CorralOtpNode extends OtpNode {
         scratch.write_any(to);
         scratch.write1(AbstractConnection.version);
         scratch.write_any(msg);
-        scratch.poke4BE(0, scratch.size() - 4);
-        c.do_send(scratch);
+        if (s == null || s.splicedCount() == 0) {
+            scratch.poke4BE(0, scratch.size() - 4);
+            c.do_send(scratch);
+            return;
+        }
+        final long length = scratch.size() - 4 + s.splicedBytes();
+        if (length > Integer.MAX_VALUE) throw new IOException("distribution packet of " + length + " bytes");
+        scratch.poke4BE(0, length);
+        sendSpliced(c, s);
+    }
+
+    /**
+     * An output stream that takes a packet as encoded bytes with buffers spliced in ({@link InterningOutputStream#splice})
+     * and writes the buffers themselves, each after the bytes before its position (the transport's gathering write
+     * then sends a large payload from the buffer it arrived in, {@code io.corral.erlang.DistTransport}).
+     */
+    public interface SplicingOutput {
+        /**
+         * Writes {@code bytes[0, length)} with {@code spliced[i]}'s readable bytes inserted at {@code at[i]}
+         * ({@code at} ascending), as one packet; takes a reference of its own of each buffer it keeps.
+         */
+        void writeSpliced(byte[] bytes, int length, io.netty.buffer.ByteBuf[] spliced, int[] at, int n)
+                throws IOException;
+    }
+
+    /** As {@code do_send}: under the connection's lock, so nothing (a tick) lands inside the packet. */
+    private static void sendSpliced(OtpCookedConnection c, InterningOutputStream s) throws IOException {
+        synchronized (c) {
+            try {
+                final OutputStream out = c.socket.getOutputStream();
+                final byte[] bytes = s.array();
+                final io.netty.buffer.ByteBuf[] bufs = s.spliced();
+                final int[] at = s.splicedAt();
+                final int n = s.splicedCount();
+                if (out instanceof SplicingOutput so) {
+                    so.writeSpliced(bytes, s.size(), bufs, at, n);
+                } else { // a transport that takes bytes only: the pieces copied in order
+                    int from = 0;
+                    for (int i = 0; i < n; i++) {
+                        out.write(bytes, from, at[i] - from);
+                        from = at[i];
+                        final io.netty.buffer.ByteBuf b = bufs[i];
+                        out.write(io.netty.buffer.ByteBufUtil.getBytes(b, b.readerIndex(), b.readableBytes(), false));
+                    }
+                    out.write(bytes, from, s.size() - from);
+                }
+                out.flush();
+            } catch (final IOException e) {
+                c.close();
+                throw e;
+            }
+        }
     }
 
     public static void send(OtpCookedConnection c, OtpErlangPid from, String toName, OtpErlangObject msg)
@@ -412,7 +464,18 @@ public class CorralOtpNode extends OtpNode {
      */
     public static boolean receive(OtpCookedConnection c, byte[] packet, int length, boolean reused,
             java.util.function.Consumer<OtpErlangTuple> monitors) throws OtpErlangDecodeException {
+        return receive(c, packet, length, reused, monitors, null, 0);
+    }
+
+    /**
+     * As above, {@code packet} copied from {@code source} at index {@code base} (null: no source): a receiver's
+     * decoder may take large binaries from it as retained slices ({@link InterningInputStream#readBinaryBuffer}).
+     */
+    public static boolean receive(OtpCookedConnection c, byte[] packet, int length, boolean reused,
+            java.util.function.Consumer<OtpErlangTuple> monitors, io.netty.buffer.ByteBuf source, int base)
+            throws OtpErlangDecodeException {
         final InterningInputStream in = new InterningInputStream(packet, 0, length);
+        if (source != null) in.source(source, base);
         if (in.read1() != AbstractConnection.passThrough) return false;
         final OtpErlangPid sendTo = in.sendRecipient(); // the common case, without the head's tuple
         if (sendTo != null) {

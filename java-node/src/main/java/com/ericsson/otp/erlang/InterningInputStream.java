@@ -28,6 +28,80 @@ public final class InterningInputStream extends OtpInputStream {
         super(buf, offset, length, 0);
     }
 
+    /**
+     * The buffer this stream's bytes were copied from, {@code buf[0]} at {@code source}'s index {@link #sourceBase};
+     * null when there is none (or it may not be kept past the read: {@link #readBinaryBuffer} then copies).
+     */
+    private io.netty.buffer.ByteBuf source;
+    private int sourceBase;
+    /** The buffers {@link #readBinaryBuffer} handed out since the last {@link #settleBuffers}. */
+    private io.netty.buffer.ByteBuf[] taken;
+    private int takenCount;
+
+    /**
+     * Binaries read by {@link #readBinaryBuffer} may be taken from {@code source} (index {@code base} is this stream's
+     * first byte) rather than copied: the caller guarantees that those bytes stay as they are for as long as the
+     * buffer is referenced (a retained slice keeps them).
+     */
+    public void source(io.netty.buffer.ByteBuf source, int base) {
+        this.source = source;
+        this.sourceBase = base;
+    }
+
+    /**
+     * Reads a BINARY_EXT as a buffer of its own (one reference, the caller's once {@link #settleBuffers} keeps it):
+     * a retained slice of the source buffer when this stream has one and the slice would not keep much more memory
+     * alive than its own bytes (at most {@link #PIN_FACTOR} times: the rest of a large read buffer must not stay
+     * pinned by a payload queued to a slow client, whose queue counts only the payload); otherwise a copy into a
+     * buffer of the source's allocator. Only with a source ({@link #hasSource}).
+     */
+    public io.netty.buffer.ByteBuf readBinaryBuffer() throws OtpErlangDecodeException {
+        int tag = read1skip_version();
+        if (tag != OtpExternal.binTag) throw new OtpErlangDecodeException("Wrong tag encountered, expected "
+                + OtpExternal.binTag + ", got " + tag);
+        int len = read4BE();
+        if (len < 0 || len > count - pos) throw new OtpErlangDecodeException("Cannot read from input stream");
+        if (source == null) throw new IllegalStateException("no source buffer");
+        io.netty.buffer.ByteBuf b;
+        if (source.capacity() <= (long) PIN_FACTOR * len) {
+            b = source.retainedSlice(sourceBase + pos, len);
+        } else {
+            b = source.alloc().directBuffer(len).writeBytes(buf, pos, len);
+        }
+        pos += len;
+        if (taken == null) taken = new io.netty.buffer.ByteBuf[4];
+        else if (takenCount == taken.length) taken = java.util.Arrays.copyOf(taken, 2 * takenCount);
+        taken[takenCount++] = b;
+        return b;
+    }
+
+    /** The length of the BINARY_EXT at the position (a version byte there skipped), or -1 if there is none. */
+    public int peekBinaryLength() {
+        int at = pos < count && (buf[pos] & 0xff) == OtpExternal.versionTag ? pos + 1 : pos;
+        if (count - at < 5 || (buf[at] & 0xff) != OtpExternal.binTag) return -1;
+        return (buf[at + 1] & 0xff) << 24 | (buf[at + 2] & 0xff) << 16 | (buf[at + 3] & 0xff) << 8 | buf[at + 4] & 0xff;
+    }
+
+    /** Whether {@link #readBinaryBuffer} may be used: the bytes came from a buffer that can be sliced. */
+    public boolean hasSource() {
+        return source != null;
+    }
+
+    /** See {@link #readBinaryBuffer}. */
+    static final int PIN_FACTOR = 4;
+
+    /**
+     * The buffers handed out by {@link #readBinaryBuffer} since the last call are the reader's ({@code keep}) or,
+     * when what it read was given up, released.
+     */
+    public void settleBuffers(boolean keep) {
+        for (int i = 0; i < takenCount; i++) {
+            if (!keep) taken[i].release();
+            taken[i] = null;
+        }
+        takenCount = 0;
+    }
+
     @Override
     public OtpErlangObject read_any() throws OtpErlangDecodeException {
         int tag = peek1skip_version();

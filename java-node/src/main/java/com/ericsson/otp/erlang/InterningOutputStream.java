@@ -1,5 +1,6 @@
 package com.ericsson.otp.erlang;
 
+import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
 /**
@@ -23,6 +24,76 @@ public final class InterningOutputStream extends OtpOutputStream {
 
     public InterningOutputStream(int size) {
         super(size);
+    }
+
+    /**
+     * Buffers spliced into the encoding ({@link #splice}) and the positions of the encoded bytes they follow; null
+     * when splicing is off. Only {@link CorralOtpNode#send} turns it on, as only it writes the pieces out.
+     */
+    private ByteBuf[] spliced;
+    private int[] splicedAt;
+    private int splicedCount;
+    private long splicedBytes;
+
+    /** From now until {@link #reset}, {@link #splice} is allowed. */
+    void allowSplicing() {
+        if (spliced == null) {
+            spliced = new ByteBuf[4];
+            splicedAt = new int[4];
+        }
+        splicing = true;
+    }
+
+    private boolean splicing;
+
+    /** Whether {@link #splice} may be called: the writer of this encoding writes spliced buffers out. */
+    public boolean splicing() {
+        return splicing;
+    }
+
+    /**
+     * {@code b}'s readable bytes belong here, after what was written so far: the encoding holds a reference to
+     * {@code b} (not its own: the caller keeps {@code b} alive until the encoding is written) instead of a copy.
+     */
+    public void splice(ByteBuf b) {
+        if (!splicing) throw new IllegalStateException("splicing is not on");
+        if (splicedCount == spliced.length) {
+            spliced = Arrays.copyOf(spliced, 2 * splicedCount);
+            splicedAt = Arrays.copyOf(splicedAt, 2 * splicedCount);
+        }
+        spliced[splicedCount] = b;
+        splicedAt[splicedCount++] = count;
+        splicedBytes += b.readableBytes();
+    }
+
+    int splicedCount() {
+        return splicedCount;
+    }
+
+    long splicedBytes() {
+        return splicedBytes;
+    }
+
+    ByteBuf[] spliced() {
+        return spliced;
+    }
+
+    int[] splicedAt() {
+        return splicedAt;
+    }
+
+    byte[] array() {
+        return buf;
+    }
+
+    /** Also forgets the spliced buffers and turns splicing off. */
+    @Override
+    public void reset() {
+        super.reset();
+        if (splicedCount > 0) Arrays.fill(spliced, 0, splicedCount, null);
+        splicedCount = 0;
+        splicedBytes = 0;
+        splicing = false;
     }
 
     @Override

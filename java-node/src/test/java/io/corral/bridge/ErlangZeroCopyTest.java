@@ -1,0 +1,203 @@
+package io.corral.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.corral.Corral;
+import io.corral.config.Settings;
+import io.corral.erlang.LocalErlangNode;
+import io.corral.testsupport.RecordingLeakDetector;
+import io.corral.wire.WireClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Large payloads of an Erlang route travel in Netty's buffers (spliced into the distribution packet towards the
+ * handler node, a retained slice of the answer's packet back to the client): on real sockets with a real erl node,
+ * with Netty's leak detector at paranoid for the whole class, so a buffer that a path fails to release fails the
+ * test that caused it. Payloads below the threshold keep the array path; both kinds mixed on one connection keep
+ * their order.
+ */
+class ErlangZeroCopyTest extends ErlangFixture {
+    private static AutoCloseable paranoid;
+
+    /** The size from which payloads travel as buffers (EncodedEvents.SPLICE_MIN). */
+    static final int SPLICE_MIN = 2048;
+
+    @BeforeAll
+    static void paranoid() throws Exception {
+        assumeTrue(RecordingLeakDetector.installed(), "Netty's leak detector is not RecordingLeakDetector in this JVM"
+                + " (java-node's surefire configuration sets io.netty.customResourceLeakDetector): a leak could not fail"
+                + " these tests");
+        paranoid = RecordingLeakDetector.paranoid();
+        RecordingLeakDetector.collect(); // whatever earlier classes leaked is theirs, not this class's
+    }
+
+    @AfterAll
+    static void normal() throws Exception {
+        if (paranoid != null) paranoid.close();
+    }
+
+    private static void assertNoLeak(String why) throws Exception {
+        List<String> leaks = RecordingLeakDetector.collect();
+        assertTrue(leaks.isEmpty(), why + ": Netty's leak detector (paranoid) found " + leaks);
+    }
+
+    private static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte) (i * 31 + seed);
+        return b;
+    }
+
+    /** Valid UTF-8 of exactly {@code n} bytes (the bridge's text frames must be). */
+    private static String text(int n, int seed) {
+        StringBuilder s = new StringBuilder(n);
+        for (int i = 0; i < n; i++) s.append((char) ('a' + (i + seed) % 26));
+        return s.toString();
+    }
+
+    /** A round trip on the connection: what was sent before it was handled and answered. */
+    private static void sync(WireClient c) throws Exception {
+        c.sendText("sync");
+        assertEquals("sync", c.readFrame().text(), "the echo of the round trip's frame");
+    }
+
+    @Test
+    void largeTextAndBinaryEchoesThroughTheErlangRouteComeBackByteExactAndLeakNothing() throws Exception {
+        int[] sizes = {SPLICE_MIN - 1, SPLICE_MIN, SPLICE_MIN + 1, 16 * 1024, 70_000, 300_000};
+        try (WireClient c = open("/erl/demo_echo", newId(), "")) {
+            assertEquals(101, c.handshake().status());
+            for (int round = 0; round < 5; round++) {
+                for (int n : sizes) {
+                    byte[] bin = pattern(n, round);
+                    c.sendBinary(bin);
+                    WireClient.Frame b = c.readFrame();
+                    assertEquals(WireClient.Frame.BINARY, b.opcode(), "a binary of " + n + " bytes comes back binary");
+                    assertArrayEquals(bin, b.payload(), "a binary of " + n + " bytes comes back byte for byte");
+                    String t = text(n, round);
+                    c.sendText(t);
+                    WireClient.Frame f = c.readFrame();
+                    assertEquals(WireClient.Frame.TEXT, f.opcode(), "a text of " + n + " bytes comes back text");
+                    assertEquals(t, f.text(), "a text of " + n + " bytes comes back byte for byte");
+                }
+            }
+            c.sendClose(1000, "");
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertNoLeak("large and small echoes through the Erlang route");
+    }
+
+    @Test
+    void largeAndSmallFramesPipelinedOnOneConnectionComeBackInTheOrderTheyWereSent() throws Exception {
+        List<byte[]> sent = new ArrayList<>();
+        try (WireClient c = open("/erl/demo_echo", newId(), "")) {
+            assertEquals(101, c.handshake().status());
+            // Sent without waiting: the events of one read batch share a distribution packet, array payloads
+            // and spliced buffers side by side, and their answers come back in one or several packets.
+            for (int i = 0; i < 120; i++) {
+                int n = switch (i % 4) {
+                    case 0 -> 5;
+                    case 1 -> 20_000 + i;
+                    case 2 -> SPLICE_MIN - 1;
+                    default -> SPLICE_MIN + i;
+                };
+                byte[] b = pattern(n, i);
+                b[0] = (byte) i; // which frame it is, should sizes repeat
+                sent.add(b);
+                c.sendBinary(b);
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                WireClient.Frame f = c.readFrame();
+                assertArrayEquals(sent.get(i), f.payload(), "answer " + i + " is the echo of frame " + i
+                        + " (" + sent.get(i).length + " bytes): the order of the events and of their answers holds");
+            }
+            c.sendClose(1000, "");
+            assertEquals(1000, c.readUntilClose().closeCode());
+        }
+        assertNoLeak("a mix of large and small frames on one connection");
+    }
+
+    @Test
+    void aClientThatDisconnectsWithLargeFramesInFlightBothWaysLeavesNothingUnreleased() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            // The handler pushes 64 KiB frames (commands of its own, not answers) for as long as the connection lives.
+            WireClient flood = open("/erl/script", newId(), "");
+            assertEquals(101, flood.handshake().status());
+            assertEquals("hello from websocket_init", flood.readFrame().text());
+            flood.sendText("flood");
+            assertEquals(64 * 1024, flood.readFrame().payload().length, "the pushed frames are 64 KiB");
+            // Echoes of large frames, sent and never read.
+            WireClient echo = open("/erl/demo_echo", newId(), "");
+            assertEquals(101, echo.handshake().status());
+            for (int i = 0; i < 40; i++) echo.sendBinary(pattern(16 * 1024, i));
+            flood.close(); // unread data in its receive buffer: a reset
+            echo.close();
+        }
+        // The server has seen both ends by the time a new connection on the same route is served and answered.
+        try (WireClient c = open("/erl/demo_echo", newId(), "")) {
+            assertEquals(101, c.handshake().status());
+            sync(c);
+        }
+        Thread.sleep(500);
+        assertNoLeak("clients gone with large frames queued to them and to the handler node");
+    }
+
+    @Test
+    void theHandlerNodeGoingDownWithLargeFramesInFlightClosesWith1011AndLeavesNothingUnreleased() throws Exception {
+        String suffix = ProcessHandle.current().pid() + "_zc";
+        String handlers = "zc_handlers_" + suffix + "@localhost";
+        String cookie = "zc_test_cookie";
+        Path bridge = LocalErlangNode.bridgeHome();
+        Path tests = testModules();
+        Process erl = new ProcessBuilder("erl", "-noshell", "-sname", handlers, "-setcookie", cookie,
+                "-pa", bridge.resolve("ebin").toString(), "-pa", bridge.resolve("compat-ebin").toString(),
+                "-pa", bridge.resolve("examples-ebin").toString(), "-pa", tests.toString(),
+                "-eval", "{ok, _} = application:ensure_all_started(corral_bridge).").inheritIO().start();
+        Corral own = null;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!epmdNames().contains("name zc_handlers_" + suffix + " ")) {
+                assertTrue(System.nanoTime() < deadline, "the handler node registered with epmd");
+                Thread.sleep(100);
+            }
+            own = Corral.start(Settings.builder().port(0).nodeName("zc_java_" + suffix + "@localhost").cookie(cookie)
+                    .erlangNode(handlers).routesText("zero-copy routes", """
+                            [{'_', [{"/erl/script", ws_script, []}, {"/erl/demo_echo", demo_echo, []}]}].
+                            """).build());
+            try (WireClient flood = WireClient.connect("127.0.0.1", own.port(), "/erl/script?id=zc_down");
+                    WireClient echo = WireClient.connect("127.0.0.1", own.port(), "/erl/demo_echo")) {
+                assertEquals(101, flood.handshake().status());
+                assertEquals("hello from websocket_init", flood.readFrame().text());
+                assertEquals(101, echo.handshake().status());
+                byte[] first = pattern(16 * 1024, 1);
+                echo.sendBinary(first);
+                assertArrayEquals(first, echo.readFrame().payload(), "the route works before the node goes");
+                flood.sendText("flood");
+                assertEquals(64 * 1024, flood.readFrame().payload().length);
+                for (int i = 0; i < 40; i++) echo.sendBinary(pattern(16 * 1024, i));
+                erl.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                assertEquals(1011, flood.readUntilClose().closeCode(), "the node serving the handler went away");
+                assertEquals(1011, echo.readUntilClose().closeCode(), "the node serving the handler went away");
+            }
+        } finally {
+            if (own != null) own.close();
+            erl.destroyForcibly();
+        }
+        assertNoLeak("the handler node gone with large frames in flight both ways");
+    }
+
+    private static String epmdNames() throws Exception {
+        Process names = new ProcessBuilder("epmd", "-names").redirectErrorStream(true).start();
+        String out = new String(names.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        names.waitFor();
+        return out;
+    }
+}
