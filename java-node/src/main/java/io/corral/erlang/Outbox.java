@@ -54,7 +54,9 @@ final class Outbox {
             try {
                 CorralOtpNode.send(c, scratch, to, msg);
             } finally {
-                scratch.reset(); // drops the spliced buffers' references (not counted: they are msg's)
+                // The encoding's references to the spliced buffers are not counted ones (they are msg's): dropped.
+                // Its size stays, for the writer's check of how large the buffer grew.
+                if (scratch instanceof InterningOutputStream s) s.forgetSpliced();
             }
             EncodedEvents.release(msg); // written: the transport holds its own references (a failure: failed())
         }

@@ -90,6 +90,11 @@ public final class InterningOutputStream extends OtpOutputStream {
     @Override
     public void reset() {
         super.reset();
+        forgetSpliced();
+    }
+
+    /** Drops the references to the spliced buffers (they are the caller's) and turns splicing off. */
+    public void forgetSpliced() {
         if (splicedCount > 0) Arrays.fill(spliced, 0, splicedCount, null);
         splicedCount = 0;
         splicedBytes = 0;
