@@ -167,6 +167,11 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
     }
 
     @Override
+    public boolean consumedOnThisThread() {
+        return loop.inEventLoop();
+    }
+
+    @Override
     public void exitSignal(OtpErlangPid from, OtpErlangObject reason) {
         loop.execute(() -> dispatch(() -> target.onExitSignal(from, reason)));
     }

@@ -59,6 +59,14 @@ public interface ProcessBinding {
 
         /** An exit signal from a linked process (or from {@code exit(Pid, Reason)}). */
         void exitSignal(OtpErlangPid from, OtpErlangObject reason);
+
+        /**
+         * Whether what is delivered is consumed on the calling thread's event loop: a message may then hold buffers
+         * of this thread's allocator (io.corral.erlang.BridgeAnswers), which this thread also releases.
+         */
+        default boolean consumedOnThisThread() {
+            return false;
+        }
     }
 
     interface Factory {

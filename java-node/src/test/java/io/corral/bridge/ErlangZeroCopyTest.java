@@ -28,6 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class ErlangZeroCopyTest extends ErlangFixture {
     private static AutoCloseable paranoid;
+    /**
+     * One event loop: every connection shares the distribution connection's loop, where payloads travel as buffers
+     * both ways (the fixture's Corral has one loop per core, where a connection on another loop copies them).
+     */
+    private static Corral oneLoop;
 
     /** The size from which payloads travel as buffers (EncodedEvents.SPLICE_MIN). */
     static final int SPLICE_MIN = 2048;
@@ -38,12 +43,24 @@ class ErlangZeroCopyTest extends ErlangFixture {
                 + " (java-node's surefire configuration sets io.netty.customResourceLeakDetector): a leak could not fail"
                 + " these tests");
         paranoid = RecordingLeakDetector.paranoid();
+        oneLoop = Corral.start(Settings.builder().port(0).threads(1).routesText("one-loop routes", ROUTES)
+                .codePaths(List.of(testModules(), LocalErlangNode.bridgeHome().resolve("examples-ebin"))).build());
         RecordingLeakDetector.collect(); // whatever earlier classes leaked is theirs, not this class's
     }
 
     @AfterAll
     static void normal() throws Exception {
+        if (oneLoop != null) oneLoop.close();
         if (paranoid != null) paranoid.close();
+    }
+
+    /** Both Corrals: the one-loop one (buffers both ways) and the fixture's (connections on other loops too). */
+    static List<Integer> ports() {
+        return List.of(oneLoop.port(), port());
+    }
+
+    private static WireClient at(int port, String path) throws java.io.IOException {
+        return WireClient.connect("127.0.0.1", port, path + "?id=" + newId());
     }
 
     private static void assertNoLeak(String why) throws Exception {
@@ -73,7 +90,7 @@ class ErlangZeroCopyTest extends ErlangFixture {
     @Test
     void largeTextAndBinaryEchoesThroughTheErlangRouteComeBackByteExactAndLeakNothing() throws Exception {
         int[] sizes = {SPLICE_MIN - 1, SPLICE_MIN, SPLICE_MIN + 1, 16 * 1024, 70_000, 300_000};
-        try (WireClient c = open("/erl/demo_echo", newId(), "")) {
+        for (int port : ports()) try (WireClient c = at(port, "/erl/demo_echo")) {
             assertEquals(101, c.handshake().status());
             for (int round = 0; round < 5; round++) {
                 for (int n : sizes) {
@@ -97,8 +114,8 @@ class ErlangZeroCopyTest extends ErlangFixture {
 
     @Test
     void largeAndSmallFramesPipelinedOnOneConnectionComeBackInTheOrderTheyWereSent() throws Exception {
-        List<byte[]> sent = new ArrayList<>();
-        try (WireClient c = open("/erl/demo_echo", newId(), "")) {
+        for (int port : ports()) try (WireClient c = at(port, "/erl/demo_echo")) {
+            List<byte[]> sent = new ArrayList<>();
             assertEquals(101, c.handshake().status());
             // Sent without waiting: the events of one read batch share a distribution packet, array payloads
             // and spliced buffers side by side, and their answers come back in one or several packets.
@@ -127,22 +144,23 @@ class ErlangZeroCopyTest extends ErlangFixture {
 
     @Test
     void aClientThatDisconnectsWithLargeFramesInFlightBothWaysLeavesNothingUnreleased() throws Exception {
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 6; round++) {
+            int port = ports().get(round % 2);
             // The handler pushes 64 KiB frames (commands of its own, not answers) for as long as the connection lives.
-            WireClient flood = open("/erl/script", newId(), "");
+            WireClient flood = at(port, "/erl/script");
             assertEquals(101, flood.handshake().status());
             assertEquals("hello from websocket_init", flood.readFrame().text());
             flood.sendText("flood");
             assertEquals(64 * 1024, flood.readFrame().payload().length, "the pushed frames are 64 KiB");
             // Echoes of large frames, sent and never read.
-            WireClient echo = open("/erl/demo_echo", newId(), "");
+            WireClient echo = at(port, "/erl/demo_echo");
             assertEquals(101, echo.handshake().status());
             for (int i = 0; i < 40; i++) echo.sendBinary(pattern(16 * 1024, i));
             flood.close(); // unread data in its receive buffer: a reset
             echo.close();
         }
         // The server has seen both ends by the time a new connection on the same route is served and answered.
-        try (WireClient c = open("/erl/demo_echo", newId(), "")) {
+        for (int port : ports()) try (WireClient c = at(port, "/erl/demo_echo")) {
             assertEquals(101, c.handshake().status());
             sync(c);
         }
@@ -168,7 +186,7 @@ class ErlangZeroCopyTest extends ErlangFixture {
                 assertTrue(System.nanoTime() < deadline, "the handler node registered with epmd");
                 Thread.sleep(100);
             }
-            own = Corral.start(Settings.builder().port(0).nodeName("zc_java_" + suffix + "@localhost").cookie(cookie)
+            own = Corral.start(Settings.builder().port(0).threads(1).nodeName("zc_java_" + suffix + "@localhost").cookie(cookie)
                     .erlangNode(handlers).routesText("zero-copy routes", """
                             [{'_', [{"/erl/script", ws_script, []}, {"/erl/demo_echo", demo_echo, []}]}].
                             """).build());
