@@ -153,10 +153,6 @@ public final class BridgeContract {
             PONG_EVENT = EncodedEvents.Frame.prefix(PONG);
 
     /**
-     * {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does.
-     * Written straight into the encode buffer, the payload from the frame's own array ({@link EncodedEvents.Frame}).
-     */
-    /**
      * {@code {frame, {text|binary, Bin}}} whose payload is {@code content}, taking over the caller's reference of it
      * (released once the message was written or failed: {@link EncodedEvents#release}).
      */
@@ -172,6 +168,10 @@ public final class BridgeContract {
         }
     }
 
+    /**
+     * {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does.
+     * Written straight into the encode buffer, the payload from the frame's own array ({@link EncodedEvents.Frame}).
+     */
     public static OtpErlangObject frameEvent(Frame f) {
         return switch (f) {
             case Frame.Text t -> new EncodedEvents.Frame(TEXT_EVENT, TEXT, f.payload());
