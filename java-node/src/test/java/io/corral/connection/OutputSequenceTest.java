@@ -72,6 +72,31 @@ class OutputSequenceTest {
     }
 
     @Test
+    void anAnswerWaitingBehindAnOpenSlotIsToldWhenTheSessionEndsAndALateOneIsRefused() {
+        OutputSequence.Slot a = out.open();
+        OutputSequence.Slot b = out.open();
+        List<String> dropped = new ArrayList<>();
+        OutputSequence.Droppable held = new OutputSequence.Droppable() {
+            @Override
+            public void run() {
+                written.add("reply b");
+            }
+
+            @Override
+            public void dropped() {
+                dropped.add("reply b");
+            }
+        };
+        assertTrue(out.fill(b, held), "b waits behind a: its answer is taken");
+        out.clear();
+        assertEquals(List.of("reply b"), dropped, "an answer that never gets its turn gives back what it holds");
+        assertTrue(written.isEmpty(), "and is not written");
+        assertFalse(out.fill(a, () -> written.add("reply a")), "a late answer is refused: its caller gives back"
+                + " what it holds (WsConnection.answer)");
+        assertTrue(written.isEmpty(), "nothing is written after the session ended");
+    }
+
+    @Test
     void aSlotAnsweredAtTheHeadServesTheNextEventAsAFreshOne() {
         OutputSequence.Slot a = out.open();
         a.bytes = 32;
