@@ -585,8 +585,11 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
         }
     }
 
-    /** A DataFrame in a result or answer is Corral's to release (DataFrame, rule 2): those from {@code from} on. */
-    private static void releaseData(List<Command> commands, int from) {
+    /**
+     * A DataFrame in a result or answer is Corral's to release (DataFrame, rule 2): those from {@code from} on. Also
+     * for the Erlang route's answers dropped before they reach a connection (io.corral.erlang.BridgeAnswers).
+     */
+    public static void releaseData(List<? extends Command> commands, int from) {
         for (int i = from; i < commands.size(); i++) {
             if (commands.get(i) instanceof DataFrame d) d.release();
         }

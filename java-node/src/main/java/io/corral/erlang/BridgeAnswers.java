@@ -13,6 +13,7 @@ import com.ericsson.otp.erlang.OtpOutputStream;
 import io.corral.api.Command;
 import io.corral.api.DataFrame;
 import io.corral.api.Frame;
+import io.corral.connection.WsConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCounted;
 import java.util.ArrayList;
@@ -268,7 +269,7 @@ final class BridgeAnswers {
                 case BridgeContract.Commands c -> List.of(c);
                 case BridgeContract.InitResult i -> List.of();
             };
-            for (BridgeContract.Commands c : all) BridgeContract.release(c.commands());
+            for (BridgeContract.Commands c : all) WsConnection.releaseData(c.commands(), 0);
             return true;
         }
 

@@ -161,13 +161,6 @@ public final class BridgeContract {
                 : EncodedEvents.Frame.of(BINARY_EVENT, BINARY, content);
     }
 
-    /** Releases the buffers of the {@link io.corral.api.DataFrame}s among {@code commands} (commands not carried out). */
-    static void release(List<? extends Command> commands) {
-        for (int i = 0, n = commands.size(); i < n; i++) {
-            if (commands.get(i) instanceof io.corral.api.DataFrame d) d.release();
-        }
-    }
-
     /**
      * {@code {frame, {text|binary|ping|pong, Bin}}}: the neutral shape; the proxy shows it as its generation does.
      * Written straight into the encode buffer, the payload from the frame's own array ({@link EncodedEvents.Frame}).

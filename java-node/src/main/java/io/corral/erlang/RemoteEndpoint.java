@@ -13,6 +13,7 @@ import io.corral.connection.HandlerEndpoint;
 import io.corral.connection.HandlerSession;
 import io.corral.connection.OutputSequence;
 import io.corral.connection.SessionContext;
+import io.corral.connection.WsConnection;
 import io.corral.handshake.UpgradeRequest;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -226,7 +227,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                     if (slot == null) {
                         String what = r.toString();
                         // The connection takes the commands it is handed (and releases their buffers); these it is not.
-                        for (int j = i; j < n; j++) BridgeContract.release(answers.get(j).commands());
+                        for (int j = i; j < n; j++) WsConnection.releaseData(answers.get(j).commands(), 0);
                         ctx.crash("error", "erlang-bridge answered more events than it was sent: " + what);
                         return;
                     }
