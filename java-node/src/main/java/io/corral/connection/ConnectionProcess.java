@@ -7,9 +7,12 @@ import io.corral.api.Term;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connection's Erlang process from the moment its upgrade request is routed: the pid exists before the 101 (an
@@ -17,6 +20,7 @@ import java.util.ArrayDeque;
  * order, as in a mailbox. Everything received is handed to the current {@link Target} on the connection's event loop.
  */
 public final class ConnectionProcess implements ProcessBinding.Sink {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionProcess.class);
 
     /** Who consumes the process's messages; called on the event loop only. */
     public interface Target {
@@ -77,8 +81,10 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         binding.exit(reason);
         if (target == null && pending != null && loop.inEventLoop()) {
             // Never handed to a session now: a remote handler's answer among them may hold payload buffers
-            // (io.corral.erlang.BridgeAnswers), given back here (releasing one twice does nothing).
-            for (Runnable p : pending) if (p instanceof Pending m) ReferenceCountUtil.release(m.message);
+            // (io.corral.erlang.BridgeAnswers), given back here, once: the queue goes with them.
+            ArrayDeque<Runnable> p = pending;
+            pending = null;
+            for (Runnable r : p) if (r instanceof Pending m) ReferenceCountUtil.release(m.message);
         }
         Runnable r = onExit;
         onExit = null;
@@ -157,13 +163,26 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         target = null;
     }
 
+    /**
+     * Hands {@code message} to the target on the event loop. Called on the distribution connection's reader (any
+     * thread): nothing is thrown back into it. A message that no target will take is given back
+     * ({@link ReferenceCountUtil#release}: a remote handler's answer may hold payload buffers,
+     * io.corral.erlang.BridgeAnswers): one that reaches a process that exited with no target, and one that the loop
+     * refuses because it is shutting down (the server stops; its connections go with it).
+     */
     @Override
     public void deliver(OtpErlangObject message) {
-        loop.execute(() -> {
-            Target t = target;
-            if (t != null) t.onMessage(message);
-            else dispatch(new Pending(message)); // queued until a target is attached
-        });
+        try {
+            loop.execute(() -> {
+                Target t = target;
+                if (t != null) t.onMessage(message);
+                else if (exited) ReferenceCountUtil.release(message); // queued behind the exit: nobody will attach
+                else dispatch(new Pending(message)); // queued until a target is attached
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("message to {} dropped: its event loop is shutting down", binding.pid(), e);
+            ReferenceCountUtil.release(message);
+        }
     }
 
     @Override
@@ -171,9 +190,18 @@ public final class ConnectionProcess implements ProcessBinding.Sink {
         return loop.inEventLoop();
     }
 
+    /** As {@link #deliver}: on the event loop, nothing thrown back into the caller, a refused one given back. */
     @Override
     public void exitSignal(OtpErlangPid from, OtpErlangObject reason) {
-        loop.execute(() -> dispatch(() -> target.onExitSignal(from, reason)));
+        try {
+            loop.execute(() -> {
+                if (target == null && exited) ReferenceCountUtil.release(reason);
+                else dispatch(() -> target.onExitSignal(from, reason));
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("exit signal from {} to {} dropped: its event loop is shutting down", from, binding.pid(), e);
+            ReferenceCountUtil.release(reason);
+        }
     }
 
     private final class Handle implements Connection {
