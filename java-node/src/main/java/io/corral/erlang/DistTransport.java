@@ -104,7 +104,12 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
     /** The connection is in the node's table: messages read from now on (and any held since the handshake) go to it. */
     @Override
     public void attach(OtpCookedConnection connection) {
-        loop.execute(() -> frames.live(connection));
+        try {
+            loop.execute(() -> frames.live(connection));
+        } catch (java.util.concurrent.RejectedExecutionException e) { // the loops are stopping: so is the channel
+            log.debug("distribution connection to {} not taken live: its event loop is shutting down", peerAddress);
+            channel.close();
+        }
     }
 
     /** The channel's bytes as a blocking stream, for JInterface's handshake and then for its reader thread's wait. */
@@ -380,7 +385,22 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                 scheduleFlush();
             } else {
                 offLoop.add(buf);
+                moveOnLoop();
+            }
+        }
+
+        /**
+         * Off the loop: the loop moves what was queued to the channel. A loop that is shutting down refuses it (the
+         * server stops, and the channel with it): what is queued is released, and the writer is told the connection
+         * closed, as it is by a write after the close.
+         */
+        private void moveOnLoop() throws EOFException {
+            try {
                 loop.execute(moveAndFlush);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("write to {} dropped: the distribution connection's event loop is shutting down", peerAddress);
+                closed();
+                throw new EOFException("distribution connection closed (its event loop is shutting down)");
             }
         }
 
@@ -418,7 +438,7 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
                 }
             }
             if (onLoop) scheduleFlush();
-            else loop.execute(moveAndFlush);
+            else moveOnLoop();
         }
 
         private void put(ByteBuf b, boolean onLoop) {
