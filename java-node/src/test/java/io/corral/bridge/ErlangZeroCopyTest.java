@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.corral.Corral;
 import io.corral.config.Settings;
 import io.corral.erlang.LocalErlangNode;
+import io.corral.erlang.SpliceThreshold;
 import io.corral.testsupport.RecordingLeakDetector;
 import io.corral.wire.WireClient;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ class ErlangZeroCopyTest extends ErlangFixture {
      */
     private static Corral oneLoop;
 
-    /** The size from which payloads travel as buffers (EncodedEvents.SPLICE_MIN). */
-    static final int SPLICE_MIN = 2048;
+    /** The size from which payloads travel as buffers. */
+    static final int SPLICE_MIN = SpliceThreshold.SPLICE_MIN;
 
     @BeforeAll
     static void paranoid() throws Exception {
