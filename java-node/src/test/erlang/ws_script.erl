@@ -90,6 +90,14 @@ websocket_handle(Frame = {text, <<"self">>}, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     self() ! to_self,
     {[], State};
+websocket_handle(Frame = {text, <<"answer-twice">>}, State = #{id := Id}) ->
+    %% Breaks the bridge's contract: a replies message with two answers for this one event, sent to the connection's
+    %% pid before the proxy sends this callback's own answer. Each answer is a large binary (one the connection gets
+    %% in a buffer of its own).
+    corral_test_recorder:record(Id, {handle, Frame}),
+    conn_pid() ! {'$corral', 2, replies, self(), [[{binary, binary:copy(<<1>>, 4096)}],
+                                                  [{binary, binary:copy(<<2>>, 4096)}]]},
+    {[{binary, binary:copy(<<3>>, 4096)}], State};
 websocket_handle(Frame, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {handle, Frame}),
     case Frame of
@@ -108,6 +116,13 @@ websocket_info(Msg, State = #{id := Id}) ->
     corral_test_recorder:record(Id, {info, Msg}),
     Text = iolist_to_binary(io_lib:format("info ~p", [Msg])),
     {[{text, Text}], State}.
+
+%% The connection's pid: the proxy (self()) is linked to its guard, which is linked to it (erlang-bridge/CONTRACT.md,
+%% section 5).
+conn_pid() ->
+    {links, Mine} = process_info(self(), links),
+    hd([P || L <- Mine, is_pid(L), node(L) =:= node(), {links, Theirs} <- [process_info(L, links)],
+             P <- Theirs, node(P) =/= node()]).
 
 terminate(Reason, _PartialReq, #{id := Id}) ->
     corral_test_recorder:record(Id, {terminate, Reason}),

@@ -861,7 +861,7 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
             return switch (reason) {
                 case OtpErlangObject o -> o;
                 case Term t -> t.raw();
-                default -> new OtpErlangAtom(String.valueOf(reason));
+                default -> atomOrBinary(String.valueOf(reason));
             };
         }
 
@@ -870,9 +870,19 @@ public final class WsConnection extends ChannelInboundHandlerAdapter implements 
                 case OtpErlangObject o -> o;
                 case Term t -> t.raw();
                 case Throwable t -> new OtpErlangBinary(String.valueOf(t).getBytes(StandardCharsets.UTF_8));
-                default -> new OtpErlangAtom(String.valueOf(c.cause()));
+                default -> atomOrBinary(String.valueOf(c.cause()));
             };
-            return new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("crash"), new OtpErlangAtom(c.cls()), why});
+            return new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("crash"), atomOrBinary(c.cls()), why});
+        }
+
+        /**
+         * A reason given as text: an atom, as Erlang's are, unless it is too long for one (a description of what went
+         * wrong, such as an answer the bridge should not have sent): then a binary, as for a Throwable. An atom's
+         * constructor throws past {@link OtpErlangAtom#maxAtomLength}, which left the connection half closed.
+         */
+        static OtpErlangObject atomOrBinary(String s) {
+            if (s.codePointCount(0, s.length()) <= OtpErlangAtom.maxAtomLength) return new OtpErlangAtom(s);
+            return new OtpErlangBinary(s.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

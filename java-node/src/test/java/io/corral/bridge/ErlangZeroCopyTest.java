@@ -170,6 +170,40 @@ class ErlangZeroCopyTest extends ErlangFixture {
     }
 
     @Test
+    void aBridgeThatAnswersMoreEventsThanItWasSentClosesWith1011AndReleasesTheAnswersNobodyWaitsFor()
+            throws Exception {
+        for (int port : ports()) {
+            try (WireClient c = at(port, "/erl/script")) {
+                assertEquals(101, c.handshake().status());
+                assertEquals("hello from websocket_init", c.readFrame().text());
+                // ws_script answers it twice over (two answers in one replies message), then with its own answer.
+                c.sendText("answer-twice");
+                WireClient.Frame f = c.readFrame();
+                assertArrayEquals(filled(4096, 1), f.payload(), "the first answer takes the event's place");
+                WireClient.Frame end = c.readFrame();
+                assertEquals(WireClient.Frame.CLOSE, end.opcode(), "nothing is written after the first answer but the"
+                        + " close: " + end);
+                assertEquals(1011, end.closeCode(), "an answer with no event waiting for it breaks the contract"
+                        + " (erlang-bridge/CONTRACT.md section 4): the connection closes as for a crash, and neither"
+                        + " the surplus answer nor the proxy's own answer (to a pid that has exited) is written");
+            }
+            // Whatever the node sent behind the surplus answer on the same distribution connection has been read
+            // once a round trip on a new connection to it comes back.
+            try (WireClient c = at(port, "/erl/demo_echo")) {
+                assertEquals(101, c.handshake().status());
+                sync(c);
+            }
+        }
+        assertNoLeak("answers with no event waiting for them");
+    }
+
+    private static byte[] filled(int n, int value) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    @Test
     void theHandlerNodeGoingDownWithLargeFramesInFlightClosesWith1011AndLeavesNothingUnreleased() throws Exception {
         String suffix = ProcessHandle.current().pid() + "_zc";
         String handlers = "zc_handlers_" + suffix + "@localhost";
