@@ -169,7 +169,18 @@ public final class HandlerNodes implements NodeListener, ProcessBinding.Sink, Au
             publish();
         }
         Set<Runnable> waiting = watchers.remove(n);
-        if (waiting != null) for (Runnable r : waiting) r.run();
+        if (waiting == null) return;
+        for (Runnable r : waiting) {
+            // Each upgrade waiting there is placed again on its connection's loop; one that cannot be (its loop is
+            // shutting down and refuses the task) must not keep the ones after it from being placed.
+            try {
+                r.run();
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("an upgrade waiting on {} was not placed again: its event loop is shutting down", n);
+            } catch (RuntimeException e) {
+                log.warn("an upgrade waiting on {} was not placed again", n, e);
+            }
+        }
     }
 
     /**
