@@ -7,7 +7,6 @@ import static io.corral.bench.ToolRun.us;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,16 +22,12 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,14 +44,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * window. Two latencies, for cycles that start and end inside it: connect -> 101 ({@code p50us} ...) and the whole
  * cycle, connect -> the server's close ({@code cycleP50us} ...).
  *
- * <p>The client side is netty-codec-http's own WebSocket client (handshaker, frame codec with masking), as in
- * {@link LoadTool}: the same library for every target, so its cost is the same whatever the server. epoll, {@code
- * --threads} event loops (default one per available core, so {@code taskset -c 1} gives one); every slot stays on
- * one event loop, so its state is never shared between threads.
+ * <p>The client side works on raw bytes so that a cycle costs the client little next to what it costs the server
+ * ({@link RawFrames}): one upgrade request built once, with a fixed {@code Sec-WebSocket-Key} whose expected
+ * {@code Sec-WebSocket-Accept} is computed once; the response head is read up to its blank line and checked as
+ * Netty's client handshaker checks it (101, {@code Upgrade: websocket}, {@code Connection: upgrade}, the accept);
+ * the echo and the close are pre-encoded masked frames; the server's frames go through a streaming parser. The same
+ * client for every target, so its cost is the same whatever the server. epoll, {@code --threads} event loops
+ * (default one per available core, so {@code taskset -c 1} gives one); every slot stays on one event loop, so its
+ * state is never shared between threads.
  *
  * <p>Any deviation is a failure, counted and reported, and the tool exits 3: a connect that fails, an upgrade that
- * is refused or times out, an echo of the wrong size, a connection closed before the server's close frame, a server
- * that does not close the TCP connection within 5 s of its close frame. A failed slot waits 10 ms and starts again.
+ * is refused, answered wrongly or not within 10 s, an echo of the wrong opcode, size or fragmented, any other frame
+ * or bytes that are not frames, a connection closed before the server's close frame, a server that does not close
+ * the TCP connection within 5 s of its close frame. A failed slot waits 10 ms and starts again.
  *
  * <pre>
  * java io.corral.bench.HandshakeTool --url ws://127.0.0.1:8080/echo [--slots 32] [--size 32] [--warmup 5]
@@ -122,6 +122,8 @@ public final class HandshakeTool {
 
     /** How long a server may keep the TCP connection open after its close frame before that counts as a failure. */
     private static final long SERVER_CLOSE_TIMEOUT_MILLIS = 5_000;
+    /** How long an upgrade may wait for its 101 (Netty's client handshaker had the same timeout here). */
+    private static final long UPGRADE_TIMEOUT_MILLIS = 10_000;
     /** The pause before a failed slot starts again, so that a dead server is not hammered in a tight loop. */
     private static final long RETRY_DELAY_MILLIS = 10;
 
@@ -130,14 +132,29 @@ public final class HandshakeTool {
     private volatile long measureEnd = Long.MAX_VALUE;
 
     private final Options options;
-    private final ByteBuf payload;
     private final AtomicInteger failures = new AtomicInteger();
+    /** The upgrade request every cycle sends, built once with {@link RawFrames#FIXED_KEY}. */
+    private final ByteBuf upgradeRequest;
+    /** The Sec-WebSocket-Accept every 101 must carry, computed once for the fixed key. */
+    private final String expectedAccept = RawFrames.acceptFor(RawFrames.FIXED_KEY);
+    /** The one text message of each cycle, pre-encoded and masked. */
+    private final ByteBuf echoFrame;
+    /** The close frame (1000) each cycle sends after the echo, pre-encoded and masked. */
+    private final ByteBuf closeFrame = RawFrames.repeated(RawFrames.clientClose(1000, "bye"), 1);
 
     public HandshakeTool(Options options) {
         this.options = options;
         byte[] bytes = new byte[options.size()];
         for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) ('a' + i % 26);
-        this.payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+        this.echoFrame = RawFrames.repeated(RawFrames.clientFrame(RawFrames.OP_TEXT, bytes), 1);
+        URI url = options.url();
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
+        // The Host header as Netty's handshaker writes it: the port only when it is not the scheme's default.
+        boolean secure = "wss".equals(url.getScheme());
+        int port = url.getPort();
+        String host = port > 0 && port != (secure ? 443 : 80) ? url.getHost() + ":" + port : url.getHost();
+        this.upgradeRequest = RawFrames.repeated(RawFrames.upgradeRequest(host, path), 1);
     }
 
     public Report run() throws InterruptedException {
@@ -149,13 +166,6 @@ public final class HandshakeTool {
             boolean secure = "wss".equals(url.getScheme());
             int port = url.getPort() > 0 ? url.getPort() : secure ? 443 : 80;
             SslContext tls = secure ? LoadTool.clientTls() : null;
-            WebSocketClientProtocolConfig wsConfig = WebSocketClientProtocolConfig.newBuilder()
-                    .webSocketUri(url)
-                    .maxFramePayloadLength(Math.max(65536, options.size() * 2))
-                    .withUTF8Validator(false) // sizes are checked; the client's CPU goes to the load
-                    .handleCloseFrames(false) // the server's close frame is the cycle's last step: Slot sees it
-                    .handshakeTimeoutMillis(10_000)
-                    .build();
 
             long start = System.nanoTime();
             measureStart = start + (long) (options.warmupSeconds() * 1e9);
@@ -164,7 +174,7 @@ public final class HandshakeTool {
             CountDownLatch stopped = new CountDownLatch(options.slots());
             for (int i = 0; i < options.slots(); i++) {
                 EventLoop loop = group.next();
-                Slot s = new Slot(loop, url.getHost(), port, tls, wsConfig, epoll, stopped);
+                Slot s = new Slot(loop, url.getHost(), port, tls, epoll, stopped);
                 slots.add(s);
                 loop.execute(s::next);
             }
@@ -214,8 +224,7 @@ public final class HandshakeTool {
         /** When the cycle under way began (its connect); one cycle at a time per slot. */
         long cycleStart;
 
-        Slot(EventLoop loop, String host, int port, SslContext tls, WebSocketClientProtocolConfig wsConfig,
-                boolean epoll, CountDownLatch stopped) {
+        Slot(EventLoop loop, String host, int port, SslContext tls, boolean epoll, CountDownLatch stopped) {
             this.loop = loop;
             this.host = host;
             this.port = port;
@@ -229,11 +238,7 @@ public final class HandshakeTool {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc(), host, port));
-                            ch.pipeline()
-                                    .addLast(new HttpClientCodec())
-                                    .addLast(new HttpObjectAggregator(8192))
-                                    .addLast(new WebSocketClientProtocolHandler(wsConfig))
-                                    .addLast(new Cycle(Slot.this));
+                            ch.pipeline().addLast(new Cycle(Slot.this));
                         }
                     });
         }
@@ -272,66 +277,116 @@ public final class HandshakeTool {
         }
     }
 
-    /** One connection's life, as a handler at the end of its pipeline. Ends with exactly one completed() or fail(). */
+    /**
+     * One connection's life, as a handler at the end of its pipeline, on raw bytes: the pre-built upgrade request,
+     * the response head read up to its blank line and checked, then {@link RawFrames.Parser} over the frames. Ends
+     * with exactly one completed() or fail().
+     */
     private final class Cycle extends ChannelInboundHandlerAdapter {
+        /** The longest response head taken (HttpClientCodec's default limit for the initial line and headers). */
+        private static final int MAX_HEAD = 8192;
+
         private final Slot slot;
+        private final RawFrames.Parser parser = new RawFrames.Parser();
+        /** The response head so far; the 101's head (about 130 B) fits the first size. */
+        private byte[] head = new byte[256];
+        private int headLength;
         private long t101;
         private boolean echoed;
         private boolean closeReplied;
         private boolean over;
-        private ScheduledFuture<?> closeTimer;
+        private ScheduledFuture<?> timer;
 
         Cycle(Slot slot) {
             this.slot = slot;
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                t101 = System.nanoTime();
-                ctx.writeAndFlush(new TextWebSocketFrame(payload.duplicate()), ctx.voidPromise());
-            } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-                end(ctx, "the upgrade got no 101 within 10 s");
-            }
-            ctx.fireUserEventTriggered(evt);
+        public void channelActive(ChannelHandlerContext ctx) {
+            // Over TLS, SslHandler holds the request until its handshake is done.
+            ctx.writeAndFlush(upgradeRequest.duplicate(), ctx.voidPromise());
+            timer = ctx.executor().schedule(() -> end(ctx, "the upgrade got no 101 within "
+                    + UPGRADE_TIMEOUT_MILLIS + " ms"), UPGRADE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            ctx.fireChannelActive();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof WebSocketFrame frame)) {
-                io.netty.util.ReferenceCountUtil.release(msg);
-                end(ctx, "not a WebSocket frame: " + msg.getClass().getSimpleName());
+            if (!(msg instanceof ByteBuf in)) {
+                ReferenceCountUtil.release(msg);
+                end(ctx, "not bytes: " + msg.getClass().getSimpleName());
                 return;
             }
             try {
-                if (frame instanceof TextWebSocketFrame && !echoed) {
-                    echoed = true;
-                    if (frame.content().readableBytes() != options.size()) {
-                        end(ctx, "echo of " + frame.content().readableBytes() + " B, sent " + options.size());
+                if (over) return;
+                if (t101 == 0 && !readHead(ctx, in)) return;
+                int r;
+                while ((r = parser.next(in)) == RawFrames.Parser.FRAME) {
+                    if (!echoed) {
+                        String wrong = parser.checkEcho(RawFrames.OP_TEXT, options.size());
+                        if (wrong != null) {
+                            end(ctx, wrong + " before the echo");
+                            return;
+                        }
+                        echoed = true;
+                        ctx.writeAndFlush(closeFrame.duplicate(), ctx.voidPromise());
+                    } else if (parser.opcode() == RawFrames.OP_CLOSE && !closeReplied) {
+                        closeReplied = true;
+                        // RFC 6455 section 7.1.1: the server closes the TCP connection first; channelInactive ends
+                        // the cycle. A server that never does is a failure, not a hang.
+                        timer = ctx.executor().schedule(() -> end(ctx, "the server did not close the connection "
+                                + SERVER_CLOSE_TIMEOUT_MILLIS + " ms after its close frame"),
+                                SERVER_CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+                    } else {
+                        end(ctx, "unexpected " + parser.describe()
+                                + (closeReplied ? " after the server's close frame" : " after the echo"));
                         return;
                     }
-                    ctx.writeAndFlush(new CloseWebSocketFrame(1000, "bye"), ctx.voidPromise());
-                } else if (frame instanceof CloseWebSocketFrame && echoed && !closeReplied) {
-                    closeReplied = true;
-                    // RFC 6455 section 7.1.1: the server closes the TCP connection first; channelInactive ends the
-                    // cycle. A server that never does is a failure, not a hang.
-                    closeTimer = ctx.executor().schedule(() -> end(ctx, "the server did not close the connection "
-                            + SERVER_CLOSE_TIMEOUT_MILLIS + " ms after its close frame"),
-                            SERVER_CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-                } else {
-                    end(ctx, "unexpected " + frame.getClass().getSimpleName()
-                            + (echoed ? " after the echo" : " before the echo"));
                 }
+                if (r == RawFrames.Parser.ERROR) end(ctx, parser.error());
             } finally {
-                frame.release();
+                in.release();
             }
+        }
+
+        /**
+         * Takes the response head's bytes from {@code in} up to its blank line; true once it has been read and is
+         * a 101 accepting the upgrade (then the echo is sent, and what follows in {@code in} is frames).
+         */
+        private boolean readHead(ChannelHandlerContext ctx, ByteBuf in) {
+            while (in.isReadable()) {
+                if (headLength == head.length) {
+                    if (head.length == MAX_HEAD) {
+                        end(ctx, "a response head over " + MAX_HEAD + " B");
+                        return false;
+                    }
+                    head = Arrays.copyOf(head, Math.min(MAX_HEAD, head.length * 2));
+                }
+                byte b = in.readByte();
+                head[headLength++] = b;
+                if (b == '\n' && headLength >= 4 && head[headLength - 2] == '\r' && head[headLength - 3] == '\n'
+                        && head[headLength - 4] == '\r') {
+                    String wrong = RawFrames.checkUpgradeResponse(
+                            new String(head, 0, headLength - 4, StandardCharsets.ISO_8859_1), expectedAccept);
+                    if (wrong != null) {
+                        end(ctx, wrong);
+                        return false;
+                    }
+                    t101 = System.nanoTime();
+                    timer.cancel(false);
+                    timer = null;
+                    ctx.writeAndFlush(echoFrame.duplicate(), ctx.voidPromise());
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (closeReplied && !over) {
                 over = true;
-                if (closeTimer != null) closeTimer.cancel(false);
+                if (timer != null) timer.cancel(false);
                 slot.completed(t101, System.nanoTime());
             } else {
                 end(ctx, "connection closed " + (t101 == 0 ? "before the 101" : echoed ? "before the close reply"
@@ -348,7 +403,7 @@ public final class HandshakeTool {
         private void end(ChannelHandlerContext ctx, String why) {
             if (over) return;
             over = true;
-            if (closeTimer != null) closeTimer.cancel(false);
+            if (timer != null) timer.cancel(false);
             ctx.close();
             slot.fail(ctx.channel().remoteAddress() + ": " + why);
         }

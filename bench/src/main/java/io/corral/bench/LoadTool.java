@@ -7,13 +7,14 @@ import static io.corral.bench.ToolRun.us;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -25,21 +26,20 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +51,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * echo per message, matched in order (an echo server answers in order on one connection). It stops by itself.
  *
  * <p>Built on Netty's client (epoll, {@code --threads} event loops, default one per available core, so
- * {@code taskset -c 1} gives one). It reports its own CPU use over the measured window: a value near the number of
- * cores it may use means the load tool, not the server, set the pace.
+ * {@code taskset -c 1} gives one). The upgrade is Netty's client handshake; after it the tool works on raw bytes
+ * ({@link RawFrames}): each message is a slice of one pre-encoded, masked buffer, the echoes of one read are
+ * answered with one write and one flush, and a streaming parser checks each echo's opcode, FIN and length without
+ * copying its payload. So a message costs the client less than it costs the server, and the server sets the
+ * pace. Any close frame, other frame or protocol error from the server before the tool's own close is a failure.
+ * It reports its own CPU use over the measured window: a value near the number of cores it may use means the load
+ * tool, not the server, set the pace.
  *
  * <pre>
  * java io.corral.bench.LoadTool --url ws://127.0.0.1:8080/echo [--connections 100] [--window 8] [--size 32]
@@ -125,8 +130,14 @@ public final class LoadTool {
     private volatile long stopSending = Long.MAX_VALUE;
 
     private final Options options;
-    private final ByteBuf payload;
     private final AtomicInteger failures = new AtomicInteger();
+    /** The opcode every message is sent with and every echo must have. */
+    private final int opcode;
+    /** {@code window} copies of the one message, pre-encoded and masked, back to back; slices of it are written. */
+    private final ByteBuf frames;
+    private final int frameLength;
+    /** The close frame (1000) each connection ends with, pre-encoded and masked. */
+    private final ByteBuf closeFrame;
 
     public LoadTool(Options options) {
         this.options = options;
@@ -136,7 +147,11 @@ public final class LoadTool {
         } else {
             ThreadLocalRandom.current().nextBytes(bytes);
         }
-        this.payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes));
+        this.opcode = options.text() ? RawFrames.OP_TEXT : RawFrames.OP_BINARY;
+        byte[] frame = RawFrames.clientFrame(opcode, bytes);
+        this.frameLength = frame.length;
+        this.frames = RawFrames.repeated(frame, options.window());
+        this.closeFrame = RawFrames.repeated(RawFrames.clientClose(1000, "done"), 1);
     }
 
     static SslContext clientTls() {
@@ -225,9 +240,7 @@ public final class LoadTool {
                     Thread.sleep(5);
                 }
             }
-            for (Channel ch : channels) {
-                if (ch.isActive()) ch.writeAndFlush(new CloseWebSocketFrame(1000, "done"));
-            }
+            for (Conn c : conns) c.ctx.executor().execute(c::close);
             for (Channel ch : channels) ch.close().await(2, TimeUnit.SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
 
@@ -247,17 +260,27 @@ public final class LoadTool {
 
 
 
-    /** One connection: a ring of send times, one histogram; everything on its event loop. */
+    /**
+     * One connection: a ring of send times, one histogram, one frame parser; everything on its event loop. Netty's
+     * client handshake runs first (HttpClientCodec + WebSocketClientProtocolHandler); once it completes, the
+     * WebSocket handlers leave the pipeline (an SslHandler stays) and the connection works on raw bytes: it writes
+     * slices of {@link #frames} and reads the echoes with a {@link RawFrames.Parser}.
+     */
     private final class Conn extends ChannelInboundHandlerAdapter {
         private final CountDownLatch ready;
         private final long[] sentAt = new long[options.window()];
         private int head, tail;
+        private final RawFrames.Parser parser = new RawFrames.Parser();
+        /** Echoes read in this read batch, each answered by a new message at its end. */
+        private int toSend;
         /** Read by the main thread while draining. */
         final AtomicInteger inFlight = new AtomicInteger();
         final LatencyHistogram latency = new LatencyHistogram();
         long completedInWindow;
         ChannelHandlerContext ctx;
         private boolean open;
+        /** Counted as failed already, or closing by our choice: what is read after that is dropped. */
+        private boolean done;
 
         Conn(CountDownLatch ready) {
             this.ready = ready;
@@ -271,8 +294,8 @@ public final class LoadTool {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                open = true;
-                ready.countDown();
+                // The handshaker takes HttpClientCodec out in a task it has just queued; ours runs after it.
+                ctx.executor().execute(this::goRaw);
             } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
                 failures.incrementAndGet();
                 ready.countDown();
@@ -280,67 +303,107 @@ public final class LoadTool {
             ctx.fireUserEventTriggered(evt);
         }
 
+        /** Takes every handler but TLS and this one out of the pipeline; from now on reads are raw bytes. */
+        private void goRaw() {
+            if (!ctx.channel().isActive()) return; // channelInactive has counted it
+            ChannelPipeline p = ctx.pipeline();
+            for (Map.Entry<String, ChannelHandler> e : p.toMap().entrySet()) {
+                ChannelHandler h = e.getValue();
+                // HttpClientCodec: the handshaker's own queued task removes it (found here only if it has not run).
+                if (h == this || h instanceof SslHandler || h instanceof HttpClientCodec) continue;
+                p.remove(h);
+            }
+            open = true;
+            ready.countDown();
+        }
+
         void startSending() {
-            for (int i = 0; i < options.window(); i++) send();
+            send(options.window());
             ctx.flush();
         }
 
-        private void send() {
-            ByteBuf content = payload.duplicate();
-            WebSocketFrame frame = options.text() ? new TextWebSocketFrame(content) : new BinaryWebSocketFrame(content);
-            sentAt[tail] = System.nanoTime();
-            tail = (tail + 1) % sentAt.length;
-            inFlight.incrementAndGet();
-            ctx.write(frame, ctx.voidPromise());
+        /** Writes n pre-encoded messages as one slice (not flushed); n <= window, as in-flight never exceeds it. */
+        private void send(int n) {
+            long now = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                sentAt[tail] = now;
+                tail = tail + 1 == sentAt.length ? 0 : tail + 1;
+            }
+            inFlight.addAndGet(n);
+            ctx.write(frames.slice(0, n * frameLength), ctx.voidPromise());
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof WebSocketFrame frame)) {
-                ctx.fireChannelRead(msg);
+            if (!(msg instanceof ByteBuf in)) {
+                ReferenceCountUtil.release(msg);
+                fail(ctx, "a " + msg.getClass().getSimpleName() + " before the pipeline was raw");
                 return;
             }
             try {
-                if (!(frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) return;
-                long now = System.nanoTime();
-                if (inFlight.get() == 0) {
-                    failures.incrementAndGet(); // an echo nobody asked for
-                    return;
+                if (done) return;
+                long now = System.nanoTime(); // one read: its echoes all arrived by now
+                int r;
+                while ((r = parser.next(in)) == RawFrames.Parser.FRAME) {
+                    String wrong = parser.checkEcho(opcode, options.size());
+                    if (wrong != null) {
+                        fail(ctx, wrong);
+                        return;
+                    }
+                    if (inFlight.get() == 0) {
+                        fail(ctx, "an echo nobody asked for");
+                        return;
+                    }
+                    long sent = sentAt[head];
+                    head = head + 1 == sentAt.length ? 0 : head + 1;
+                    inFlight.decrementAndGet();
+                    if (now >= measureStart && now <= measureEnd) {
+                        completedInWindow++;
+                        if (sent >= measureStart) latency.record(now - sent);
+                    }
+                    if (now < stopSending) toSend++;
                 }
-                long sent = sentAt[head];
-                head = (head + 1) % sentAt.length;
-                inFlight.decrementAndGet();
-                if (frame.content().readableBytes() != options.size()) failures.incrementAndGet();
-                if (now >= measureStart && now <= measureEnd) {
-                    completedInWindow++;
-                    if (sent >= measureStart) latency.record(now - sent);
-                }
-                if (now < stopSending) send();
+                if (r == RawFrames.Parser.ERROR) fail(ctx, parser.error());
             } finally {
-                frame.release();
+                in.release();
             }
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (toSend > 0 && !done) send(toSend);
+            toSend = 0;
             ctx.flush();
             ctx.fireChannelReadComplete();
+        }
+
+        /** The end of the run: our close frame (1000); the server's answer is not looked at. */
+        void close() {
+            done = true;
+            if (ctx.channel().isActive()) ctx.writeAndFlush(closeFrame.duplicate(), ctx.voidPromise());
+        }
+
+        private void fail(ChannelHandlerContext ctx, String why) {
+            if (done) return;
+            done = true;
+            if (failures.incrementAndGet() <= 10) System.err.println("loadtool: " + ctx.channel() + ": " + why);
+            ctx.close();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             // Closing before the run ends (the server gave up on us) is a failure; our own close at the end is not.
-            if (open && System.nanoTime() < measureEnd) failures.incrementAndGet();
-            if (!open) ready.countDown();
+            if (open && !done && System.nanoTime() < measureEnd) fail(ctx, "closed by the server");
+            if (!open) {
+                fail(ctx, "closed before the handshake completed");
+                ready.countDown();
+            }
             ctx.fireChannelInactive();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (System.nanoTime() < measureEnd) {
-                failures.incrementAndGet();
-                System.err.println("loadtool: " + ctx.channel() + ": " + cause);
-            }
+            if (System.nanoTime() < measureEnd) fail(ctx, cause.toString());
             ctx.close();
         }
     }
