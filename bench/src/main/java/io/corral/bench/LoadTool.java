@@ -54,10 +54,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code taskset -c 1} gives one). The upgrade is Netty's client handshake; after it the tool works on raw bytes
  * ({@link RawFrames}): each message is a slice of one pre-encoded, masked buffer, the echoes of one read are
  * answered with one write and one flush, and a streaming parser checks each echo's opcode, FIN and length without
- * copying its payload. So a message costs the client less than it costs the server, and the server sets the
- * pace. Any close frame, other frame or protocol error from the server before the tool's own close is a failure.
- * It reports its own CPU use over the measured window: a value near the number of cores it may use means the load
- * tool, not the server, set the pace.
+ * copying its payload. So in scenario A (32 B, 8 in flight) a message costs the client less than it costs the
+ * server, and the server sets the pace. Any close frame, other frame or protocol error from the server before the
+ * tool's own close is a failure. It reports its own CPU use over the measured window: a value near the number of
+ * cores it may use means the load tool, not the server, set the pace.
  *
  * <pre>
  * java io.corral.bench.LoadTool --url ws://127.0.0.1:8080/echo [--connections 100] [--window 8] [--size 32]

@@ -11,18 +11,25 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The load tool on real sockets, a second per case: after Netty's client handshake it sends pre-encoded frames and
- * parses the echoes itself, so it is run against plain Netty and Corral's Java route (short, 16-bit and 64-bit
- * lengths) and must see no failure, and against servers that answer wrongly and must count failures.
+ * parses the echoes itself, so it is run against plain Netty (also over TLS, where the SslHandler stays in the
+ * pipeline) and Corral's Java route (short, 16-bit and 64-bit lengths) and must see no failure, and against
+ * servers that answer wrongly and must count failures.
  */
 class LoadToolTest {
 
     private static LoadTool.Report run(int port, int size, String type) throws InterruptedException {
-        LoadTool.Options o = LoadTool.Options.parse(new String[] {"--url", "ws://127.0.0.1:" + port + "/echo",
+        return run("ws", port, size, type);
+    }
+
+    private static LoadTool.Report run(String scheme, int port, int size, String type) throws InterruptedException {
+        LoadTool.Options o = LoadTool.Options.parse(new String[] {"--url", scheme + "://127.0.0.1:" + port + "/echo",
                 "--connections", "4", "--window", "8", "--size", String.valueOf(size), "--type", type,
                 "--warmup", "0", "--duration", "1", "--threads", "1"});
         return new LoadTool(o).run();
@@ -41,6 +48,18 @@ class LoadToolTest {
             assertEchoed(run(server.port(), 32, "text"), "plain Netty, 32 B text");
             assertEchoed(run(server.port(), 16_384, "binary"), "plain Netty, 16 KiB binary (16-bit length)");
             assertEchoed(run(server.port(), 70_000, "binary"), "plain Netty, 70,000 B binary (64-bit length)");
+        }
+    }
+
+    @Test
+    void overTlsTheSslHandlerStaysAndTheRawFramesGoThroughIt() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        try (NettyEchoServer server = NettyEchoServer.start("127.0.0.1", 0, 1, false,
+                SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build())) {
+            assertEchoed(run("wss", server.port(), 32, "text"), "plain Netty over TLS, 32 B text");
+            assertEchoed(run("wss", server.port(), 70_000, "binary"), "plain Netty over TLS, 70,000 B binary");
+        } finally {
+            cert.delete();
         }
     }
 
