@@ -30,12 +30,7 @@ class ErlangNodeDownTest {
         Process erlc = new ProcessBuilder("erlc", "-o", tests.toString(), "src/test/erlang/ws_script.erl",
                 "src/test/erlang/corral_test_recorder.erl").inheritIO().start();
         assertTrue(erlc.waitFor(60, TimeUnit.SECONDS) && erlc.exitValue() == 0);
-        Process p = new ProcessBuilder("erl", "-noshell", "-sname", name, "-setcookie", cookie,
-                "-pa", bridge.resolve("ebin").toString(), "-pa", bridge.resolve("compat-ebin").toString(),
-                "-pa", tests.toString(), "-eval", "{ok, _} = application:ensure_all_started(corral_bridge).")
-                .inheritIO().start();
-        awaitEpmd(name.substring(0, name.indexOf('@')), true);
-        return p;
+        return BridgeNode.start(name, cookie, List.of(bridge.resolve("ebin"), bridge.resolve("compat-ebin"), tests));
     }
 
     private static void awaitEpmd(String shortName, boolean present) throws Exception {

@@ -11,7 +11,6 @@ import io.corral.erlang.LocalErlangNode;
 import io.corral.erlang.SpliceThreshold;
 import io.corral.testsupport.RecordingLeakDetector;
 import io.corral.wire.WireClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,17 +209,10 @@ class ErlangZeroCopyTest extends ErlangFixture {
         String cookie = "zc_test_cookie";
         Path bridge = LocalErlangNode.bridgeHome();
         Path tests = testModules();
-        Process erl = new ProcessBuilder("erl", "-noshell", "-sname", handlers, "-setcookie", cookie,
-                "-pa", bridge.resolve("ebin").toString(), "-pa", bridge.resolve("compat-ebin").toString(),
-                "-pa", bridge.resolve("examples-ebin").toString(), "-pa", tests.toString(),
-                "-eval", "{ok, _} = application:ensure_all_started(corral_bridge).").inheritIO().start();
+        Process erl = BridgeNode.start(handlers, cookie, List.of(bridge.resolve("ebin"), bridge.resolve("compat-ebin"),
+                bridge.resolve("examples-ebin"), tests));
         Corral own = null;
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!epmdNames().contains("name zc_handlers_" + suffix + " ")) {
-                assertTrue(System.nanoTime() < deadline, "the handler node registered with epmd");
-                Thread.sleep(100);
-            }
             own = Corral.start(Settings.builder().port(0).threads(1).nodeName("zc_java_" + suffix + "@localhost").cookie(cookie)
                     .erlangNode(handlers).routesText("zero-copy routes", """
                             [{'_', [{"/erl/script", ws_script, []}, {"/erl/demo_echo", demo_echo, []}]}].
@@ -245,12 +237,5 @@ class ErlangZeroCopyTest extends ErlangFixture {
             erl.destroyForcibly();
         }
         assertNoLeak("the handler node gone with large frames in flight both ways");
-    }
-
-    private static String epmdNames() throws Exception {
-        Process names = new ProcessBuilder("epmd", "-names").redirectErrorStream(true).start();
-        String out = new String(names.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        names.waitFor();
-        return out;
     }
 }
