@@ -346,8 +346,9 @@ final class DistTransport implements OtpTransport, CorralOtpNode.Attachable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A reset or a failed write: the peer is gone; the reader reports the connection down (JInterface
-            // calls every such end "Remote has closed connection": say here what it was).
-            log.info("Distribution connection to {} failed: {}", connection != null
+            // calls every such end "Remote has closed connection": say here what it was). Once: every write still
+            // queued when the peer reset fails the same way (a node killed mid-flood gave one line per frame).
+            if (why == null) log.info("Distribution connection to {} failed: {}", connection != null
                     ? CorralOtpNode.peerName(connection) : peerAddress, cause.toString());
             fail(ctx, cause instanceof IOException io ? io : new IOException(cause));
         }
