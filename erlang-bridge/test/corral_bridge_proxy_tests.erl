@@ -6,7 +6,11 @@
 -compile([export_all, nowarn_export_all]).
 -include("corral_contract.hrl").
 
--define(T, 2000).
+%% How long a test waits for what must arrive. Only a failing test waits it out, so it is generous: with 2 s a loaded
+%% machine (eunit at 57 s instead of 2) timed out the missing-module open, whose answer then reached the next test's
+%% open, which failed on it. Each test may take up to ?TEST_TIMEOUT seconds (eunit's default is 5).
+-define(T, 10000).
+-define(TEST_TIMEOUT, 60).
 
 bridge_test_() ->
     {setup,
@@ -21,7 +25,7 @@ bridge_test_() ->
          [application:stop(A) || A <- lists:reverse(Apps)],
          logger:set_primary_config(level, Level)
      end,
-     [{atom_to_list(Name), fun() -> run(Name) end} || Name <- tests()]}.
+     [{atom_to_list(Name), {timeout, ?TEST_TIMEOUT, fun() -> run(Name) end}} || Name <- tests()]}.
 
 tests() ->
     [ping_answers_the_contract_version,
