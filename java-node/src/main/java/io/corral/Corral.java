@@ -359,13 +359,18 @@ public final class Corral implements AutoCloseable {
         ctx.metrics().bindTo(meters);
         if (node != null) {
             // One gauge per Erlang node this JVM is connected to: the handler nodes given at start and those found
-            // through pg come up at different times, so each is registered when its connection is (registering an
-            // existing name and tag again returns the same gauge).
+            // through pg come up at different times, so each is registered when its connection is, once (Micrometer
+            // ignores a second registration of the same name and tag, but logs a warning for it: a node given with
+            // --erlang-node, connected at start and then reported up, printed one at every start).
             ErlangNode n = node;
-            java.util.function.Consumer<String> gauge = peer -> io.micrometer.core.instrument.Gauge
-                    .builder("corral.erlang.queue.depth", n, x -> x.queueDepth(peer))
-                    .description("distribution operations queued towards the Erlang node, not yet written")
-                    .tag("node", peer).register(meters);
+            java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.function.Consumer<String> gauge = peer -> {
+                if (registered.add(peer)) {
+                    io.micrometer.core.instrument.Gauge.builder("corral.erlang.queue.depth", n, x -> x.queueDepth(peer))
+                            .description("distribution operations queued towards the Erlang node, not yet written")
+                            .tag("node", peer).register(meters);
+                }
+            };
             io.corral.erlang.NodeListener up = new io.corral.erlang.NodeListener() {
                 @Override
                 public void nodeUp(String peer) {
