@@ -314,9 +314,16 @@ class FrameFuzzTest {
             int status = c.handshake().status();
             if (status != 101) throw new AssertionError("the upgrade of " + path + " got " + status);
             c.setReadTimeout(ANSWER);
+            // The close 1000 after the input is built here, not by the client, so the server's echo is checked
+            // against every byte it read: a frame the input leaves unfinished takes its end from the close's bytes
+            // (input 8885557b6cd756, a close frame of 5 bytes with one given, read 0x03 and the close's first byte,
+            // masked, as code 1011, which the server rightly echoed).
+            byte[] close = frame(new Random(input.length), true, 0, CLOSE, new byte[] {0x03, (byte) 0xE8});
+            byte[] sent = java.util.Arrays.copyOf(input, input.length + close.length);
+            System.arraycopy(close, 0, sent, input.length, close.length);
             try {
                 c.sendRaw(input);
-                c.sendClose(1000, "");
+                c.sendRaw(close);
                 c.socket().shutdownOutput();
             } catch (IOException closedWhileWriting) {
                 // the server answered and closed while we wrote; what it sent may still be readable
@@ -327,7 +334,7 @@ class FrameFuzzTest {
                     if (f.opcode() == WireClient.Frame.CLOSE) {
                         if (f.payload().length < 2) return "close";
                         int code = f.closeCode();
-                        if (!serverMaySend(code) && code != clientCloseCode(input)) {
+                        if (!serverMaySend(code) && code != clientCloseCode(sent)) {
                             throw new AssertionError("close code " + code + " on " + path + " for input " + hex(input));
                         }
                         return "close " + code;
@@ -379,6 +386,14 @@ class FrameFuzzTest {
         assertEquals(1000, clientCloseCode(frame(new Random(1), true, 0, CLOSE, new byte[] {0x03, (byte) 0xe8}, true, 2, 2)),
                 "after a 16-bit length form");
         assertEquals(-1, clientCloseCode(frame(new Random(1), true, 0, TEXT, new byte[] {'a'}, true, 0, 1)), "no close");
+        // Seen in CI: a close of 5 bytes with one given; the test's own close 1000 that follows gives the rest, so
+        // the code the server reads (and echoes) is 0x03 and the first byte of that frame (0x88), unmasked: 1011.
+        byte[] unfinished = java.util.HexFormat.of().parseHex("8885557b6cd756");
+        assertEquals(-1, clientCloseCode(unfinished), "the input alone has no whole close");
+        byte[] then = frame(new Random(1), true, 0, CLOSE, new byte[] {0x03, (byte) 0xe8});
+        byte[] both = java.util.Arrays.copyOf(unfinished, unfinished.length + then.length);
+        System.arraycopy(then, 0, both, unfinished.length, then.length);
+        assertEquals(1011, clientCloseCode(both), "the code the server reads across the two");
     }
 
     @Test
