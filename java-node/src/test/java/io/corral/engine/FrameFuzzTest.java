@@ -314,16 +314,9 @@ class FrameFuzzTest {
             int status = c.handshake().status();
             if (status != 101) throw new AssertionError("the upgrade of " + path + " got " + status);
             c.setReadTimeout(ANSWER);
-            // The close 1000 after the input is built here, not by the client, so the server's echo is checked
-            // against every byte it read: a frame the input leaves unfinished takes its end from the close's bytes
-            // (input 8885557b6cd756, a close frame of 5 bytes with one given, read 0x03 and the close's first byte,
-            // masked, as code 1011, which the server rightly echoed).
-            byte[] close = frame(new Random(input.length), true, 0, CLOSE, new byte[] {0x03, (byte) 0xE8});
-            byte[] sent = java.util.Arrays.copyOf(input, input.length + close.length);
-            System.arraycopy(close, 0, sent, input.length, close.length);
+            byte[] sent = withClosingFrame(input);
             try {
-                c.sendRaw(input);
-                c.sendRaw(close);
+                c.sendRaw(sent);
                 c.socket().shutdownOutput();
             } catch (IOException closedWhileWriting) {
                 // the server answered and closed while we wrote; what it sent may still be readable
@@ -347,6 +340,17 @@ class FrameFuzzTest {
                 return "eof";
             }
         }
+    }
+
+    /**
+     * {@code input} and then a close 1000, built here rather than by the client so that the server's echo is checked
+     * against every byte it read: a frame the input leaves unfinished takes its end from the close's bytes.
+     */
+    static byte[] withClosingFrame(byte[] input) {
+        byte[] close = frame(new Random(input.length), true, 0, CLOSE, new byte[] {0x03, (byte) 0xE8});
+        byte[] sent = java.util.Arrays.copyOf(input, input.length + close.length);
+        System.arraycopy(close, 0, sent, input.length, close.length);
+        return sent;
     }
 
     static String hex(byte[] b) {
@@ -390,10 +394,7 @@ class FrameFuzzTest {
         // the code the server reads (and echoes) is 0x03 and the first byte of that frame (0x88), unmasked: 1011.
         byte[] unfinished = java.util.HexFormat.of().parseHex("8885557b6cd756");
         assertEquals(-1, clientCloseCode(unfinished), "the input alone has no whole close");
-        byte[] then = frame(new Random(1), true, 0, CLOSE, new byte[] {0x03, (byte) 0xe8});
-        byte[] both = java.util.Arrays.copyOf(unfinished, unfinished.length + then.length);
-        System.arraycopy(then, 0, both, unfinished.length, then.length);
-        assertEquals(1011, clientCloseCode(both), "the code the server reads across the two");
+        assertEquals(1011, clientCloseCode(withClosingFrame(unfinished)), "the code the server reads across the two");
     }
 
     @Test
