@@ -21,11 +21,11 @@ run(Args) ->
             path => <<"/echo">>, qs => <<>>, headers => #{<<"sec-websocket-version">> => <<"13">>},
             peer => {{127, 0, 0, 1}, 40000}, sock => {{127, 0, 0, 1}, 8080}, bindings => #{},
             path_info => undefined, host_info => undefined, websocket_version => 13, websocket_compress => false},
-    corral_bridge ! {'$corral', 2, open, self(), #{module => corral_bench_echo, opts => [], req => Req,
+    corral_bridge ! {'$corral', 3, open, self(), #{module => corral_bench_echo, opts => [], req => Req,
                                                    profile => '2.latest'}},
-    Proxy = receive {'$corral', 2, init_result, P, {upgrade, _, _}} -> P after 5000 -> exit(no_upgrade) end,
-    Proxy ! {'$corral', 2, events, [websocket_init]},
-    receive {'$corral', 2, replies, Proxy, _} -> ok after 5000 -> exit(no_websocket_init_answer) end,
+    Proxy = receive {'$corral', 3, init_result, P, {upgrade, _, _}} -> P after 5000 -> exit(no_upgrade) end,
+    Proxy ! {'$corral', 3, events, [websocket_init]},
+    receive {'$corral', 3, replies, Proxy, _} -> ok after 5000 -> exit(no_websocket_init_answer) end,
     Payload = binary:copy(<<"x">>, 32),
     echo(Proxy, Payload, 10000), % warm-up
     {reductions, R0} = process_info(Proxy, reductions),
@@ -40,6 +40,6 @@ run(Args) ->
 echo(_, _, 0) ->
     ok;
 echo(Proxy, Payload, N) ->
-    Proxy ! {'$corral', 2, events, [{frame, {text, Payload}}]},
-    receive {'$corral', 2, replies, Proxy, [[{text, Payload}]]} -> ok after 5000 -> exit(no_echo) end,
+    Proxy ! {'$corral', 3, events, [{frame, {text, Payload}}]},
+    receive {'$corral', 3, replies, Proxy, [[{text, Payload}]]} -> ok after 5000 -> exit(no_echo) end,
     echo(Proxy, Payload, N - 1).

@@ -12,10 +12,12 @@
 %%                 normalized commands sent back to ConnPid: one answer per Java event, in order (`replies`),
 %%                 or `commands` for a message that reached this process itself.
 %%
-%% The link with ConnPid is held by a guard process that traps exits (the proxy itself must not trap exits for
-%% the handler's sake: docs/contract/callbacks.md); the guard tells the proxy when ConnPid or the Java node goes away, and
-%% dies with the proxy, which breaks the link Java sees. A pure step decides (corral_bridge_result,
-%% corral_bridge_reason); this module only calls the handler and sends.
+%% Nothing links the proxy to ConnPid (the proxy must not trap exits for the handler's sake, and a link costs
+%% distribution messages): corral_bridge watches the proxy and tells ConnPid when it exits other than normally, and
+%% tells the proxy (`down`) when ConnPid ended without a terminate event or its Java node went down
+%% (corral_bridge_server, CONTRACT.md section 5). The proxy runs no handler code before corral_bridge watches it
+%% (?CORRAL_GO). A pure step decides (corral_bridge_result, corral_bridge_reason); this module only calls the
+%% handler and sends.
 -module(corral_bridge_proxy).
 -behaviour(gen_statem).
 
@@ -24,13 +26,11 @@
 -export([start_link/2]).
 -export([callback_mode/0, init/1, terminate/3, code_change/4]).
 -export([initializing/3, upgraded/3, running/3]).
-%% The guard's loop, re-entered from erlang:hibernate/3 (which needs an exported function).
--export([guard_loop/3]).
 
 %% A running proxy hibernates right after websocket_init, and later whenever it got no event and no message for a
-%% whole period of this length: its heap shrinks to its live data and its stack is dropped until the next message. An idle connection then costs the node little more
-%% than its two processes' structs (about 2.6 KB instead of 6.7 KB). Waking costs the next message a few
-%% microseconds (a message to each of 19,900 proxies took about 9 us per proxy hibernated against 4 us awake), so
+%% whole period of this length: its heap shrinks to its live data and its stack is dropped until the next message.
+%% An idle connection then costs the node little more than its process struct and corral_bridge's two map entries
+%% for it. Waking costs the next message a few microseconds (a message to each of 19,900 proxies took about 9 us per proxy hibernated against 4 us awake), so
 %% the period is long enough that a connection with regular traffic never pays it. Not observable on the wire or by
 %% the handler (hibernate_has_no_wire_effect in the compat catalogue; Cowboy's own `hibernate` does the same).
 %% The application environment's proxy_hibernate_after (milliseconds, or infinity) replaces it.
@@ -43,8 +43,6 @@
 
 -record(data, {
     conn :: pid(),
-    guard :: pid(),
-    down_ref :: reference(),
     module :: module(),
     gen :: corral_bridge_result:generation(),
     %% The open request (the Req's data and the handler's options): needed until the decision, then dropped so
@@ -79,16 +77,19 @@ init({ConnPid, Spec = #{module := Module}}) ->
     Gen = generation(Module, Profile),
     %% Cowboy 2.0-2.10 ws processes over HTTP/1.1 trap exits; 1.x and 2.11+ do not (docs/contract/callbacks.md).
     Gen =:= '2.0' andalso process_flag(trap_exit, true),
-    DownRef = make_ref(),
-    Guard = start_guard(self(), ConnPid, DownRef),
+    %% Where a restarted corral_bridge finds it (corral_bridge_server:rewatch/1).
+    put(?CORRAL_CONN_KEY, ConnPid),
     HibernateAfter = application:get_env(corral_bridge, proxy_hibernate_after, ?HIBERNATE_AFTER_MS),
-    {ok, initializing, #data{conn = ConnPid, guard = Guard, down_ref = DownRef, module = Module, gen = Gen,
-                             spec = Spec, hibernate_after = HibernateAfter},
-     [{next_event, internal, start}]}.
+    %% The handler runs once corral_bridge watches this process (?CORRAL_GO), so that its end, however early, is
+    %% reported.
+    {ok, initializing, #data{conn = ConnPid, module = Module, gen = Gen, spec = Spec,
+                             hibernate_after = HibernateAfter}}.
 
 %% State: initializing.
 
 -spec initializing(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
+initializing(info, ?CORRAL_GO, _D) ->
+    {keep_state_and_data, [{next_event, internal, start}]};
 initializing(internal, start, D = #data{gen = '1.x'}) ->
     case init_1x(D) of
         {upgrade, Decision, Hibernate, D2} ->
@@ -120,7 +121,7 @@ initializing(info, {'DOWN', MRef, process, _, Reason}, D = #data{helper = {_, MR
     %% init/2 returned something Cowboy cannot handle: its request process dies, the client gets a 500.
     decide({crash, error, helper_reason(Reason)}, D),
     {stop, normal};
-initializing(info, {'$corral_conn_down', Ref, _}, #data{down_ref = Ref}) ->
+initializing(info, ?CORRAL_DOWN(Conn), #data{conn = Conn}) ->
     %% Java went away before the decision: no session was started, there is nothing to terminate.
     {stop, normal};
 initializing(EventType, Event, D) ->
@@ -164,9 +165,7 @@ initialized(Other) ->
 -spec running(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
 running(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
     batch(Events, D);
-running(info, {'$corral_conn_down', Ref, _Reason}, D = #data{down_ref = Ref}) ->
-    closed(D);
-running(info, {'EXIT', Guard, _Reason}, D = #data{guard = Guard}) ->
+running(info, ?CORRAL_DOWN(Conn), D = #data{conn = Conn}) ->
     closed(D);
 running({timeout, idle_check}, check, D = #data{active = true}) ->
     {keep_state, D#data{active = false}, [idle_check(D)]};
@@ -194,9 +193,7 @@ code_change(_OldVsn, StateName, Data, _Extra) ->
 
 %% Before the session runs: keep messages for later, notice Java's death.
 
-early(info, {'$corral_conn_down', Ref, _}, D = #data{down_ref = Ref}) ->
-    closed(D);
-early(info, {'EXIT', Guard, _}, D = #data{guard = Guard}) ->
+early(info, ?CORRAL_DOWN(Conn), D = #data{conn = Conn}) ->
     closed(D);
 early(info, ?CORRAL_EVENTS(_), _D) ->
     {keep_state_and_data, [postpone]};
@@ -531,39 +528,4 @@ generation(Module, Profile) ->
         true -> '1.x';
         false when Profile =:= '2.0' -> '2.0';
         false -> '2.latest'
-    end.
-
-%% The guard: holds the link with ConnPid (and watches its node), tells the proxy when Java is gone, and exits with
-%% the proxy so that Java sees the link break whatever the proxy's exit reason.
-
-start_guard(Proxy, ConnPid, DownRef) ->
-    Guard = spawn_link(fun() ->
-        process_flag(trap_exit, true),
-        link(ConnPid),
-        node(ConnPid) =/= node() andalso erlang:monitor_node(node(ConnPid), true),
-        Proxy ! {self(), DownRef, guarding},
-        hibernate_guard(Proxy, ConnPid, DownRef)
-    end),
-    %% The proxy may die in its very first callback (a 1.x init/3 crash): the guard must hold the link by then, or
-    %% the proxy's exit would kill it before it linked and Java would never hear of it.
-    receive {Guard, DownRef, guarding} -> Guard end.
-
-%% The guard waits hibernated: it gets a message or two in its life (the proxy's or ConnPid's exit, a nodedown), so
-%% between them it holds only its struct and three terms instead of a default-sized heap.
-hibernate_guard(Proxy, ConnPid, DownRef) ->
-    erlang:hibernate(?MODULE, guard_loop, [Proxy, ConnPid, DownRef]).
-
--spec guard_loop(pid(), pid(), reference()) -> no_return().
-guard_loop(Proxy, ConnPid, DownRef) ->
-    receive
-        {'EXIT', Proxy, Reason} ->
-            exit(Reason);
-        {'EXIT', ConnPid, Reason} ->
-            Proxy ! {'$corral_conn_down', DownRef, Reason},
-            hibernate_guard(Proxy, ConnPid, DownRef);
-        {nodedown, _} ->
-            Proxy ! {'$corral_conn_down', DownRef, noconnection},
-            hibernate_guard(Proxy, ConnPid, DownRef);
-        _ ->
-            hibernate_guard(Proxy, ConnPid, DownRef)
     end.

@@ -1,6 +1,14 @@
 %% The registered `corral_bridge` process: the entry point java-node talks to on every erlang-bridge node.
 %% It answers `open` by starting a proxy under corral_bridge_proxy_sup (or by a crash decision when the handler
-%% module cannot be used), and answers the `check_modules` and `ping` calls. It holds no per-connection state.
+%% module cannot be used), and answers the `check_modules` and `ping` calls.
+%%
+%% It also keeps each connection's pid and its proxy aware of each other's end (CONTRACT.md section 5) without a
+%% link between them: a link costs a message on the distribution connection to set up and one or two more when it
+%% breaks, about a fifth of the CPU of a short connection's whole handshake on both nodes (bench/README.md section 7).
+%% Here it costs a local monitor per proxy and a monitor_node per Java node. A proxy that exits other than normally
+%% is reported to its ConnPid (`exit`); a Java node that goes down, or a ConnPid that ends without a terminate
+%% event (`down`), is reported to its proxies. Should this server restart, it finds the running proxies again under
+%% corral_bridge_proxy_sup (each keeps its ConnPid in its process dictionary).
 %%
 %% In the cluster (docs/cluster.md) it is this node's member of pg group ?CORRAL_BRIDGE_GROUP in scope
 %% ?CORRAL_SCOPE; it tells subscribed JVMs the member nodes whenever pg reports a change (pg:monitor/2), lists the
@@ -34,14 +42,19 @@ check_module(_) ->
 -record(state, {
     pg_ref :: reference(),
     %% Subscribed JVM processes and our monitor on each.
-    subscribers = #{} :: #{pid() => reference()}
+    subscribers = #{} :: #{pid() => reference()},
+    %% The running proxies: our monitor on each -> its ConnPid, and each ConnPid -> its proxy.
+    watched = #{} :: #{reference() => pid()},
+    proxies = #{} :: #{pid() => pid()},
+    %% The Java nodes whose connections have proxies here, each monitored once (erlang:monitor_node/2).
+    java_nodes = #{} :: #{node() => true}
 }).
 
 -spec init([]) -> {ok, #state{}}.
 init([]) ->
     ok = pg:join(?CORRAL_SCOPE, ?CORRAL_BRIDGE_GROUP, self()),
     {Ref, _} = pg:monitor(?CORRAL_SCOPE, ?CORRAL_BRIDGE_GROUP),
-    {ok, #state{pg_ref = Ref}}.
+    {ok, rewatch(#state{pg_ref = Ref})}.
 
 -spec handle_call(term(), gen_server:from(), #state{}) -> {reply, term(), #state{}}.
 handle_call(ping, _From, S) ->
@@ -93,10 +106,26 @@ handle_cast(_Msg, S) ->
 -spec handle_info(term(), #state{}) -> {noreply, #state{}}.
 handle_info(?CORRAL_OPEN(ConnPid, Spec), S) when is_pid(ConnPid) ->
     case open(ConnPid, Spec) of
-        ok -> ok;
-        {error, Reason} -> ConnPid ! ?CORRAL_INIT_RESULT(self(), {crash, error, Reason})
+        {ok, Proxy} ->
+            S2 = watch(ConnPid, Proxy, S),
+            %% Watched now: the proxy may run the handler (and end) from here on.
+            Proxy ! ?CORRAL_GO,
+            {noreply, S2};
+        {error, Reason} ->
+            ConnPid ! ?CORRAL_INIT_RESULT(self(), {crash, error, Reason}),
+            {noreply, S}
+    end;
+handle_info(?CORRAL_DOWN(ConnPid), S = #state{proxies = Proxies}) when is_pid(ConnPid) ->
+    case Proxies of
+        #{ConnPid := Proxy} -> Proxy ! ?CORRAL_DOWN(ConnPid);
+        _ -> ok
     end,
     {noreply, S};
+handle_info({nodedown, Node}, S = #state{proxies = Proxies, java_nodes = Nodes}) ->
+    maps:foreach(fun(ConnPid, Proxy) when node(ConnPid) =:= Node -> Proxy ! ?CORRAL_DOWN(ConnPid);
+                    (_, _) -> ok
+                 end, Proxies),
+    {noreply, S#state{java_nodes = maps:remove(Node, Nodes)}};
 handle_info(?CORRAL_SUBSCRIBE(Pid), S = #state{subscribers = Subs}) when is_pid(Pid) ->
     tune_link(node(Pid)),
     Subs2 = case maps:is_key(Pid, Subs) of
@@ -110,10 +139,18 @@ handle_info({Ref, Change, ?CORRAL_BRIDGE_GROUP, _Pids}, S = #state{pg_ref = Ref,
     Nodes = bridge_nodes(),
     [P ! ?CORRAL_BRIDGE_NODES(node(), Nodes) || P <- maps:keys(Subs)],
     {noreply, S};
-handle_info({'DOWN', MRef, process, Pid, _}, S = #state{subscribers = Subs}) ->
-    case Subs of
-        #{Pid := MRef} -> {noreply, S#state{subscribers = maps:remove(Pid, Subs)}};
-        _ -> {noreply, S}
+handle_info({'DOWN', MRef, process, Pid, Reason}, S = #state{watched = Watched, proxies = Proxies,
+                                                              subscribers = Subs}) ->
+    case maps:take(MRef, Watched) of
+        {ConnPid, Watched2} ->
+            %% No connection attempt to a Java node that is gone: its connections have ended with it.
+            Reason =:= normal orelse erlang:send(ConnPid, ?CORRAL_EXIT(Pid, Reason), [noconnect]),
+            {noreply, S#state{watched = Watched2, proxies = maps:remove(ConnPid, Proxies)}};
+        error ->
+            case Subs of
+                #{Pid := MRef} -> {noreply, S#state{subscribers = maps:remove(Pid, Subs)}};
+                _ -> {noreply, S}
+            end
     end;
 handle_info(_Msg, S) ->
     {noreply, S}.
@@ -145,11 +182,36 @@ tune_link(Node) ->
 
 %% Internal.
 
+watch(ConnPid, Proxy, S = #state{watched = Watched, proxies = Proxies, java_nodes = Nodes}) ->
+    Node = node(ConnPid),
+    Nodes2 = case Node =:= node() orelse maps:is_key(Node, Nodes) of
+        true -> Nodes;
+        false ->
+            true = erlang:monitor_node(Node, true),
+            Nodes#{Node => true}
+    end,
+    S#state{watched = Watched#{erlang:monitor(process, Proxy) => ConnPid}, proxies = Proxies#{ConnPid => Proxy},
+            java_nodes = Nodes2}.
+
+%% After a restart: the proxies still running, found under their supervisor.
+rewatch(S) ->
+    lists:foldl(fun({_, Proxy, _, _}, Acc) when is_pid(Proxy) ->
+                        case erlang:process_info(Proxy, dictionary) of
+                            {dictionary, Dict} ->
+                                case lists:keyfind(?CORRAL_CONN_KEY, 1, Dict) of
+                                    {_, ConnPid} when is_pid(ConnPid) -> watch(ConnPid, Proxy, Acc);
+                                    _ -> Acc
+                                end;
+                            undefined -> Acc
+                        end;
+                   (_, Acc) -> Acc
+                end, S, supervisor:which_children(corral_bridge_proxy_sup)).
+
 open(ConnPid, Spec = #{module := Module, req := Req}) when is_map(Req) ->
     case check_module(Module) of
         ok ->
             case corral_bridge_proxy_sup:start_proxy(ConnPid, Spec) of
-                {ok, _} -> ok;
+                {ok, Proxy} -> {ok, Proxy};
                 {error, Reason} -> {error, {proxy_start_failed, Reason}}
             end;
         {error, Why} ->

@@ -54,8 +54,10 @@ tests() ->
      terminate_reasons_are_passed_through_for_2x,
      invalid_return_kills_the_proxy_without_terminate,
      hibernate_really_hibernates,
-     an_idle_proxy_and_its_guard_hibernate_and_still_answer,
-     conn_pid_death_terminates_with_error_closed,
+     no_link_and_only_abnormal_exits_are_reported,
+     an_idle_proxy_hibernates_and_still_answers,
+     down_terminates_with_error_closed,
+     down_before_the_decision_stops_the_proxy,
      supervisor_calls_are_answered_in_2_latest,
      two_zero_tuples_echo_and_trap_exits,
      two_zero_rejects_command_lists,
@@ -146,17 +148,16 @@ not_recorded(What) ->
     after 100 -> ok
     end.
 
-%% The exit reason carried by the link with ConnPid (the test process traps exits), which the proxy's guard
-%% gives the proxy's own exit reason.
-%% Exits of earlier tests' proxies may still arrive: take the one that names Mfa.
-link_exit(Mfa) ->
+%% The exit reason corral_bridge reports to ConnPid (the test process) when its proxy exits other than normally.
+%% Reports of earlier tests' proxies may still arrive: take the one that names Mfa.
+exit_report(Mfa) ->
     receive
-        {'EXIT', _Guard, Reason} ->
+        ?CORRAL_EXIT(_Proxy, Reason) ->
             case lists:member({mfa, Mfa}, crash_info(Reason)) of
                 true -> Reason;
-                false -> link_exit(Mfa)
+                false -> exit_report(Mfa)
             end
-    after ?T -> error(no_link_exit)
+    after ?T -> error(no_exit_report)
     end.
 
 crash_info({Info, Stack}) when is_list(Info), is_list(Stack) -> Info;
@@ -178,7 +179,7 @@ opts() -> #{test => self()}.
 %% Bridge server.
 
 ping_answers_the_contract_version() ->
-    ?assertEqual({pong, 2}, gen_server:call(corral_bridge, ping)).
+    ?assertEqual({pong, 3}, gen_server:call(corral_bridge, ping)).
 
 check_modules_names_missing_modules() ->
     ?assertEqual(ok, gen_server:call(corral_bridge, {check_modules, [ws_echo_h, ws_echo1_h]})),
@@ -354,9 +355,24 @@ invalid_return_kills_the_proxy_without_terminate() ->
     ?assertEqual([[], [{text, <<"a">>}]], replies(Proxy), "the invalid event is left unanswered"),
     ?assertMatch({{try_clause, _}, _}, down(Proxy)),
     not_recorded(terminate),
-    receive {'EXIT', _, {{try_clause, _}, _}} -> ok
-    after ?T -> error("the link with ConnPid must break")
+    receive ?CORRAL_EXIT(Proxy, {{try_clause, _}, _}) -> ok
+    after ?T -> error("ConnPid must hear of the proxy's exit")
     end.
+
+%% Nothing links ConnPid and the proxy: a link would cost the distribution connection messages per connection. A
+%% normal exit is not reported; one that is not, is, once.
+no_link_and_only_abnormal_exits_are_reported() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    ?assertEqual({links, [whereis(corral_bridge_proxy_sup)]}, process_info(Proxy, links)),
+    events(Proxy, [websocket_init, {terminate, remote}]),
+    ?assertEqual(normal, down(Proxy)),
+    receive ?CORRAL_EXIT(Proxy, R) -> error({normal_exit_reported, R}) after 200 -> ok end,
+    Killed = upgrade(ws_echo_h, opts()),
+    events(Killed, [websocket_init]),
+    _ = replies(Killed),
+    exit(Killed, kill),
+    receive ?CORRAL_EXIT(Killed, Why) -> ?assertEqual(killed, Why) after ?T -> error(no_exit_report) end,
+    receive ?CORRAL_EXIT(Killed, _) -> error(reported_twice) after 200 -> ok end.
 
 hibernate_really_hibernates() ->
     Proxy = upgrade(ws_echo_h, opts()),
@@ -368,18 +384,14 @@ hibernate_really_hibernates() ->
     ?assertEqual([[{text, <<"awake">>}]], replies(Proxy)).
 
 %% Not the handler's hibernate: a proxy hibernates once websocket_init is answered and again after a whole
-%% proxy_hibernate_after period (15 s by default, 300 ms here) without an event or a message; its guard always waits
-%% hibernated. An idle connection's processes then hold only their live data; nothing changes for the handler or on
-%% the wire.
-an_idle_proxy_and_its_guard_hibernate_and_still_answer() ->
+%% proxy_hibernate_after period (15 s by default, 300 ms here) without an event or a message. An idle connection's
+%% process then holds only its live data; nothing changes for the handler or on the wire.
+an_idle_proxy_hibernates_and_still_answers() ->
     application:set_env(corral_bridge, proxy_hibernate_after, 300),
     Proxy = try upgrade(ws_echo_h, opts()) after application:unset_env(corral_bridge, proxy_hibernate_after) end,
     events(Proxy, [websocket_init]),
     ?assertEqual([[]], replies(Proxy)),
-    {links, Links} = process_info(Proxy, links),
-    [Guard] = Links -- [whereis(corral_bridge_proxy_sup)],
     Hibernated = fun(P) -> process_info(P, current_function) =:= {current_function, {erlang, hibernate, 3}} end,
-    ?assert(Hibernated(Guard), "the guard waits hibernated from the start"),
     wait_until(fun() -> Hibernated(Proxy) end, 5000),
     {total_heap_size, Words} = process_info(Proxy, total_heap_size),
     ?assert(Words < 233, "the hibernated heap holds the live data only, not the open request: "
@@ -389,8 +401,7 @@ an_idle_proxy_and_its_guard_hibernate_and_still_answer() ->
     %% Woken by that event, it hibernates again once a period passed without another.
     wait_until(fun() -> Hibernated(Proxy) end, 5000),
     events(Proxy, [{frame, {text, <<"again">>}}]),
-    ?assertEqual([[{text, <<"again">>}]], replies(Proxy)),
-    ?assert(is_process_alive(Guard)).
+    ?assertEqual([[{text, <<"again">>}]], replies(Proxy)).
 
 wait_until(Fun, Ms) when Ms =< 0 -> ?assert(Fun());
 wait_until(Fun, Ms) ->
@@ -399,18 +410,30 @@ wait_until(Fun, Ms) ->
         false -> timer:sleep(50), wait_until(Fun, Ms - 50)
     end.
 
-conn_pid_death_terminates_with_error_closed() ->
-    Test = self(),
-    Conn = spawn(fun() ->
-        {Proxy, _} = open(ws_echo_h, #{test => Test}),
-        Test ! {proxy, Proxy},
-        receive stop -> exit(java_gone) end
-    end),
-    Proxy = receive {proxy, P} -> P after ?T -> error(no_proxy) end,
-    erlang:monitor(process, Proxy),
-    Conn ! stop,
+%% java-node sends `down` to corral_bridge when a connection ends without a terminate event (the client went away
+%% before the decision, or the decision came too late to be used).
+down_terminates_with_error_closed() ->
+    Proxy = upgrade(ws_echo_h, opts()),
+    events(Proxy, [websocket_init]),
+    _ = replies(Proxy),
+    corral_bridge ! ?CORRAL_DOWN(self()),
     ?assertMatch({{error, closed}, _}, recorded(terminate)),
     ?assertEqual(normal, down(Proxy)).
+
+%% A `down` before the decision: the proxy stops without a session, so nothing is terminated.
+down_before_the_decision_stops_the_proxy() ->
+    Test = self(),
+    corral_bridge ! ?CORRAL_OPEN(self(), #{module => ws_echo_h, opts => #{test => Test, mode => slow_init},
+                                           req => req_info(), profile => '2.latest'}),
+    %% init/2 runs in a helper the proxy started (and sleeps there): its parent is the proxy.
+    Helper = recorded(init),
+    {parent, Proxy} = process_info(Helper, parent),
+    erlang:monitor(process, Proxy),
+    corral_bridge ! ?CORRAL_DOWN(self()),
+    ?assertEqual(normal, down(Proxy)),
+    receive ?CORRAL_INIT_RESULT(Proxy, D) -> error({decision_after_down, D}) after 700 -> ok end,
+    not_recorded(terminate).
+
 
 supervisor_calls_are_answered_in_2_latest() ->
     Proxy = upgrade(ws_echo_h, opts()),
@@ -534,9 +557,10 @@ one_x_crash_in_init_exits_with_opts() ->
                                            req => req_info(), profile => '1.1'}),
     receive ?CORRAL_INIT_RESULT(_Proxy, Decision) ->
         ?assertEqual({crash, exit, init_boom}, Decision),
-        %% The proxy may be gone before a monitor is set: the link (through the guard) carries the same reason.
+        %% The proxy may be gone before a monitor is set: corral_bridge, which watched it before it ran init/3,
+        %% reports the same reason.
         ?assertMatch([{reason, init_boom}, {mfa, {ws_echo1_h, init, 3}}, {stacktrace, _}, {req, [_ | _]},
-                      {opts, #{mode := init_crash}}], link_exit({ws_echo1_h, init, 3}), "cowboy_handler:handler_init/4's shape")
+                      {opts, #{mode := init_crash}}], exit_report({ws_echo1_h, init, 3}), "cowboy_handler:handler_init/4's shape")
     after ?T -> error(no_init_result)
     end.
 
@@ -544,7 +568,7 @@ one_x_crash_in_websocket_init_exits_with_opts() ->
     {_Proxy, Decision} = open1(crash),
     ?assertEqual({crash, error, ws_init_boom}, Decision),
     ?assertMatch({[{reason, ws_init_boom}, {mfa, {ws_echo1_h, websocket_init, 3}}, {stacktrace, _}, {req, [_ | _]},
-                   {opts, #{from_init := true}}], [_ | _]}, link_exit({ws_echo1_h, websocket_init, 3})).
+                   {opts, #{from_init := true}}], [_ | _]}, exit_report({ws_echo1_h, websocket_init, 3})).
 
 one_x_crash_in_websocket_terminate_exits_with_the_terminate_reason() ->
     {Proxy, _} = open1(terminate_crash),

@@ -13,7 +13,9 @@ subscribe_test_() ->
          [{"a subscriber's distribution connection reads up to 64 KiB at a time",
            {timeout, 30, fun() -> subscribe_raises_the_read_buffer_of_the_subscribers_connection(Ctx) end}},
           {"a larger buffer the node was started with is kept",
-           {timeout, 30, fun() -> subscribe_keeps_a_larger_read_buffer(Ctx) end}}]
+           {timeout, 30, fun() -> subscribe_keeps_a_larger_read_buffer(Ctx) end}},
+          {"a Java node going down terminates its connections' proxies with {error, closed}",
+           {timeout, 60, fun java_node_down_terminates_its_proxies_with_error_closed/0}}]
      end}.
 
 start() ->
@@ -99,3 +101,31 @@ ask(Pid, Deadline) ->
             end
     after ?T -> {error, no_answer}
     end.
+
+%% Nothing links a connection's pid to its proxy: corral_bridge monitors the Java node (erlang:monitor_node/2) and
+%% tells the proxies of its connections when it goes down, which then terminate as when Cowboy's socket closes.
+java_node_down_terminates_its_proxies_with_error_closed() ->
+    Test = self(),
+    {ok, Peer, Node} = peer:start_link(#{name => peer:random_name(?MODULE),
+                                         args => ["-pa", filename:dirname(code:which(?MODULE))]}),
+    Bridge = {?CORRAL_SERVER, node()},
+    Req = #{method => <<"GET">>, version => 'HTTP/1.1', scheme => <<"http">>, host => <<"localhost">>, port => 8080,
+            path => <<"/ws">>, qs => <<>>, headers => #{}, peer => {{127, 0, 0, 1}, 40000},
+            sock => {{127, 0, 0, 1}, 8080}, bindings => #{}, path_info => undefined, host_info => undefined,
+            websocket_version => 13, websocket_compress => false},
+    _ = spawn(Node, fun() ->
+        Bridge ! ?CORRAL_OPEN(self(), #{module => ws_echo_h, opts => #{test => Test}, req => Req,
+                                         websocket_init => at_once}),
+        receive ?CORRAL_INIT_RESULT(P, _) -> Test ! {proxy, P} end,
+        receive after infinity -> ok end
+    end),
+    Proxy = receive {proxy, P} -> P after ?T -> error(no_proxy) end,
+    MRef = erlang:monitor(process, Proxy),
+    receive {corral_test, websocket_init, Proxy} -> ok after ?T -> error(no_websocket_init) end,
+    erlang:monitor_node(Node, true),
+    peer:stop(Peer),
+    receive {nodedown, Node} -> ok after ?T -> error(no_nodedown) end,
+    receive {corral_test, terminate, {Reason, _}} -> ?assertEqual({error, closed}, Reason)
+    after ?T -> error(no_terminate)
+    end,
+    receive {'DOWN', MRef, process, Proxy, Why} -> ?assertEqual(normal, Why) after ?T -> error(proxy_alive) end.

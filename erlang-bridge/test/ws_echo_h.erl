@@ -5,6 +5,8 @@
 
 init(Req, Opts = #{test := T}) ->
     T ! {corral_test, init, self()},
+    %% An init/2 that takes its time, for what happens meanwhile.
+    maps:get(mode, Opts, undefined) =:= slow_init andalso timer:sleep(500),
     {cowboy_websocket, Req, Opts, maps:get(ws_opts, Opts, #{})}.
 
 websocket_init(S = #{test := T}) ->

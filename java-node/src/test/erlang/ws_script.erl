@@ -95,7 +95,7 @@ websocket_handle(Frame = {text, <<"answer-twice">>}, State = #{id := Id}) ->
     %% pid before the proxy sends this callback's own answer. Each answer is a large binary (one the connection gets
     %% in a buffer of its own).
     corral_test_recorder:record(Id, {handle, Frame}),
-    conn_pid() ! {'$corral', 2, replies, self(), [[{binary, binary:copy(<<1>>, 4096)}],
+    conn_pid() ! {'$corral', 3, replies, self(), [[{binary, binary:copy(<<1>>, 4096)}],
                                                   [{binary, binary:copy(<<2>>, 4096)}]]},
     {[{binary, binary:copy(<<3>>, 4096)}], State};
 websocket_handle(Frame, State = #{id := Id}) ->
@@ -117,12 +117,10 @@ websocket_info(Msg, State = #{id := Id}) ->
     Text = iolist_to_binary(io_lib:format("info ~p", [Msg])),
     {[{text, Text}], State}.
 
-%% The connection's pid: the proxy (self()) is linked to its guard, which is linked to it (erlang-bridge/CONTRACT.md,
-%% section 5).
+%% The connection's pid: nothing links it to the proxy (self()); the proxy keeps it in its process dictionary, where
+%% a restarted corral_bridge finds it (erlang-bridge/CONTRACT.md, section 5).
 conn_pid() ->
-    {links, Mine} = process_info(self(), links),
-    hd([P || L <- Mine, is_pid(L), node(L) =:= node(), {links, Theirs} <- [process_info(L, links)],
-             P <- Theirs, node(P) =/= node()]).
+    get('$corral_conn').
 
 terminate(Reason, _PartialReq, #{id := Id}) ->
     corral_test_recorder:record(Id, {terminate, Reason}),

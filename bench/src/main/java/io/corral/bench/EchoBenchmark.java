@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * other, and the medians over the rounds are compared with plain Netty's from the same run.
  *
  * <pre>
- * java io.corral.bench.EchoBenchmark --root DIR [--rounds 3] [--warmup 5] [--duration 10]
+ * java io.corral.bench.EchoBenchmark --root DIR [--rounds 3] [--warmup 5] [--h-warmup 40] [--duration 10]
  *     [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B,H] [--b-window 4]
  *     [--server-cpu 0] [--client-cpu 1] [--cowboy-src DIR] [--out bench/results/latest.json]
  * </pre>
@@ -83,6 +83,13 @@ public final class EchoBenchmark {
     private final String jinterface;
     private final int rounds;
     private final double warmup;
+    /**
+     * H's warm-up. Every handshake runs the upgrade's code paths once, so at H's rates the JVM servers' JIT takes
+     * far longer to settle than in A or B: with 5 s, C2 was still compiling 12 s into a run (PrintCompilation) and an
+     * Erlang-route server used 1.7x the CPU per handshake it uses once settled (2026-12-03). native Cowboy's BEAM
+     * code is compiled when loaded, so a short warm-up favoured it. 40 s: the rates no longer move after it.
+     */
+    private final double hWarmup;
     private final double duration;
     private final List<String> targets;
     private final List<Scenario> scenarios;
@@ -102,6 +109,7 @@ public final class EchoBenchmark {
         jinterface = o.getOrDefault("jinterface", System.getenv().getOrDefault("CORRAL_JINTERFACE_JAR", ""));
         rounds = Integer.parseInt(o.getOrDefault("rounds", "3"));
         warmup = Double.parseDouble(o.getOrDefault("warmup", "5"));
+        hWarmup = Double.parseDouble(o.getOrDefault("h-warmup", "40"));
         duration = Double.parseDouble(o.getOrDefault("duration", "10"));
         List<String> named = List.of(o.getOrDefault("targets", String.join(",", ALL_TARGETS)).split(","));
         for (String t : named) {
@@ -251,6 +259,7 @@ public final class EchoBenchmark {
             List<String> client = new ArrayList<>(List.of("taskset", "-c", clientCpu, java));
             client.addAll(clientJvm);
             String url = (overTls(target) ? "wss" : "ws") + "://127.0.0.1:" + port + path;
+            double warmup = sc.handshakes() ? hWarmup : this.warmup;
             client.addAll(sc.handshakes()
                     ? List.of("-cp", benchClassPath(), "io.corral.bench.HandshakeTool", "--url", url,
                             "--slots", String.valueOf(sc.connections()), "--size", String.valueOf(sc.size()),
@@ -518,8 +527,8 @@ public final class EchoBenchmark {
                 + " noise-robust figure when others share the core\n");
         b.append("srv/cli CPU: cores used by the server / load tool process; srv/cli core: how busy their pinned CPU was"
                 + " (by anyone: a gap between the two is the kernel or other processes)\n");
-        b.append(String.format(Locale.ROOT, "medians of %d rounds; %.0f s warm-up + %.0f s measured per run; server on"
-                + " CPU %s, load tool on CPU %s%n", rounds, warmup, duration, serverCpu, clientCpu));
+        b.append(String.format(Locale.ROOT, "medians of %d rounds; %.0f s warm-up (H: %.0f s) + %.0f s measured per run;"
+                + " server on CPU %s, load tool on CPU %s%n", rounds, warmup, hWarmup, duration, serverCpu, clientCpu));
         for (Scenario sc : scenarios) b.append("  ").append(sc.name()).append(": ").append(sc.describe()).append('\n');
         return b.toString();
     }
@@ -527,8 +536,8 @@ public final class EchoBenchmark {
     private String json(Map<String, Map<String, List<Sample>>> results) {
         StringBuilder b = new StringBuilder("{\n");
         b.append("  \"date\": \"").append(Instant.now()).append("\",\n");
-        b.append(String.format(Locale.ROOT, "  \"rounds\": %d, \"warmupSeconds\": %s, \"durationSeconds\": %s,%n", rounds,
-                warmup, duration));
+        b.append(String.format(Locale.ROOT, "  \"rounds\": %d, \"warmupSeconds\": %s, \"hWarmupSeconds\": %s,"
+                + " \"durationSeconds\": %s,%n", rounds, warmup, hWarmup, duration));
         b.append("  \"serverCpu\": \"").append(serverCpu).append("\", \"clientCpu\": \"").append(clientCpu).append("\",\n");
         b.append("  \"skipped\": {");
         b.append(unavailable.entrySet().stream().map(e -> "\"" + e.getKey() + "\": \"" + esc(e.getValue()) + "\"")
@@ -604,7 +613,7 @@ public final class EchoBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--duration S]"
+        new EchoBenchmark(options(args, "EchoBenchmark --root DIR [--rounds R] [--warmup S] [--h-warmup S] [--duration S]"
                 + " [--targets netty,corral-java,corral-erlang,cowboy] [--scenarios A,B,H] [--b-window W]"
                 + " [--server-cpu N] [--client-cpu N] [--tls false|true|both] [--cowboy-src DIR] [--out FILE]")).run();
     }

@@ -22,9 +22,9 @@ final class Binding implements ProcessBinding, LocalProcess {
     private final Sink sink;
     private boolean alive = true;
     /**
-     * The links. A connection to an Erlang route has exactly one (its proxy links to it), a Java handler's none or a
-     * few: the first is a field, a set is made only for a second (a HashSet holding one pid is 176 bytes, about a
-     * quarter of what an Erlang-route connection holds beyond a Java-route one on the JVM).
+     * The links. A connection to an Erlang route has none (its proxy is not linked to it: {@link #servedBy}), a Java
+     * handler's none or a few: the first is a field, a set is made only for a second (a HashSet holding one pid is
+     * 176 bytes).
      */
     private OtpErlangPid link;
     private Set<OtpErlangPid> moreLinks;
@@ -35,6 +35,18 @@ final class Binding implements ProcessBinding, LocalProcess {
      * with one runs. Set on the connection's event loop, read on the distribution connection's.
      */
     private volatile BridgeAnswers.Proxy answersFrom;
+
+    /**
+     * The Erlang node running this connection's remote handler, null when none does: when the connection to it
+     * drops, this pid gets the {@code noconnection} exit signal a link with the proxy would have given (the bridge
+     * holds no link, CONTRACT.md section 5). Guarded by this.
+     */
+    private String servedBy;
+    /**
+     * The proxy has not been told that this connection ends ({@code terminate} sent, or it ended itself): if this pid
+     * exits first, it sends {@code down} to the bridge of {@link #servedBy}, which stops the proxy. Guarded by this.
+     */
+    private boolean downOwed;
 
     Binding(ErlangNode node, OtpErlangPid pid, Sink sink) {
         this.node = node;
@@ -100,9 +112,13 @@ final class Binding implements ProcessBinding, LocalProcess {
     public void exit(OtpErlangObject reason) {
         List<OtpErlangPid> linked;
         Map<OtpErlangRef, OtpErlangPid> watchers;
+        String owesDown;
         synchronized (this) {
             if (!alive) return;
             alive = false;
+            owesDown = downOwed ? servedBy : null;
+            servedBy = null;
+            downOwed = false;
             linked = links();
             watchers = monitors == null ? Map.of() : monitors;
             link = null;
@@ -110,8 +126,21 @@ final class Binding implements ProcessBinding, LocalProcess {
             monitors = null;
         }
         node.unregister(pid);
+        if (owesDown != null) node.send(pid, BridgeContract.BRIDGE, owesDown, BridgeContract.down(pid));
         for (OtpErlangPid other : linked) node.exitSignal(pid, other, reason);
         watchers.forEach((ref, watcher) -> node.monitorExit(pid, watcher, ref, reason));
+    }
+
+    /** The node that runs this connection's handler from now on (see {@link #servedBy}); its proxy is owed a down. */
+    synchronized void servedBy(String node) {
+        if (!alive) return;
+        servedBy = node;
+        downOwed = true;
+    }
+
+    /** The proxy knows the session is over (told terminate, or it ended, or it never ran one): no down is owed. */
+    synchronized void handlerTold() {
+        downOwed = false;
     }
 
     /** From now on the answers of {@code proxy} are read from their bytes; any other message as a term. */
@@ -192,13 +221,23 @@ final class Binding implements ProcessBinding, LocalProcess {
     @Override
     public void nodeDown(String peer) {
         List<OtpErlangPid> broken = new ArrayList<>();
+        boolean handlerLost;
         synchronized (this) {
             if (!alive) return;
             if (monitors != null) monitors.values().removeIf(w -> w.node().equals(peer));
             for (OtpErlangPid l : links()) if (l.node().equals(peer)) broken.add(l);
             broken.forEach(this::removeLink);
+            handlerLost = peer.equals(servedBy);
+            if (handlerLost) {
+                servedBy = null;
+                downOwed = false; // nobody to tell
+            }
         }
         for (OtpErlangPid l : broken) sink.exitSignal(l, ErlangNode.NOCONNECTION);
+        if (handlerLost) {
+            BridgeAnswers.Proxy proxy = answersFrom;
+            sink.exitSignal(proxy == null ? null : proxy.pid(), ErlangNode.NOCONNECTION);
+        }
     }
 
     synchronized int linkCount() {

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the proxy's answers, {@code {'$corral', 2, replies, ProxyPid, [[Cmd]]}} and {@code {'$corral', 2, commands,
+ * Reads the proxy's answers, {@code {'$corral', 3, replies, ProxyPid, [[Cmd]]}} and {@code {'$corral', 3, commands,
  * ProxyPid, [Cmd]}} (erlang-bridge/CONTRACT.md section 4), straight from their external term format into
  * {@link BridgeContract.Replies} and {@link BridgeContract.Commands}, for a connection that knows its proxy's pid.
  * Decoded as JInterface terms first, every answer was a tuple, two lists, a tuple per command and a binary, each with
@@ -43,7 +43,7 @@ final class BridgeAnswers {
 
     private static final OtpErlangAtom REPLIES = new OtpErlangAtom("replies"), COMMANDS = new OtpErlangAtom("commands");
 
-    /** {@code {'$corral', 2, replies, } and {@code {'$corral', 2, commands, }: erts encodes them as JInterface does. */
+    /** {@code {'$corral', 3, replies, } and {@code {'$corral', 3, commands, }: erts encodes them as JInterface does. */
     private static final byte[] REPLIES_PREFIX = EncodedEvents.encoded(5, BridgeContract.TAG, BridgeContract.VSN, REPLIES),
             COMMANDS_PREFIX = EncodedEvents.encoded(5, BridgeContract.TAG, BridgeContract.VSN, COMMANDS);
 
@@ -268,6 +268,7 @@ final class BridgeAnswers {
                 case BridgeContract.Replies r -> r.answers();
                 case BridgeContract.Commands c -> List.of(c);
                 case BridgeContract.InitResult i -> List.of();
+                case BridgeContract.ProxyExit x -> List.of();
             };
             for (BridgeContract.Commands c : all) WsConnection.releaseData(c.commands(), 0);
             return true;
@@ -318,6 +319,7 @@ final class BridgeAnswers {
                 }
                 case BridgeContract.Commands c -> message(COMMANDS, c.proxy(), list(c));
                 case BridgeContract.InitResult i -> throw new IllegalStateException("not read here: " + i);
+                case BridgeContract.ProxyExit x -> throw new IllegalStateException("not read here: " + x);
             };
         }
 

@@ -23,12 +23,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java side of the erlang-bridge contract, version 2 (erlang-bridge/include/corral_contract.hrl and
+ * The Java side of the erlang-bridge contract, version 3 (erlang-bridge/include/corral_contract.hrl and
  * erlang-bridge/CONTRACT.md are the Erlang side). Every term the two sides exchange is built or read here and
  * nowhere else; the methods are pure, so the contract is unit-tested without a node.
  */
 public final class BridgeContract {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final String BRIDGE = "corral_bridge";
 
     static final OtpErlangAtom TAG = new OtpErlangAtom("$corral");
@@ -68,7 +68,7 @@ public final class BridgeContract {
             WEBSOCKET_COMPRESS = atom("websocket_compress"), UNDEFINED = atom("undefined"),
             WEBSOCKET_INIT_KEY = atom("websocket_init"), AT_ONCE = atom("at_once");
 
-    /** {@code {'$corral', 2, open, ConnPid, #{module, opts, req, profile, websocket_init => at_once}}} */
+    /** {@code {'$corral', 3, open, ConnPid, #{module, opts, req, profile, websocket_init => at_once}}} */
     public static OtpErlangObject open(OtpErlangPid conn, String module, Term opts, UpgradeRequest req) {
         // Built straight into OtpErlangMaps (insertion-ordered): an intermediate map copied into one was the same
         // garbage twice on every upgrade.
@@ -139,7 +139,7 @@ public final class BridgeContract {
     private static final OtpErlangObject[] NO_EVENTS = new OtpErlangObject[0];
 
     /**
-     * {@code {'$corral', 2, events, [Event]}}, written straight into the encode buffer ({@link EncodedEvents}); the
+     * {@code {'$corral', 3, events, [Event]}}, written straight into the encode buffer ({@link EncodedEvents}); the
      * atoms of the hot path are shared constants (they are immutable).
      */
     public static OtpErlangObject events(List<OtpErlangObject> events) {
@@ -147,6 +147,15 @@ public final class BridgeContract {
     }
 
     public static final OtpErlangObject WEBSOCKET_INIT = atom("websocket_init");
+
+    /**
+     * {@code {'$corral', 3, down, ConnPid}}, to {@link #BRIDGE}: the connection ended without a {@code terminate}
+     * event (before the decision, or with a decision it could not use), so its proxy must stop. Nothing links the
+     * two (CONTRACT.md section 5).
+     */
+    public static OtpErlangObject down(OtpErlangPid conn) {
+        return message("down", conn);
+    }
 
     private static final byte[] TEXT_EVENT = EncodedEvents.Frame.prefix(TEXT),
             BINARY_EVENT = EncodedEvents.Frame.prefix(BINARY), PING_EVENT = EncodedEvents.Frame.prefix(PING),
@@ -203,19 +212,25 @@ public final class BridgeContract {
     // ------------------------------------------------------------------ bridge -> Java
 
     /** A message from the bridge to a connection, decoded; null for any other term (a user message). */
-    public sealed interface Incoming permits InitResult, Replies, Commands {}
+    public sealed interface Incoming permits InitResult, Replies, Commands, ProxyExit {}
 
-    /** {@code {'$corral', 2, init_result, ProxyPid, Decision}} */
+    /**
+     * {@code {'$corral', 3, exit, ProxyPid, Reason}}, from the bridge: the proxy exited with {@code Reason}, other
+     * than {@code normal} (killed, an invalid return, a crash). What a link's exit signal would have said.
+     */
+    public record ProxyExit(OtpErlangPid proxy, OtpErlangObject reason) implements Incoming {}
+
+    /** {@code {'$corral', 3, init_result, ProxyPid, Decision}} */
     public record InitResult(OtpErlangPid proxy, Decision decision) implements Incoming {}
 
     /**
-     * {@code {'$corral', 2, replies, ProxyPid, [[Cmd]]}}: the answers to one events batch, one per event in event
+     * {@code {'$corral', 3, replies, ProxyPid, [[Cmd]]}}: the answers to one events batch, one per event in event
      * order (fewer when the session ended part way: the last one then carries the close, stop or crash).
      */
     public record Replies(OtpErlangPid proxy, List<Commands> answers) implements Incoming {}
 
     /**
-     * {@code {'$corral', 2, commands, ProxyPid, [Cmd]}}: a callback that answered no event from Java (a message or
+     * {@code {'$corral', 3, commands, ProxyPid, [Cmd]}}: a callback that answered no event from Java (a message or
      * timer that reached the proxy itself); also the shape of one answer inside {@link Replies}.
      */
     public record Commands(OtpErlangPid proxy, List<Command> commands, boolean hibernate, Crash crash)
@@ -247,6 +262,7 @@ public final class BridgeContract {
         OtpErlangPid proxy = (OtpErlangPid) t.elementAt(3);
         return switch (kind) {
             case "init_result" -> new InitResult(proxy, decision(t.elementAt(4)));
+            case "exit" -> new ProxyExit(proxy, t.elementAt(4));
             case "commands" -> commands(proxy, (OtpErlangList) t.elementAt(4));
             case "replies" -> {
                 OtpErlangList answers = (OtpErlangList) t.elementAt(4);

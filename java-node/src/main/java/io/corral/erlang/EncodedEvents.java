@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.util.Arrays;
 
 /**
- * The two terms every frame of an Erlang route sends, {@code {'$corral', 2, events, [Event]}} and
+ * The two terms every frame of an Erlang route sends, {@code {'$corral', 3, events, [Event]}} and
  * {@code {frame, {text|binary, Bin}}}, as objects that write their external term format straight into the encode
  * buffer: their fixed parts (tuple heads, atoms) are encoded once, here, and a frame's payload is written from its own
  * array. Built as JInterface terms they were two tuples (each copying its element array), a list (copying its own),
@@ -32,7 +32,7 @@ final class EncodedEvents extends EncodedTerm {
      */
     static final int SPLICE_MIN = 2048;
 
-    /** {@code {'$corral', 2, events, } up to the list. */
+    /** {@code {'$corral', 3, events, } up to the list. */
     private static final byte[] HEAD = encoded(4, BridgeContract.TAG, BridgeContract.VSN, BridgeContract.EVENTS);
 
     private final OtpErlangObject[] events;

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * pg groups for this JVM's connections (docs/cluster.md, "pg groups for Java connections"). pg only takes local
  * pids, so for each group that has members here one relay process on an erlang-bridge node is the group's member
- * for all of them; what Erlang sends to the relay comes here once, as {@code {'$corral', 2, fanout, Scope, Group,
+ * for all of them; what Erlang sends to the relay comes here once, as {@code {'$corral', 3, fanout, Scope, Group,
  * Msg}}, to this JVM's group pid, and is handed to each member's pid as if sent to it.
  *
  * <p>The group pid links to every relay: a relay that dies (its node went down, its scope stopped) sends an exit

@@ -81,6 +81,9 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             return CompletableFuture.completedFuture(new InitDecision.Reply(503, Map.of(), Frame.EMPTY));
         }
         List<OtpErlangObject> early = new ArrayList<>();
+        // Nothing links this pid and the proxy (CONTRACT.md section 5): the binding hears the node's loss and tells
+        // the bridge if this pid ends before the proxy knows.
+        if (process.binding() instanceof Binding b) b.servedBy(node);
         ScheduledFuture<?> timeout = process.eventLoop().schedule(() -> {
             if (result.complete(new InitDecision.Crash("erlang-bridge on " + node + " did not answer init of "
                     + module + " within " + INIT_TIMEOUT.toSeconds() + " s"))) {
@@ -90,10 +93,13 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         process.attach(new ConnectionProcess.Target() {
             @Override
             public void onMessage(OtpErlangObject message) {
-                if (BridgeContract.decode(message) instanceof BridgeContract.InitResult r) {
+                BridgeContract.Incoming in = BridgeContract.decode(message);
+                if (in instanceof BridgeContract.InitResult r) {
                     timeout.cancel(false);
                     process.detach();
                     result.complete(decide(r, request, process, early));
+                } else if (in instanceof BridgeContract.ProxyExit x) {
+                    onExitSignal(x.proxy(), x.reason());
                 } else {
                     early.add(message); // sent to the pid before the session runs: websocket_info gets it later
                 }
@@ -103,6 +109,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             public void onExitSignal(OtpErlangPid from, OtpErlangObject reason) {
                 timeout.cancel(false);
                 process.detach();
+                told(process);
                 result.complete(new InitDecision.Crash("erlang-bridge proxy for " + module + " exited: " + reason));
             }
         });
@@ -110,8 +117,15 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         return result;
     }
 
+    /** The proxy needs no {@code down} from this connection any more ({@link Binding#handlerTold}). */
+    private static void told(ConnectionProcess process) {
+        if (process.binding() instanceof Binding b) b.handlerTold();
+    }
+
     private InitDecision decide(BridgeContract.InitResult r, UpgradeRequest request, ConnectionProcess process,
             List<OtpErlangObject> early) {
+        // Any decision but an upgrade ends the proxy (CONTRACT.md section 2).
+        if (!(r.decision() instanceof BridgeContract.Upgrade)) told(process);
         return switch (r.decision()) {
             case BridgeContract.Upgrade u -> {
                 // The proxy's answers, nearly every message this pid gets from now on, are read from their bytes.
@@ -233,6 +247,10 @@ public final class RemoteEndpoint implements HandlerEndpoint {
                     }
                     ctx.answer(slot, answer(c), c.hibernate(), crashOf(c));
                 }
+            } else if (in instanceof BridgeContract.ProxyExit x && x.proxy().equals(proxy)) {
+                // What a link's exit signal would have been: the proxy is gone (an invalid return, killed, ...).
+                proxyEnds();
+                ctx.die(x.reason());
             } else if (in instanceof BridgeContract.Commands c && (c.proxy() == proxy || c.proxy().equals(proxy))) {
                 // A message or timer the proxy got itself: it came before every event still unanswered.
                 ended(c);
@@ -257,16 +275,23 @@ public final class RemoteEndpoint implements HandlerEndpoint {
 
         private void ended(BridgeContract.Commands c) {
             if (c.crash() != null) {
-                proxyEnded = true;
+                proxyEnds();
                 return;
             }
             List<Command> cmds = c.commands();
             for (int i = 0, n = cmds.size(); i < n; i++) {
                 if (cmds.get(i) instanceof Frame.Close || cmds.get(i) instanceof Command.Stop) {
-                    proxyEnded = true;
+                    proxyEnds();
                     return;
                 }
             }
+        }
+
+        /** The proxy ended the session, or was told to, or is gone: it must not be told again. */
+        private void proxyEnds() {
+            if (proxyEnded) return;
+            proxyEnded = true;
+            told(process);
         }
 
         private TerminateReason.Crash crashOf(BridgeContract.Commands c) {
@@ -276,7 +301,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         @Override
         public void terminate(TerminateReason reason, SessionContext ctx) {
             if (proxyEnded) return;
-            proxyEnded = true;
+            proxyEnds();
             batch.add(BridgeContract.terminateEvent(reason));
             flush();
         }
@@ -285,11 +310,11 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         public boolean onExitSignal(OtpErlangPid from, OtpErlangObject reason, SessionContext ctx) {
             // The node serving the handler went away: Corral closes with 1011 (docs/design.md, failure model).
             if (reason instanceof OtpErlangAtom a && a.atomValue().equals("noconnection")) {
-                proxyEnded = true;
+                proxyEnds();
                 ctx.crash("exit", reason);
                 return true;
             }
-            proxyEnded = true;
+            proxyEnds();
             return false;
         }
 

@@ -47,11 +47,11 @@ class BridgeAnswersTest {
     }
 
     static Term replies(OtpErlangPid pid, Term... answers) {
-        return t("$corral", Term.integer(2), "replies", Term.pid(pid), Term.list(answers));
+        return t("$corral", Term.integer(BridgeContract.VERSION), "replies", Term.pid(pid), Term.list(answers));
     }
 
     static Term commands(OtpErlangPid pid, Term... cmds) {
-        return t("$corral", Term.integer(2), "commands", Term.pid(pid), Term.list(cmds));
+        return t("$corral", Term.integer(BridgeContract.VERSION), "commands", Term.pid(pid), Term.list(cmds));
     }
 
     /** The message as it arrives in a distribution packet: the version byte, then the term. */
@@ -159,7 +159,7 @@ class BridgeAnswersTest {
             leftToTheTermDecoder(msg);
             assertThrows(IllegalArgumentException.class, () -> stock(wire(msg)), "unknown command " + bad);
         }
-        Term notAList = t("$corral", Term.integer(2), "replies", Term.pid(PROXY), Term.list(t("text", bin("a"))));
+        Term notAList = t("$corral", Term.integer(BridgeContract.VERSION), "replies", Term.pid(PROXY), Term.list(t("text", bin("a"))));
         leftToTheTermDecoder(notAList);
         assertThrows(ClassCastException.class, () -> stock(wire(notAList)), "an answer that is not a list");
         Term v1 = t("$corral", Term.integer(1), "replies", Term.pid(PROXY), Term.list(Term.list()));
@@ -171,16 +171,16 @@ class BridgeAnswersTest {
     void anotherProxysAnswersAndOtherMessagesAreLeftToTheTermDecoder() throws Exception {
         leftToTheTermDecoder(replies(OTHER, Term.list(t("text", bin("a")))));
         leftToTheTermDecoder(commands(OTHER, t("text", bin("a"))));
-        leftToTheTermDecoder(t("$corral", Term.integer(2), "init_result", Term.pid(PROXY), Term.atom("no_reply")));
+        leftToTheTermDecoder(t("$corral", Term.integer(BridgeContract.VERSION), "init_result", Term.pid(PROXY), Term.atom("no_reply")));
         leftToTheTermDecoder(t("hello", Term.pid(PROXY)));
         leftToTheTermDecoder(Term.atom("replies"));
         // An improper list of answers or commands.
         Term improper = Term.of(new com.ericsson.otp.erlang.OtpErlangList(
                 new OtpErlangObject[] {t("text", bin("a")).raw()}, Term.atom("tail").raw()));
-        leftToTheTermDecoder(t("$corral", Term.integer(2), "commands", Term.pid(PROXY), improper));
+        leftToTheTermDecoder(t("$corral", Term.integer(BridgeContract.VERSION), "commands", Term.pid(PROXY), improper));
         Term improperAnswers = Term.of(new com.ericsson.otp.erlang.OtpErlangList(
                 new OtpErlangObject[] {Term.list().raw()}, Term.atom("tail").raw()));
-        leftToTheTermDecoder(t("$corral", Term.integer(2), "replies", Term.pid(PROXY), improperAnswers));
+        leftToTheTermDecoder(t("$corral", Term.integer(BridgeContract.VERSION), "replies", Term.pid(PROXY), improperAnswers));
     }
 
     @Test
