@@ -4,6 +4,8 @@
 -export([init/2, websocket_init/1, websocket_handle/2, websocket_info/2]).
 
 init(Req, Opts) ->
+    %% ?slow_init: a decision that takes its time, for a client that leaves before it.
+    cowboy_req:qs(Req) =:= <<"slow_init">> andalso timer:sleep(1500),
     {cowboy_websocket, Req, Opts}.
 
 websocket_init(State) ->

@@ -265,7 +265,7 @@ class ClusterTest {
                     assertEquals("still here", c.readFrame().text(), "a connection served elsewhere is untouched");
                 }
             }
-            // The proxies of the cut connections saw noconnection through their links and ended on that node too.
+            // The proxies of the cut connections ended on that node too: corral_bridge saw their JVM's node go down.
             awaitEquals(proxiesBefore - 10, () -> proxies(2), "the cut-off node's proxies of the cut connections end");
             for (int i = 0; i < 6; i++) {
                 Cluster.Upgraded u = Cluster.open(cluster.portA(), "/erl");
@@ -417,6 +417,30 @@ class ClusterTest {
             }
         }
         awaitEquals(0, () -> cluster.javaA().groups().groupCount(), "JVM A holds no group state");
+    }
+
+    /**
+     * Nothing links a connection's pid to its proxy: a client that leaves while init/2 still runs makes its JVM
+     * send {@code down} (CONTRACT.md section 5), and the proxy, which would otherwise go on to run a session
+     * nobody reads, ends.
+     */
+    @Test
+    void aClientGoneBeforeTheDecisionLeavesNoProxy() throws Exception {
+        int before = 0;
+        for (int i = 0; i < 3; i++) before += proxies(i);
+        WireClient c = WireClient.connect("127.0.0.1", cluster.portA(), "/erl?slow_init");
+        int expected = before + 1;
+        awaitEquals(expected, ClusterTest::allProxies, "a proxy runs the slow init/2");
+        c.close();
+        // init/2 sleeps 1.5 s; then the proxy would upgrade and wait for events, had it not been told.
+        Thread.sleep(2000);
+        awaitEquals(before, ClusterTest::allProxies, "the proxy of the connection that left ends");
+    }
+
+    static int allProxies() throws Exception {
+        int n = 0;
+        for (int i = 0; i < 3; i++) n += proxies(i);
+        return n;
     }
 
     @Test
