@@ -30,9 +30,9 @@
 %% A running proxy hibernates right after websocket_init, and later whenever it got no event and no message for a
 %% whole period of this length: its heap shrinks to its live data and its stack is dropped until the next message.
 %% An idle connection then costs the node little more than its process struct and corral_bridge's two map entries
-%% for it. Waking costs the next message a few microseconds (a message to each of 19,900 proxies took about 9 us per proxy hibernated against 4 us awake), so
-%% the period is long enough that a connection with regular traffic never pays it. Not observable on the wire or by
-%% the handler (hibernate_has_no_wire_effect in the compat catalogue; Cowboy's own `hibernate` does the same).
+%% for it. Waking costs the next message a few microseconds (a message to each of 19,900 proxies took about 9 us per
+%% proxy hibernated against 4 us awake), so the period is long enough that a connection with regular traffic never
+%% pays it. Not observable on the wire or by the handler (hibernate_has_no_wire_effect in the compat catalogue; Cowboy's own `hibernate` does the same).
 %% The application environment's proxy_hibernate_after (milliseconds, or infinity) replaces it.
 %%
 %% Not gen_statem's hibernate_after option: that waits in a receive with a timeout, a timer set and cancelled on every
