@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The floods of a hostile-client review, all at once for one 30 s window while other clients are served: one-byte
+ * The floods of a hostile-client review, all at once for one 60 s window while other clients are served: one-byte
  * fragments without end, clients that never read an Erlang route that pushes, a slow Erlang handler fed as fast as
  * TCP takes it, and clients writing to the routes of a handler node that is stopped (SIGSTOP, not past
  * net_ticktime). The servers are {@code corral serve} JVMs of their own, started as the launcher starts them, so that
@@ -34,16 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
  * erl node it starts, the other serves flood 4 from a node this test stops. Once the issue measured 358 MB held for
  * 12.6 MB of fragments, 7 GB of RSS in 60 s for slow readers and 6 GB queued in 23 s for a stopped node.
  *
- * <p>Measured when the floods are under way and 30 s later, each flat within 10 % (plus a small absolute slack): both
- * server JVMs' RSS and heap after GC, the local erl node's RSS, and its BEAM memory after a collection of every
- * process. The JVMs' RSS is flat because the launcher fixes the heap's size (bin/env.sh, corral_heap_flags): with
+ * <p>Measured over a 60 s window once the floods are under way, each flat within 10 % (plus a small absolute slack):
+ * both server JVMs' RSS apart from their heap and their heap after GC, the local erl node's RSS, and its BEAM memory
+ * after a collection of every process. RSS is sampled every second and each process's median over the window's first
+ * third is compared with its median over the last; the heap and BEAM figures are taken at both ends. The JVMs' RSS
+ * is flat because the launcher fixes the heap's size (bin/env.sh, corral_heap_flags): with
  * the JVM's default sizing G1 grew the heap under the fragment flood's garbage, a hundred MB at a time, in the
  * window in four runs of six (fixed: 747 -> 767, 761 -> 781, 747 -> 759, 755 -> 756 MiB); and because the test
  * has that heap touched at start ({@link #PRE_TOUCH}).
  */
 class FloodTest {
 
-    static final Duration WINDOW = Duration.ofSeconds(30);
+    static final Duration WINDOW = Duration.ofSeconds(60);
 
     /**
      * Absolute slack on top of 10 %. Heap after GC: what collection timing leaves on a live heap of about 8 MiB (a
@@ -53,14 +55,21 @@ class FloodTest {
      */
     static final long HEAP_SLACK = 4L << 20;
     static final long RSS_SLACK = 8L << 20;
+    /**
+     * A server JVM's RSS apart from its heap rises in steps under these floods and does not come down all the way:
+     * the median of a 10 s third moved up by 36 MiB between two thirds of a 30 s window once, with the heap after GC
+     * flat, and over 180 s in another run it rose 19 MiB in all, in steps that came further and further apart
+     * (2026-12-03). A leak of the kind this test was written for grows by GiBs in a minute (the class comment); one
+     * of 2 MiB a second grows more than this and the 10 % together in the 40 s between the window's first and last
+     * third.
+     */
+    static final long JVM_RSS_SLACK = 48L << 20;
 
     /**
      * The servers' heap is resident from their start, so that their RSS measures what is not heap (Netty's buffers,
      * the allocators of native code, threads, code), and the heap is measured by its own figure, after GC. Without
-     * it the RSS of a fixed heap still grows as the collector hands out regions it had not used yet, whose pages the
-     * kernel maps on first touch: up to the heap's size, in steps of tens of MiB that fall in the window or not
-     * (242 -> 299 MiB in one run with the heap after GC at 8.2 MiB both times, and Native Memory Tracking's
-     * committed total moved by 2.6 MiB in another, 2026-12-03).
+     * it the RSS of a fixed heap also grows as the collector hands out regions it had not used yet, whose pages the
+     * kernel maps on first touch, up to the heap's size: growth that is bounded, and not what this test looks for.
      */
     static final String JAVA_OPTS = "CORRAL_JAVA_OPTS", PRE_TOUCH = "-XX:+AlwaysPreTouch";
 
@@ -116,6 +125,17 @@ class FloodTest {
             return new Rss(LaunchedServer.rssBytes(jvm), LaunchedServer.rssBytes(erl), LaunchedServer.rssBytes(other));
         }
 
+        /** Each process's median RSS over the samples (the upper one of an even count). */
+        static Rss median(List<Rss> samples) {
+            return new Rss(median(samples.stream().mapToLong(Rss::jvm)), median(samples.stream().mapToLong(Rss::erl)),
+                    median(samples.stream().mapToLong(Rss::other)));
+        }
+
+        private static long median(java.util.stream.LongStream xs) {
+            long[] sorted = xs.sorted().toArray();
+            return sorted[sorted.length / 2];
+        }
+
         @Override
         public String toString() {
             return (jvm >> 20) + "/" + (erl >> 20) + "/" + (other >> 20);
@@ -164,7 +184,7 @@ class FloodTest {
     }
 
     @Test
-    void fourFloodsAtOnceLeaveTheServersRssAndHeapAndTheHandlerNodesRssFlatOverThirtySecondsWhileOthersAreServed()
+    void fourFloodsAtOnceLeaveTheServersRssAndHeapAndTheHandlerNodesRssFlatOverAMinuteWhileOthersAreServed()
             throws Exception {
         Path modules = ErlangFixture.testModules();
         Path bridge = LocalErlangNode.bridgeHome();
@@ -311,7 +331,7 @@ class FloodTest {
             // the size the load needs) and then stay. The first sample is taken once each of the three processes'
             // RSS has moved by less than 2 % over 5 s (one sample a second; or by 4 MiB, half the slack: erl's RSS
             // moves by 2 or 3 MiB either way from second to second as its allocators take and release carriers);
-            // a leak does not settle like that, and the 30 s that follow would show it anyway. At most 25 s of this.
+            // a leak does not settle like that, and the window that follows would show it anyway. At most 25 s of this.
             List<Rss> samples = new ArrayList<>();
             long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
             do {
@@ -319,10 +339,21 @@ class FloodTest {
                 if (samples.size() >= 6 && steady(samples.subList(samples.size() - 6, samples.size()))) break;
                 Thread.sleep(1000);
             } while (System.nanoTime() < settle);
-            Rss before = samples.getLast();
+            // Over the window one sample a second; each process's median over its first third against its median
+            // over the last. Under these floods a JVM's RSS spikes by tens of MiB for a second or two (its allocators
+            // take memory for the floods' buffers and give it back: 1211 -> 1236 -> 1257 -> 1212 MiB once, 1221 ->
+            // 1177 -> 1189 another time), so one sample at each end may compare a trough with a spike; a leak raises
+            // the whole level, which a spike does not.
             long sentToStopped = stoppedBytes.get();
-            Thread.sleep(WINDOW.toMillis());
-            Rss after = Rss.of(serverPid, erl, other.pid());
+            List<Rss> window = new ArrayList<>(List.of(samples.getLast()));
+            long end = System.nanoTime() + WINDOW.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(1000);
+                window.add(Rss.of(serverPid, erl, other.pid()));
+            }
+            int third = Math.max(1, window.size() / 3);
+            Rss before = Rss.median(window.subList(0, third));
+            Rss after = Rss.median(window.subList(window.size() - third, window.size()));
             long heapAfter = heapAfterGc(serverBeans);
             long otherHeapAfter = heapAfterGc(otherBeans);
             long beamAfter = Long.parseLong(ask(port, "memory"));
@@ -332,9 +363,10 @@ class FloodTest {
             prober.join(TimeUnit.SECONDS.toMillis(30));
 
             System.out.printf("floods over %d s: RSS (MiB, flooded JVM/its erl/stopped node's JVM) while settling %s;"
-                    + " %s -> %s; heap after GC %d -> %d KiB (stopped node's JVM %d -> %d KiB), BEAM %d -> %d KiB;"
+                    + " over the window %s; medians of its first and last third %s -> %s; heap after GC %d -> %d KiB"
+                    + " (stopped node's JVM %d -> %d KiB), BEAM %d -> %d KiB;"
                     + " fragment rounds %d, slow-reader rounds %d, %d MiB to the slow handler, %d KiB to the stopped"
-                    + " node in the window, %d probes%n", WINDOW.toSeconds(), samples, before, after,
+                    + " node in the window, %d probes%n", WINDOW.toSeconds(), samples, window, before, after,
                     heapBefore >> 10, heapAfter >> 10, otherHeapBefore >> 10, otherHeapAfter >> 10, beamBefore >> 10,
                     beamAfter >> 10, fragmentRounds.get(), slowReaderRounds.get(), slowHandlerBytes.get() >> 20,
                     (stoppedBytes.get() - sentToStopped) >> 10, probes.get());
@@ -350,10 +382,10 @@ class FloodTest {
             long heap = heapCommitted(serverBeans), otherHeap = heapCommitted(otherBeans);
             assertTrue(before.jvm() > heap && before.other() > otherHeap, "the heaps are resident (" + PRE_TOUCH
                     + "): RSS " + before + " MiB, heaps " + (heap >> 20) + "/" + (otherHeap >> 20) + " MiB");
-            assertFlat(before.jvm() - heap, after.jvm() - heap, RSS_SLACK,
+            assertFlat(before.jvm() - heap, after.jvm() - heap, JVM_RSS_SLACK,
                     "the flooded server JVM's RSS apart from its heap");
             assertFlat(before.erl(), after.erl(), RSS_SLACK, "its local erl node's RSS");
-            assertFlat(before.other() - otherHeap, after.other() - otherHeap, RSS_SLACK,
+            assertFlat(before.other() - otherHeap, after.other() - otherHeap, JVM_RSS_SLACK,
                     "the stopped node's server JVM's RSS apart from its heap");
             assertFlat(heapBefore, heapAfter, HEAP_SLACK, "the flooded server JVM's heap after GC");
             assertFlat(otherHeapBefore, otherHeapAfter, HEAP_SLACK, "the stopped node's server JVM's heap after GC");
