@@ -62,14 +62,18 @@ class ErlangCostToolsTest {
         return run(cmd);
     }
 
-    private static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("did not finish in 120 s: " + cmd);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * Runs {@code cmd} to its end. Its output goes to a file, not a pipe: a crash report larger than the pipe's buffer
+     * would otherwise block the process until the timeout, and hide the report.
+     */
+    private String run(List<String> cmd) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(ebin, "out", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        boolean done = p.waitFor(120, TimeUnit.SECONDS);
+        if (!done) p.destroyForcibly().waitFor();
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        if (!done) throw new AssertionError("did not finish in 120 s: " + cmd + ": " + out);
         assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed: " + out);
         return out;
     }
