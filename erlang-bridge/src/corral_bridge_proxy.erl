@@ -133,10 +133,21 @@ initializing(EventType, Event, D) ->
 %% client (cowboy_websocket:takeover/7), and java-node holds the answer until the 101 is out and reads no frame before
 %% it. That saves a distribution round trip per upgrade. Otherwise the proxy waits for the event in `upgraded`.
 %% Either way the open request is dropped now: the session never reads it again.
-upgrade(Decision, D = #data{spec = #{websocket_init := at_once}}, Hibernate) ->
+%% When there is nothing for websocket_init to run (no websocket_init/1 to call, no message waiting for
+%% websocket_info) its answer would be empty: the decision says `websocket_init => empty` and no answer follows, so
+%% java-node reads the client at once, as Cowboy does after a websocket_init with no commands; one distribution
+%% message fewer per upgrade.
+upgrade(Decision, D = #data{spec = #{websocket_init := at_once}, pending = Pending}, Hibernate) ->
     {upgrade, Headers, Opts} = Decision,
-    decide({upgrade, Headers, Opts#{websocket_init => ran}}, D),
-    initialized(run([websocket_init], active(D#data{spec = #{}}), replies, [], Hibernate));
+    D2 = active(D#data{spec = #{}}),
+    case Pending =:= [] andalso not calls_websocket_init(D) of
+        true ->
+            decide({upgrade, Headers, Opts#{websocket_init => empty}}, D),
+            initialized(run([], D2, replies, [], Hibernate));
+        false ->
+            decide({upgrade, Headers, Opts#{websocket_init => ran}}, D),
+            initialized(run([websocket_init], D2, replies, [], Hibernate))
+    end;
 upgrade(Decision, D, Hibernate) ->
     decide(Decision, D),
     {next_state, upgraded, D#data{spec = #{}}, [hibernate || Hibernate]}.
@@ -262,7 +273,7 @@ run([websocket_init | Rest], D = #data{pending = Pending}, Kind, Acc, Hibernate)
     %% before it first reads (cowboy_websocket:after_init/3).
     Follow = [{join, {info, Msg}} || Msg <- lists:reverse(Pending)],
     D2 = D#data{pending = []},
-    case D#data.gen =/= '1.x' andalso erlang:function_exported(D#data.module, websocket_init, 1) of
+    case calls_websocket_init(D) of
         true -> handler_call(websocket_init, [], Follow ++ Rest, D2, Kind, [[] | Acc]);
         %% 1.x asked to hibernate from websocket_init/3: that holds until the next callback returns.
         false -> run(Follow ++ Rest, D2, Kind, [[] | Acc], Hibernate)
@@ -283,6 +294,11 @@ run([{terminate, Reason} | _], D, Kind, Acc, _) ->
 run([_Unknown | Rest], D, Kind, Acc, Hibernate) ->
     %% Answered (empty) all the same, so every later answer keeps its place.
     run(Rest, D, Kind, [[] | Acc], Hibernate).
+
+%% 2.x calls websocket_init/1 only when it is exported (cowboy_websocket:takeover/7); 1.x ran its
+%% websocket_init/3 before the decision.
+calls_websocket_init(#data{gen = '1.x'}) -> false;
+calls_websocket_init(#data{module = Module}) -> erlang:function_exported(Module, websocket_init, 1).
 
 handler_call(Fun, Args, Rest, D = #data{module = Module, gen = Gen, req = Req, state = State}, Kind, [Cur | Done]) ->
     try call(Module, Fun, Args, Gen, Req, State) of

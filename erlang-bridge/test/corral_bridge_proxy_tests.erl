@@ -80,6 +80,8 @@ tests() ->
      at_once_answer_holds_websocket_init_commands_then_frames_are_answered,
      at_once_crash_in_websocket_init_is_its_answer,
      at_once_in_one_x_keeps_the_hibernate_of_websocket_init,
+     at_once_without_websocket_init_sends_no_answer,
+     at_once_without_websocket_init_answers_a_message_that_came_first,
      at_once_refusal_sends_no_answer,
      at_once_proxy_hibernates_once_websocket_init_is_answered].
 
@@ -639,11 +641,30 @@ at_once_crash_in_websocket_init_is_its_answer() ->
     ?assert(lists:member(down(Proxy), [websocket_init_boom, noproc])).
 
 at_once_in_one_x_keeps_the_hibernate_of_websocket_init() ->
-    {Proxy, {upgrade, [], #{websocket_init := ran}}} =
+    {Proxy, {upgrade, [], #{websocket_init := empty}}} =
         open_at_once(ws_echo1_h, #{test => self(), mode => hibernate}, '1.1'),
-    ?assertEqual([[]], replies(Proxy), "1.x ran websocket_init/3 before the decision: an empty answer"),
+    no_commands(Proxy), % 1.x ran websocket_init/3 before the decision: nothing is left to answer
     timer:sleep(50),
     ?assertEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)).
+
+%% Cowboy 2 calls websocket_init/1 only if exported (cowboy_websocket:takeover/7): with no message waiting either,
+%% the decision says so and no answer follows; the session's first event is answered as usual.
+at_once_without_websocket_init_sends_no_answer() ->
+    {Proxy, {upgrade, [], Opts}} = open_at_once(ws_noinit_h, #{}, '2.latest'),
+    ?assertEqual(empty, maps:get(websocket_init, Opts), "nothing ran: Java waits for no answer and sends no event"),
+    no_commands(Proxy),
+    events(Proxy, [{frame, {text, <<"first">>}}]),
+    ?assertEqual([[{text, <<"first">>}]], replies(Proxy)),
+    Proxy ! later,
+    ?assertEqual([{text, term_to_binary(later)}], commands(Proxy)).
+
+%% A message that reached the proxy before its decision goes to websocket_info first; its commands are the answer
+%% that follows the decision, as websocket_init's would be.
+at_once_without_websocket_init_answers_a_message_that_came_first() ->
+    {Proxy, {upgrade, [], Opts}} = open_at_once(ws_noinit_h, #{poke_parent => early}, '2.latest'),
+    ?assertEqual(ran, maps:get(websocket_init, Opts)),
+    ?assertEqual([[{text, term_to_binary(early)}]], replies(Proxy)),
+    no_commands(Proxy).
 
 at_once_refusal_sends_no_answer() ->
     {Proxy, Decision} = open_at_once(ws_refuse_h, opts(), '2.latest'),

@@ -238,12 +238,20 @@ public final class BridgeContract {
 
     public sealed interface Decision permits Upgrade, Reply, NoReply, Crash {}
 
-    /**
-     * @param initRan the proxy ran websocket_init already and its answer follows this decision ({@code websocket_init
-     *     => ran} in the options, the bridge's answer to {@code at_once} in the open request); false from a bridge that
-     *     waits for the {@code websocket_init} event
-     */
-    public record Upgrade(Map<String, String> headers, HandlerOptions options, boolean initRan) implements Decision {}
+    /** Where websocket_init's answer comes from, by the {@code websocket_init} key of an upgrade's options. */
+    public enum InitAnswer {
+        /** No key (a bridge that waits for it): Java sends the {@code websocket_init} event and gets its answer. */
+        EVENT,
+        /** {@code ran}: the proxy ran websocket_init right after the decision; its answer follows, no event is sent. */
+        FOLLOWS,
+        /**
+         * {@code empty}: there was nothing to run (no websocket_init/1, no message waiting for websocket_info): no
+         * answer follows and no event is sent; the session reads the client at once.
+         */
+        NONE
+    }
+
+    public record Upgrade(Map<String, String> headers, HandlerOptions options, InitAnswer init) implements Decision {}
 
     public record Reply(int status, Map<String, String> headers, byte[] body) implements Decision {}
 
@@ -282,7 +290,9 @@ public final class BridgeContract {
         if (t.isAtom("no_reply")) return new NoReply();
         if (t.isTagged("upgrade", 3)) {
             Term ran = t.element(2).isMap() ? t.element(2).get("websocket_init") : null;
-            return new Upgrade(headers(t.element(1)), options(t.element(2)), ran != null && ran.isAtom("ran"));
+            InitAnswer init = ran == null ? InitAnswer.EVENT
+                    : ran.isAtom("ran") ? InitAnswer.FOLLOWS : ran.isAtom("empty") ? InitAnswer.NONE : InitAnswer.EVENT;
+            return new Upgrade(headers(t.element(1)), options(t.element(2)), init);
         }
         if (t.isTagged("reply", 4)) {
             return new Reply((int) t.element(1).longValue(), headers(t.element(2)), bytes(t.element(3)));

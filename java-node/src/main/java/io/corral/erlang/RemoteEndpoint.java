@@ -130,7 +130,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             case BridgeContract.Upgrade u -> {
                 // The proxy's answers, nearly every message this pid gets from now on, are read from their bytes.
                 if (process.binding() instanceof Binding b) b.readAnswersOf(r.proxy());
-                yield new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.initRan()), u.options(),
+                yield new InitDecision.Upgrade(new Session(r.proxy(), process, early, u.init()), u.options(),
                         u.headers());
             }
             case BridgeContract.Reply rep -> new InitDecision.Reply(rep.status(), rep.headers(), rep.body());
@@ -168,14 +168,15 @@ public final class RemoteEndpoint implements HandlerEndpoint {
          */
         private long unansweredSince;
 
-        /** The proxy ran websocket_init right after its decision: its answer comes without an event from here. */
-        private final boolean initRan;
+        /** Whether websocket_init's answer is asked for by an event, follows the decision, or does not come. */
+        private final BridgeContract.InitAnswer init;
 
-        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early, boolean initRan) {
+        Session(OtpErlangPid proxy, ConnectionProcess process, List<OtpErlangObject> early,
+                BridgeContract.InitAnswer init) {
             this.proxy = proxy;
             this.process = process;
             this.early = early;
-            this.initRan = initRan;
+            this.init = init;
         }
 
         private void send(SessionContext ctx, OtpErlangObject event, long bytes) {
@@ -185,13 +186,19 @@ public final class RemoteEndpoint implements HandlerEndpoint {
 
         @Override
         public void websocketInit(SessionContext ctx) {
-            ctx.apply(List.of(Command.active(false)), false);
-            if (initRan) {
-                // Its answer is on its way (or already waiting in the process's queue, handed over once the session is
-                // attached, after this): it fills the place kept here, before anything sent below is answered.
-                owed.add(ctx.later(0));
-            } else {
-                send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
+            switch (init) {
+                case NONE -> awaitingInit = false; // nothing ran, nothing to wait for: reading stays on
+                case FOLLOWS -> {
+                    // Its answer is on its way (or already waiting in the process's queue, handed over once the session
+                    // is attached, after this): it fills the place kept here, before anything sent below is answered.
+                    // The socket stays unread until then (websocket_init's commands are in force before any frame).
+                    ctx.apply(List.of(Command.active(false)), false);
+                    owed.add(ctx.later(0));
+                }
+                case EVENT -> {
+                    ctx.apply(List.of(Command.active(false)), false);
+                    send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
+                }
             }
             // Messages that reached the connection's pid before the session: websocket_info gets them next.
             if (early != null) for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m), 0);

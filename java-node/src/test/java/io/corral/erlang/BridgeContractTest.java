@@ -55,7 +55,8 @@ class BridgeContractTest {
         var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
         assertEquals("mqtt", up.headers().get("sec-websocket-protocol"), "header names are lower-cased");
         assertEquals(new HandlerOptions(HandlerOptions.INFINITY, 5000, true, false, io.corral.api.DeflateOptions.DEFAULTS), up.options());
-        assertEquals(false, up.initRan(), "without websocket_init => ran the bridge waits for the websocket_init event");
+        assertEquals(BridgeContract.InitAnswer.EVENT, up.init(),
+                "without a websocket_init marker the bridge waits for the websocket_init event");
     }
 
     @Test
@@ -65,8 +66,23 @@ class BridgeContractTest {
         Term decision = Term.tuple(Term.atom("upgrade"), Term.list(), opts);
         var in = (BridgeContract.InitResult) BridgeContract.decode(msg("init_result", Term.pid(PROXY), decision).raw());
         var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
-        assertTrue(up.initRan(), "the proxy ran websocket_init at once: its answer follows, no event is to be sent");
+        assertEquals(BridgeContract.InitAnswer.FOLLOWS, up.init(),
+                "the proxy ran websocket_init at once: its answer follows, no event is to be sent");
         assertEquals(60000, up.options().idleTimeoutMillis(), "the marker does not disturb the options");
+    }
+
+    @Test
+    void anUpgradeDecisionSaysWhenWebsocketInitHadNothingToRun() {
+        Term opts = Term.map(java.util.Map.of(Term.atom("websocket_init"), Term.atom("empty")));
+        Term decision = Term.tuple(Term.atom("upgrade"), Term.list(), opts);
+        var in = (BridgeContract.InitResult) BridgeContract.decode(msg("init_result", Term.pid(PROXY), decision).raw());
+        var up = assertInstanceOf(BridgeContract.Upgrade.class, in.decision());
+        assertEquals(BridgeContract.InitAnswer.NONE, up.init(), "no answer follows and no event is to be sent");
+        Term unknown = Term.map(java.util.Map.of(Term.atom("websocket_init"), Term.atom("later")));
+        var other = (BridgeContract.Upgrade) ((BridgeContract.InitResult) BridgeContract.decode(
+                msg("init_result", Term.pid(PROXY), Term.tuple(Term.atom("upgrade"), Term.list(), unknown)).raw()))
+                .decision();
+        assertEquals(BridgeContract.InitAnswer.EVENT, other.init(), "a marker not known here: ask by the event");
     }
 
     @Test
