@@ -161,7 +161,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
         /** The proxy ran terminate itself (stop, close frame, crash): it must not be told again. */
         private boolean proxyEnded;
         /** Reading stays off until websocket_init's commands arrived, as Cowboy applies them before reading. */
-        private boolean awaitingInit = true;
+        private boolean awaitingInit;
         /**
          * When the oldest batch not yet answered was sent (0: none), for corral.erlang.round.trips: a round trip runs
          * from the first unanswered batch to the next replies message.
@@ -177,6 +177,7 @@ public final class RemoteEndpoint implements HandlerEndpoint {
             this.process = process;
             this.early = early;
             this.init = init;
+            this.awaitingInit = init != BridgeContract.InitAnswer.NONE;
         }
 
         private void send(SessionContext ctx, OtpErlangObject event, long bytes) {
@@ -186,19 +187,14 @@ public final class RemoteEndpoint implements HandlerEndpoint {
 
         @Override
         public void websocketInit(SessionContext ctx) {
-            switch (init) {
-                case NONE -> awaitingInit = false; // nothing ran, nothing to wait for: reading stays on
-                case FOLLOWS -> {
-                    // Its answer is on its way (or already waiting in the process's queue, handed over once the session
-                    // is attached, after this): it fills the place kept here, before anything sent below is answered.
-                    // The socket stays unread until then (websocket_init's commands are in force before any frame).
-                    ctx.apply(List.of(Command.active(false)), false);
-                    owed.add(ctx.later(0));
-                }
-                case EVENT -> {
-                    ctx.apply(List.of(Command.active(false)), false);
-                    send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
-                }
+            // NONE: nothing ran and nothing is owed, reading stays on. Otherwise the socket stays unread until
+            // websocket_init's answer is in force, as Cowboy applies its commands before it first reads.
+            if (awaitingInit) {
+                ctx.apply(List.of(Command.active(false)), false);
+                // FOLLOWS: the answer is on its way (or already waiting in the process's queue, handed over once the
+                // session is attached, after this): it fills the place kept here, before anything sent below.
+                if (init == BridgeContract.InitAnswer.FOLLOWS) owed.add(ctx.later(0));
+                else send(ctx, BridgeContract.WEBSOCKET_INIT, 0);
             }
             // Messages that reached the connection's pid before the session: websocket_info gets them next.
             if (early != null) for (OtpErlangObject m : early) send(ctx, BridgeContract.infoEvent(m), 0);
