@@ -2,7 +2,8 @@
 %% java-node's connection (it is ConnPid) and drives corral_bridge with the contract's messages only, as a JVM would
 %% for one scenario-H cycle of bench/run.sh: open (with `websocket_init => at_once`), the decision (and
 %% websocket_init's answer right behind it, for a module that has one), one 32 B text frame and its answer,
-%% `terminate`, then the proxy's end (a local monitor here; java-node hears nothing of a normal end, CONTRACT.md section 5). It prints the CPU
+%% `terminate`, then the proxy's end (a local monitor here; java-node hears nothing of a normal end, CONTRACT.md
+%% section 5). It prints the CPU
 %% (erlang:statistics(runtime), the whole node) and the reductions per cycle; neither depends on what else the
 %% machine runs. bench/README.md section 7.
 %%
