@@ -27,19 +27,27 @@
 -export([callback_mode/0, init/1, terminate/3, code_change/4]).
 -export([initializing/3, upgraded/3, running/3]).
 
-%% A running proxy hibernates right after websocket_init, and later whenever it got no event and no message for a
-%% whole period of this length: its heap shrinks to its live data and its stack is dropped until the next message.
-%% An idle connection then costs the node little more than its process struct and corral_bridge's two map entries
-%% for it. Waking costs the next message a few microseconds (a message to each of 19,900 proxies took about 9 us per
-%% proxy hibernated against 4 us awake), so the period is long enough that a connection with regular traffic never
-%% pays it. Not observable on the wire or by the handler (hibernate_has_no_wire_effect in the compat catalogue; Cowboy's own `hibernate` does the same).
-%% The application environment's proxy_hibernate_after (milliseconds, or infinity) replaces it.
+%% A running proxy hibernates whenever it got no event and no message for a whole period of this length: its heap
+%% shrinks to its live data and its stack is dropped until the next message. An idle connection then costs the node
+%% little more than its process struct and corral_bridge's two map entries for it. Waking costs the next message a few
+%% microseconds (a message to each of 19,900 proxies took about 9 us per proxy hibernated against 4 us awake), so the
+%% period is long enough that a connection with regular traffic never pays it. Not observable on the wire or by the
+%% handler (hibernate_has_no_wire_effect in the compat catalogue; Cowboy's own `hibernate` does the same). The
+%% application environment's proxy_hibernate_after (milliseconds, or infinity) replaces it.
+%%
+%% Not right after websocket_init: that hibernation cost every upgrade about 3 us of the node's CPU (a full sweep,
+%% then a new heap for the first frame, which grew it back to 2.8 KiB of the 4.0 it had), 11 % of erlang-bridge's own
+%% work per handshake (corral_bench_bridge_cost, bench/README.md section 7). A new proxy now keeps its heap until its
+%% first idle period ends.
 %%
 %% Not gen_statem's hibernate_after option: that waits in a receive with a timeout, a timer set and cancelled on every
 %% message (about 0.1 us of CPU more per event's round trip through a proxy, 1.0-1.4 us without, on a loaded machine).
-%% Here one generic timeout per period is armed, and an event only marks the proxy active (no timer touched: no
-%% difference measurable); a hibernated proxy has no timer armed, the next event arms it again.
+%% Nor a gen_statem generic timeout: arming one took 3.5 us per connection, a plain erlang:start_timer/3 1.3. Here one
+%% timer per period is armed, and an event only marks the proxy active (no timer touched: no difference measurable);
+%% a hibernated proxy has no timer armed, the next event arms it again. Its message is matched by the timer's
+%% reference, so the handler's own messages are never taken for it.
 -define(HIBERNATE_AFTER_MS, 15000).
+-define(IDLE_CHECK, '$corral_idle_check').
 
 -record(data, {
     conn :: pid(),
@@ -59,7 +67,7 @@
     %% The idle check (see ?HIBERNATE_AFTER_MS): its period, whether its timeout is armed, and whether an event or
     %% a message came since it last fired.
     hibernate_after = ?HIBERNATE_AFTER_MS :: timeout(),
-    idle_check = false :: boolean(),
+    idle_check = false :: false | reference(),
     active = true :: boolean()
 }).
 
@@ -143,10 +151,10 @@ upgrade(Decision, D = #data{spec = #{websocket_init := at_once}, pending = Pendi
     case Pending =:= [] andalso not calls_websocket_init(D) of
         true ->
             decide({upgrade, Headers, Opts#{websocket_init => empty}}, D),
-            initialized(run([], D2, replies, [], Hibernate));
+            watched(run([], D2, replies, [], Hibernate));
         false ->
             decide({upgrade, Headers, Opts#{websocket_init => ran}}, D),
-            initialized(run([websocket_init], D2, replies, [], Hibernate))
+            watched(run([websocket_init], D2, replies, [], Hibernate))
     end;
 upgrade(Decision, D, Hibernate) ->
     decide(Decision, D),
@@ -157,19 +165,9 @@ upgrade(Decision, D, Hibernate) ->
 -spec upgraded(gen_statem:event_type(), term(), #data{}) -> gen_statem:event_handler_result(atom()).
 upgraded(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
     %% The batch that carries websocket_init.
-    initialized(run(Events, active(D), replies, [], false));
+    watched(run(Events, active(D), replies, [], false));
 upgraded(EventType, Event, D) ->
     early(EventType, Event, D).
-
-%% Once websocket_init is answered the proxy hibernates at once (most connections are idle most of the time, and a
-%% burst of openings would otherwise hold every new proxy's full heap for a whole period); its next event wakes it
-%% and arms the idle check.
-initialized({next_state, running, D = #data{hibernate_after = Ms}}) when Ms =/= infinity ->
-    {next_state, running, D, [hibernate]};
-initialized({next_state, running, D = #data{hibernate_after = Ms}, Actions}) when Ms =/= infinity ->
-    {next_state, running, D, [hibernate | Actions]};
-initialized(Other) ->
-    Other.
 
 %% State: running.
 
@@ -178,9 +176,9 @@ running(info, ?CORRAL_EVENTS(Events), D) when is_list(Events) ->
     batch(Events, D);
 running(info, ?CORRAL_DOWN(Conn), D = #data{conn = Conn}) ->
     closed(D);
-running({timeout, idle_check}, check, D = #data{active = true}) ->
-    {keep_state, D#data{active = false}, [idle_check(D)]};
-running({timeout, idle_check}, check, D) ->
+running(info, {timeout, Ref, ?IDLE_CHECK}, D = #data{idle_check = Ref, active = true}) ->
+    {keep_state, D#data{idle_check = idle_check(D), active = false}};
+running(info, {timeout, Ref, ?IDLE_CHECK}, D = #data{idle_check = Ref}) ->
     %% A whole period without an event or a message.
     {keep_state, D#data{idle_check = false}, [hibernate]};
 running({call, From}, Request, D) ->
@@ -251,14 +249,14 @@ active(D) -> D#data{active = true}.
 
 %% run/5 answers {next_state, running, D} when it has no action (the common case), with a list when it has.
 watched({next_state, running, D = #data{idle_check = false, hibernate_after = Ms}}) when Ms =/= infinity ->
-    {next_state, running, D#data{idle_check = true, active = false}, [idle_check(D)]};
+    {next_state, running, D#data{idle_check = idle_check(D), active = false}};
 watched({next_state, running, D = #data{idle_check = false, hibernate_after = Ms}, Actions}) when Ms =/= infinity ->
-    {next_state, running, D#data{idle_check = true, active = false}, [idle_check(D) | Actions]};
+    {next_state, running, D#data{idle_check = idle_check(D), active = false}, Actions};
 watched(Result) ->
     Result.
 
 idle_check(#data{hibernate_after = Ms}) ->
-    {{timeout, idle_check}, Ms, check}.
+    erlang:start_timer(Ms, self(), ?IDLE_CHECK).
 
 run([], D, Kind, Acc, false) ->
     send(Kind, Acc, D),

@@ -83,7 +83,8 @@ tests() ->
      at_once_without_websocket_init_sends_no_answer,
      at_once_without_websocket_init_answers_a_message_that_came_first,
      at_once_refusal_sends_no_answer,
-     at_once_proxy_hibernates_once_websocket_init_is_answered].
+     at_once_proxy_hibernates_after_its_first_idle_period,
+     idle_check_shaped_message_reaches_the_handler].
 
 run(Name) ->
     process_flag(trap_exit, true),
@@ -385,9 +386,9 @@ hibernate_really_hibernates() ->
     events(Proxy, [{frame, {text, <<"awake">>}}]),
     ?assertEqual([[{text, <<"awake">>}]], replies(Proxy)).
 
-%% Not the handler's hibernate: a proxy hibernates once websocket_init is answered and again after a whole
-%% proxy_hibernate_after period (15 s by default, 300 ms here) without an event or a message. An idle connection's
-%% process then holds only its live data; nothing changes for the handler or on the wire.
+%% Not the handler's hibernate: a proxy hibernates after a whole proxy_hibernate_after period (15 s by default,
+%% 300 ms here) without an event or a message, the first one starting once websocket_init is answered. An idle
+%% connection's process then holds only its live data; nothing changes for the handler or on the wire.
 an_idle_proxy_hibernates_and_still_answers() ->
     application:set_env(corral_bridge, proxy_hibernate_after, 300),
     Proxy = try upgrade(ws_echo_h, opts()) after application:unset_env(corral_bridge, proxy_hibernate_after) end,
@@ -617,12 +618,29 @@ at_once_runs_websocket_init_after_the_decision_without_an_event() ->
     no_commands(Proxy).
 
 %% As after the websocket_init event: an idle connection's proxy does not keep its full heap until its first event.
-at_once_proxy_hibernates_once_websocket_init_is_answered() ->
-    {Proxy, {upgrade, [], _}} = open_at_once(ws_echo_h, opts(), '2.latest'),
+at_once_proxy_hibernates_after_its_first_idle_period() ->
+    application:set_env(corral_bridge, proxy_hibernate_after, 300),
+    {Proxy, {upgrade, [], _}} =
+        try open_at_once(ws_echo_h, opts(), '2.latest') after application:unset_env(corral_bridge, proxy_hibernate_after) end,
     ?assertEqual([[]], replies(Proxy)),
-    wait_until(fun() -> process_info(Proxy, current_function) =:= {current_function, {erlang, hibernate, 3}} end, 2000),
+    %% Not at once (that cost every upgrade a full sweep and a new heap), but once a period passed.
+    ?assertNotEqual({current_function, {erlang, hibernate, 3}}, process_info(Proxy, current_function)),
+    wait_until(fun() -> process_info(Proxy, current_function) =:= {current_function, {erlang, hibernate, 3}} end, 5000),
+    {total_heap_size, Words} = process_info(Proxy, total_heap_size),
+    ?assert(Words < 233, "the hibernated heap holds the live data only, not the open request: "
+                         ++ integer_to_list(Words) ++ " words"),
     events(Proxy, [{frame, {text, <<"woken">>}}]),
     ?assertEqual([[{text, <<"woken">>}]], replies(Proxy)).
+
+%% The idle check's timer message is the proxy's own, told by its reference: a handler's message of the same shape
+%% still reaches websocket_info.
+idle_check_shaped_message_reaches_the_handler() ->
+    {Proxy, {upgrade, [], _}} = open_at_once(ws_echo_h, opts(), '2.latest'),
+    ?assertEqual([[]], replies(Proxy)),
+    Msg = {timeout, make_ref(), '$corral_idle_check'},
+    Proxy ! Msg,
+    ?assertEqual(Msg, recorded(websocket_info)),
+    ?assertEqual([{text, term_to_binary(Msg)}], commands(Proxy)).
 
 at_once_answer_holds_websocket_init_commands_then_frames_are_answered() ->
     {Proxy, {upgrade, _, _}} =
